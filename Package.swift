@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+// Swift 6 language mode for every target (tools 6.0).
+import PackageDescription
+
+let package = Package(
+    name: "gt",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "gt-desired", targets: ["gt-desired"]),
+        .executable(name: "gt-current", targets: ["gt-current"]),
+        .executable(name: "gt-diff", targets: ["gt-diff"]),
+        .executable(name: "gt-apply", targets: ["gt-apply"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"]), .brew(["curl"])]),
+        .systemLibrary(
+            name: "CJansson", pkgConfig: "jansson",
+            providers: [.apt(["libjansson-dev"]), .brew(["jansson"])]),
+        .target(name: "CShims", dependencies: ["CCurl", "CJansson"]),
+        .target(
+            name: "GTCommon",
+            dependencies: [
+                "CShims", "CCurl", "CJansson",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "gt-desired",
+            dependencies: ["GTCommon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "gt-current",
+            dependencies: ["GTCommon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "gt-diff",
+            dependencies: ["GTCommon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(
+            name: "gt-apply",
+            dependencies: ["GTCommon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .testTarget(name: "GTCommonTests", dependencies: ["GTCommon"]),
+    ]
+)

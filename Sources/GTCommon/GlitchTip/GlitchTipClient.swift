@@ -1,0 +1,153 @@
+/// The GlitchTip REST calls the reconciler makes (glitchtip-api.md): list organizations,
+/// projects and alerts, following pagination; create, update and delete an alert.
+///
+/// Every path keeps its trailing slash (without it GlitchTip answers with an HTML page or a
+/// CSRF 403), and every listing starts with `limit=100`, the largest page GlitchTip serves.
+public final class GlitchTipClient: Sendable {
+    public let baseURL: String
+    private let token: String
+    private let http: HTTPClient
+    private let timeoutMilliseconds: Int
+    /// A listing longer than this many pages is treated as a server fault, not read forever.
+    static let maxPages = 10_000
+
+    /// - Parameters:
+    ///   - baseURL: the instance's console URL (`https://glitchtip.example.com`).
+    ///   - token: the API token; it is sent only in the `Authorization` header, only to `baseURL`'s origin.
+    public init(baseURL: String, token: String, http: HTTPClient, timeoutMilliseconds: Int = 30_000) {
+        var base = baseURL
+        while base.hasSuffix("/") { base.removeLast() }
+        self.baseURL = base
+        self.token = token
+        self.http = http
+        self.timeoutMilliseconds = timeoutMilliseconds
+    }
+
+    public func organizations() async throws(HTTPError) -> [GlitchTipOrganization] {
+        try await list("/api/0/organizations/", GlitchTipDecoding.organization)
+    }
+
+    public func projects(organization: String) async throws(HTTPError) -> [GlitchTipProject] {
+        try await list("/api/0/organizations/\(Self.segment(organization))/projects/", GlitchTipDecoding.project)
+    }
+
+    /// The alerts of a project. GlitchTip answers `200 []` for a project that does not exist, so
+    /// existence must come from ``projects(organization:)``.
+    public func alerts(organization: String, project: String) async throws(HTTPError) -> [GlitchTipAlert] {
+        try await list(alertsPath(organization, project), GlitchTipDecoding.alert)
+    }
+
+    /// POSTs a new alert. Never retried here: a lost answer may hide a created alert.
+    public func createAlert(organization: String, project: String, body: GlitchTipAlertBody)
+        async throws(HTTPError) -> GlitchTipAlert
+    {
+        try await write(.post, alertsPath(organization, project), body)
+    }
+
+    /// PUTs the full alert: every managed field, the whole recipient list, the unmanaged fields.
+    public func updateAlert(organization: String, project: String, pk: Int64, body: GlitchTipAlertBody)
+        async throws(HTTPError) -> GlitchTipAlert
+    {
+        try await write(.put, alertsPath(organization, project) + "\(pk)/", body)
+    }
+
+    public enum DeleteOutcome: Sendable, Equatable {
+        case deleted
+        /// 404: already gone, or never in this project; the caller confirms by listing.
+        case notFound
+    }
+
+    public func deleteAlert(organization: String, project: String, pk: Int64) async throws(HTTPError) -> DeleteOutcome {
+        let url = baseURL + alertsPath(organization, project) + "\(pk)/"
+        let response = try await http.send(request(.delete, url))
+        if response.status == 404 { return .notFound }
+        try HTTPClient.requireSuccess(response, url: RedactedURL(url))
+        return .deleted
+    }
+
+    // MARK: - Plumbing
+
+    private func alertsPath(_ organization: String, _ project: String) -> String {
+        "/api/0/projects/\(Self.segment(organization))/\(Self.segment(project))/alerts/"
+    }
+
+    private func request(_ method: HTTPRequest.Method, _ url: String, body: JSONValue? = nil) -> HTTPRequest {
+        var headers: [(name: String, value: String)] = [
+            ("Authorization", "Bearer \(token)"), ("Accept", "application/json"), ("User-Agent", "gt/\(GTVersion.current)"),
+        ]
+        var bytes: [UInt8]?
+        if let body {
+            headers.append(("Content-Type", "application/json"))
+            var out: [UInt8] = []
+            body.write(to: &out)
+            bytes = out
+        }
+        return HTTPRequest(method: method, url: url, headers: headers, body: bytes, timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    private func write(_ method: HTTPRequest.Method, _ path: String, _ body: GlitchTipAlertBody)
+        async throws(HTTPError) -> GlitchTipAlert
+    {
+        let url = baseURL + path
+        let (json, _) = try await http.sendExpectingJSON(request(method, url, body: body.json))
+        do { return try GlitchTipDecoding.alert(JSONField(json)) } catch {
+            throw .badJSON(url: RedactedURL(url), reason: "\(error)")
+        }
+    }
+
+    /// Reads every page of a listing. The next page comes from the `Link` header; a link to
+    /// another origin is refused (the token would go with it), and so is a link to a page
+    /// already read (a cursor loop).
+    private func list<T>(_ path: String, _ decode: (JSONField) throws -> T)
+        async throws(HTTPError) -> [T]
+    {
+        let first = baseURL + path + "?limit=100"
+        let origin = URLParts(baseURL).origin
+        var url = first
+        var seen: Set<String> = [url]
+        var items: [T] = []
+        while true {
+            let (json, response) = try await http.sendExpectingJSON(request(.get, url))
+            guard case .array = json else {
+                throw .badJSON(url: RedactedURL(url), reason: "expected a JSON array, got \(json.typeName)")
+            }
+            do {
+                for item in try JSONField(json).array() { items.append(try decode(item)) }
+            } catch {
+                throw .badJSON(url: RedactedURL(url), reason: "\(error)")
+            }
+            guard let next = LinkHeader.nextPage(in: response.headerValues("Link")) else { return items }
+            guard URLParts(next).origin == origin else {
+                throw .pagination(url: RedactedURL(url),
+                                  reason: "next-page link points to another host (\(RedactedURL(next))); not following it")
+            }
+            guard seen.insert(next).inserted else {
+                throw .pagination(url: RedactedURL(url), reason: "next-page link repeats a page already read (cursor loop)")
+            }
+            guard seen.count <= Self.maxPages else {
+                throw .pagination(url: RedactedURL(url), reason: "more than \(Self.maxPages) pages")
+            }
+            url = next
+        }
+    }
+
+    /// Percent-encodes one path segment (slugs are plain, but a slug must never add a path level).
+    static func segment(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            let c = Character(Unicode.Scalar(byte))
+            if byte < 0x80, c.isLetter || c.isNumber || "-._~".contains(c) {
+                out.append(c)
+            } else {
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,39 @@
+/// Reads GlitchTip's JSON in both dialects: django-ninja (4.0.10 and later: `id`,
+/// `timespanMinutes`) and DRF (4.0.9 and earlier: `pk`, `timespan_minutes`).
+enum GlitchTipDecoding {
+    static let alertKeys: Set<String> = ["id", "pk", "name", "timespanMinutes", "timespan_minutes", "quantity",
+                                         "alertRecipients", "alert_recipients"]
+    static let recipientKeys: Set<String> = ["id", "pk", "recipientType", "recipient_type", "url"]
+
+    static func organization(_ field: JSONField) throws -> GlitchTipOrganization {
+        GlitchTipOrganization(name: try field.required("name").string(), slug: try field.required("slug").string())
+    }
+
+    static func project(_ field: JSONField) throws -> GlitchTipProject {
+        GlitchTipProject(name: try field.required("name").string(), slug: try field.required("slug").string())
+    }
+
+    static func alert(_ field: JSONField) throws -> GlitchTipAlert {
+        let fields = try field.object()
+        let pk = try (field.optional("id") ?? field.required("pk")).int()
+        let timespan = try (field.optional("timespanMinutes") ?? field.optional("timespan_minutes"))?.int()
+        let recipientList = try (field.optional("alertRecipients") ?? field.optional("alert_recipients"))?.array() ?? []
+        return GlitchTipAlert(
+            pk: pk,
+            // An alert made in the UI may have no name.
+            name: try field.optional("name")?.string() ?? "",
+            timespanMinutes: timespan,
+            quantity: try field.optional("quantity")?.int(),
+            recipients: try recipientList.map(recipient),
+            extra: fields.filter { !alertKeys.contains($0.key) })
+    }
+
+    static func recipient(_ field: JSONField) throws -> GlitchTipRecipient {
+        let fields = try field.object()
+        return GlitchTipRecipient(
+            pk: try (field.optional("id") ?? field.optional("pk"))?.int(),
+            type: try (field.optional("recipientType") ?? field.required("recipient_type")).string(),
+            url: try field.optional("url")?.string() ?? "",
+            extra: fields.filter { !recipientKeys.contains($0.key) })
+    }
+}

@@ -1,0 +1,163 @@
+import CCurl
+import CShims
+
+/// libcurl is initialised once per process, lazily and thread-safely (a global `let`).
+let curlGlobalInit: CURLcode = curl_global_init(Int(CURL_GLOBAL_DEFAULT))
+
+/// What one transfer received; libcurl's callbacks append to it through `userdata`.
+final class TransferSink {
+    var status = 0
+    var headers: [(name: String, value: String)] = []
+    var body: [UInt8] = []
+    /// A response larger than this is refused rather than held in memory.
+    static let maxBodyBytes = 256 << 20
+
+    func reset() {
+        status = 0
+        headers.removeAll(keepingCapacity: true)
+        body = []
+    }
+}
+
+// C callbacks capture nothing (a capturing closure crashes swiftc 6.3.1 in Swift 6 mode);
+// per-transfer state arrives through `userdata`.
+private let bodyCallback: gt_curl_data_cb = { ptr, size, nmemb, userdata in
+    let count = size * nmemb
+    guard let ptr, let userdata else { return 0 }
+    let sink = Unmanaged<TransferSink>.fromOpaque(userdata).takeUnretainedValue()
+    if sink.body.count + count > TransferSink.maxBodyBytes { return 0 }  // aborts: CURLE_WRITE_ERROR
+    sink.body.append(contentsOf: UnsafeRawBufferPointer(start: ptr, count: count))
+    return count
+}
+
+private let headerCallback: gt_curl_data_cb = { ptr, size, nmemb, userdata in
+    let count = size * nmemb
+    guard let ptr, let userdata else { return 0 }
+    let sink = Unmanaged<TransferSink>.fromOpaque(userdata).takeUnretainedValue()
+    let line = String(decoding: UnsafeRawBufferPointer(start: ptr, count: count), as: UTF8.self)
+    if line.hasPrefix("HTTP/") {
+        // A new status line (after a 100 Continue, say) starts a new header block.
+        sink.headers.removeAll(keepingCapacity: true)
+        return count
+    }
+    if let colon = line.firstIndex(of: ":") {
+        let name = String(line[..<colon])
+        let value = line[line.index(after: colon)...].trimmed(" ").trimmed("\n").trimmed("\r").trimmed(" ")
+        sink.headers.append((name: name, value: value))
+    }
+    return count
+}
+
+/// Owns one libcurl easy handle and everything its transfer points at (header list, error
+/// buffer, sink); `deinit` frees them. Confined to the transfer thread.
+final class CurlEasy {
+    let handle: UnsafeMutableRawPointer
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    let sink = TransferSink()
+    private(set) var request: HTTPRequest?
+
+    init() throws(HTTPError) {
+        guard curlGlobalInit == CURLE_OK else {
+            throw .invalidRequest("libcurl could not be initialised (code \(curlGlobalInit.rawValue))")
+        }
+        guard let handle = curl_easy_init() else { throw .invalidRequest("curl_easy_init failed") }
+        self.handle = handle
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        curl_slist_free_all(headerList)
+        errorBuffer.deallocate()
+    }
+
+    /// Sets the handle up for `request`. `curl_easy_reset` keeps the connection cache, which is
+    /// what keeps connections alive across requests.
+    func prepare(_ request: HTTPRequest) throws(HTTPError) {
+        curl_easy_reset(handle)
+        curl_slist_free_all(headerList)
+        headerList = nil
+        sink.reset()
+        errorBuffer[0] = 0
+        self.request = request
+        let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
+
+        try check(gt_curl_setopt_string(handle, CURLOPT_URL, request.url), "URL")
+        try check(gt_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"), "protocols")
+        try check(gt_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "error buffer")
+        try check(gt_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "nosignal")
+        // TLS verification is always on (SPEC §8).
+        try check(gt_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1), "verify peer")
+        try check(gt_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2), "verify host")
+        // Redirects are not followed: GlitchTip only redirects a path without its trailing slash.
+        try check(gt_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0), "follow")
+        try check(gt_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, ""), "encoding")
+        try check(gt_curl_setopt_long(handle, CURLOPT_TIMEOUT_MS, request.timeoutMilliseconds), "timeout")
+        try check(
+            gt_curl_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, request.connectTimeoutMilliseconds),
+            "connect timeout")
+        try check(gt_curl_setopt_data_cb(handle, CURLOPT_WRITEFUNCTION, bodyCallback), "write function")
+        try check(gt_curl_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer), "write data")
+        try check(gt_curl_setopt_data_cb(handle, CURLOPT_HEADERFUNCTION, headerCallback), "header function")
+        try check(gt_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, sinkPointer), "header data")
+
+        switch request.method {
+        case .get: try check(gt_curl_setopt_long(handle, CURLOPT_HTTPGET, 1), "GET")
+        case .delete: try check(gt_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "DELETE"), "DELETE")
+        case .post: try check(gt_curl_setopt_long(handle, CURLOPT_POST, 1), "POST")
+        case .put:
+            try check(gt_curl_setopt_long(handle, CURLOPT_POST, 1), "PUT")
+            try check(gt_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "PUT"), "PUT")
+        }
+        // A POST or PUT without a body must still get one, or libcurl would read stdin.
+        let body = request.body ?? (request.method == .post || request.method == .put ? [] : nil)
+        if let body {
+            // Size first, or libcurl strlen()s the body; COPYPOSTFIELDS copies it, so the Swift
+            // array need not outlive this call.
+            try check(gt_curl_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count)), "body size")
+            let code = body.withUnsafeBytes { raw in
+                let pointer = UnsafeMutableRawPointer(mutating: raw.baseAddress ?? UnsafeRawPointer(errorBuffer))
+                return gt_curl_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, pointer)
+            }
+            try check(code, "body")
+        }
+        var lines = request.headers.map { "\($0.name): \($0.value)" }
+        if body != nil { lines.append("Expect:") }  // no 100-continue round trip
+        for line in lines {
+            guard let appended = curl_slist_append(headerList, line) else {
+                throw .invalidRequest("could not build request headers")
+            }
+            headerList = appended
+        }
+        if let headerList { try check(gt_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), "headers") }
+    }
+
+    private func check(_ code: CURLcode, _ what: String) throws(HTTPError) {
+        guard code == CURLE_OK else {
+            let url = RedactedURL(request?.url ?? "")
+            throw .invalidRequest("\(url): cannot set \(what): \(String(cString: curl_easy_strerror(code)))")
+        }
+    }
+
+    /// The outcome of the finished transfer.
+    func result(_ code: CURLcode) -> Result<HTTPResponse, HTTPError> {
+        let url = RedactedURL(request?.url ?? "")
+        guard code == CURLE_OK else {
+            let detail = String(cString: errorBuffer)
+            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            return .failure(.transport(code: Int(code.rawValue), message: Self.scrub(message), url: url))
+        }
+        var status = 0
+        _ = gt_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        return .success(HTTPResponse(status: status, headers: sink.headers, body: sink.body))
+    }
+
+    /// libcurl's messages can quote the URL; keep only what a redacted URL would show.
+    private static func scrub(_ message: String) -> String {
+        message.split(separator: " ", omittingEmptySubsequences: false).map { word in
+            word.contains("://") ? RedactedURL(String(word)).description : String(word)
+        }.joined(separator: " ")
+    }
+}

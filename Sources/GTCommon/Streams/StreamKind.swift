@@ -1,0 +1,42 @@
+/// The four NDJSON streams of the pipeline (SPEC §2) and the record kinds each may carry.
+public enum StreamKind: String, Sendable, CaseIterable {
+    case desired, current, actions, results
+
+    /// The protocol's major version; a reader refuses any other.
+    public static let protocolVersion: Int64 = 1
+
+    public var allowedRecordKinds: Set<RecordKind> {
+        switch self {
+        case .desired: [.instance, .project, .warning, .error]
+        case .current: [.instance, .project, .missing, .warning, .error]
+        case .actions: [.instance, .action, .warning, .error]
+        case .results: [.result, .summary, .warning, .error]
+        }
+    }
+}
+
+/// Body record kinds (SPEC §2); `header` and `end` frame a stream and are not body records.
+public enum RecordKind: String, Sendable, CaseIterable {
+    case instance, project, missing, action, result, summary, warning, error
+}
+
+/// What a stream's `end` trailer says.
+public struct StreamTrailer: Sendable, Equatable {
+    public var complete: Bool
+    public var records: Int64
+    public var errors: Int64
+    public var stats: [String: JSONValue]
+}
+
+/// A body record as read: its kind, its whole JSON object and the line it came from.
+public struct StreamRecord: Sendable {
+    public let kind: RecordKind
+    public let value: JSONValue
+    public let line: Int
+
+    public init(kind: RecordKind, value: JSONValue, line: Int) {
+        self.kind = kind
+        self.value = value
+        self.line = line
+    }
+}

@@ -1,0 +1,134 @@
+/// Why a stream was refused: which stream, which line, what was wrong.
+public struct StreamError: Error, Sendable, CustomStringConvertible, Equatable {
+    public let stream: String
+    public let line: Int?
+    public let message: String
+
+    public var description: String {
+        if let line { return "\(stream) stream, line \(line): \(message)" }
+        return "\(stream) stream: \(message)"
+    }
+}
+
+/// Reads one framed stream line by line and refuses anything that is not a complete stream of
+/// the expected kind (SPEC §2): no header, another major version, a malformed line, a record of
+/// an unknown or foreign kind, no `end` trailer, a trailer that says `complete:false` or counts
+/// other than what came, and anything after the trailer.
+///
+/// The caller must read to the end (``next()`` returns nil) before acting on any record: only
+/// then is the stream known to be complete.
+public final class StreamReader {
+    public let stream: StreamKind
+    private let lines: LineReader
+    private let label: String
+    public private(set) var generator: String = ""
+    public private(set) var trailer: StreamTrailer?
+    private var bodyRecords: Int64 = 0
+
+    /// - Parameters:
+    ///   - label: how messages name the stream, e.g. `current` or `current (snapshot.ndjson)`.
+    public init(stream: StreamKind, lines: LineReader, label: String? = nil) throws {
+        self.stream = stream
+        self.lines = lines
+        self.label = label ?? stream.rawValue
+        try readHeader()
+    }
+
+    private func fail(_ line: Int?, _ message: String) -> StreamError {
+        StreamError(stream: label, line: line, message: message)
+    }
+
+    private func nextObject() throws -> (JSONField, Int)? {
+        let line: LineReader.Line?
+        do { line = try lines.next() } catch { throw fail(nil, error.description) }
+        guard let line else { return nil }
+        guard line.terminated else {
+            throw fail(line.number, "line is cut off (no newline at the end): the producer stopped mid-write")
+        }
+        let value: JSONValue
+        do { value = try line.bytes.withUnsafeBytes { raw throws(JSONParseError) in try JSONValue(parsing: raw) } } catch {
+            throw fail(line.number, "malformed JSON: \(error)")
+        }
+        guard case .object = value else {
+            throw fail(line.number, "expected a JSON object, got \(value.typeName)")
+        }
+        return (JSONField(value), line.number)
+    }
+
+    private func readHeader() throws {
+        guard let (header, number) = try nextObject() else {
+            throw fail(nil, "is empty: no header (did the producer fail before writing anything?)")
+        }
+        guard header.value["kind"]?.stringValue == "header" else {
+            throw fail(number, "expected a header record first, got kind '\(header.value["kind"]?.stringValue ?? "?")'")
+        }
+        let version: Int64
+        let name: String
+        do {
+            version = try header.required("version").int()
+            name = try header.required("stream").string()
+            generator = try header.optional("generator")?.string() ?? ""
+        } catch {
+            throw fail(number, "bad header: \(error)")
+        }
+        guard version == StreamKind.protocolVersion else {
+            throw fail(number, "unsupported protocol version \(version) (this tool reads version \(StreamKind.protocolVersion))")
+        }
+        guard name == stream.rawValue else {
+            throw fail(number, "is a '\(name)' stream, expected '\(stream.rawValue)'")
+        }
+    }
+
+    /// The next body record, or nil once a valid trailer has been read.
+    public func next() throws -> StreamRecord? {
+        guard trailer == nil else { return nil }
+        guard let (record, number) = try nextObject() else {
+            throw fail(nil, "ended after \(bodyRecords) records without an end trailer: the producer died or was cut off")
+        }
+        let kindName: String
+        do { kindName = try record.required("kind").string() } catch {
+            throw fail(number, "\(error)")
+        }
+        if kindName == "end" {
+            try readTrailer(record, number)
+            return nil
+        }
+        guard let kind = RecordKind(rawValue: kindName), stream.allowedRecordKinds.contains(kind) else {
+            throw fail(number, "unknown record kind '\(kindName)' in a \(stream.rawValue) stream")
+        }
+        bodyRecords += 1
+        return StreamRecord(kind: kind, value: record.value, line: number)
+    }
+
+    private func readTrailer(_ record: JSONField, _ number: Int) throws {
+        let parsed: StreamTrailer
+        do {
+            parsed = StreamTrailer(
+                complete: try record.required("complete").bool(),
+                records: try record.required("records").int(),
+                errors: try record.optional("errors")?.int() ?? 0,
+                stats: try record.optional("stats")?.object() ?? [:])
+        } catch {
+            throw fail(number, "bad end trailer: \(error)")
+        }
+        guard parsed.complete else {
+            throw fail(number, "the producer marked this stream incomplete (complete:false); refusing to act on it")
+        }
+        guard parsed.records == bodyRecords else {
+            throw fail(number, "end trailer counts \(parsed.records) records but \(bodyRecords) came")
+        }
+        let extra: LineReader.Line?
+        do { extra = try lines.next() } catch { throw fail(nil, error.description) }
+        if let extra {
+            throw fail(extra.number, "data after the end trailer")
+        }
+        trailer = parsed
+    }
+
+    /// Reads every remaining body record; throws unless the stream is complete.
+    public func readAll() throws -> [StreamRecord] {
+        var all: [StreamRecord] = []
+        while let record = try next() { all.append(record) }
+        return all
+    }
+}
