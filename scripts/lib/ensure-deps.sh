@@ -1,0 +1,16 @@
+# Sourced by scripts/test, scripts/demo and scripts/bench: installs the Debian packages the
+# project needs when they are missing (a fresh CI machine has none of them).
+ensure_deps() {
+    local wanted=(libcurl4-openssl-dev libjansson-dev pkg-config python3 jq "$@")
+    local missing=()
+    local pkg
+    for pkg in "${wanted[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    echo "installing: ${missing[*]}" >&2
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+}
