@@ -13,6 +13,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -28,12 +29,20 @@ let package = Package(
                 "CShims", "CCurl", "CJansson",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // App-Interface sources and secrets: what gt-desired and gt-current share beyond
+        // GTCommon. A target of its own so gt-diff and gt-apply do not link YAML and Foundation.
+        .target(
+            name: "AppInterface",
+            dependencies: [
+                "GTCommon", .product(name: "Yams", package: "Yams"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .executableTarget(
             name: "gt-desired",
-            dependencies: ["GTCommon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["GTCommon", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "gt-current",
-            dependencies: ["GTCommon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["GTCommon", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "gt-diff",
             dependencies: ["GTCommon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -41,5 +50,6 @@ let package = Package(
             name: "gt-apply",
             dependencies: ["GTCommon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .testTarget(name: "GTCommonTests", dependencies: ["GTCommon"]),
+        .testTarget(name: "AppInterfaceTests", dependencies: ["AppInterface", "GTCommon"]),
     ]
 )

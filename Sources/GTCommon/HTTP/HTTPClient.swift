@@ -29,12 +29,15 @@ public final class HTTPClient: Sendable {
     }
 
     /// The response of the last attempt, whatever its status; throws only when no response came.
-    public func send(_ request: HTTPRequest) async throws(HTTPError) -> HTTPResponse {
+    ///
+    /// - Parameter retryable: overrides the method's idempotence, for a POST that changes nothing
+    ///   (a GraphQL query).
+    public func send(_ request: HTTPRequest, retryable: Bool? = nil) async throws(HTTPError) -> HTTPResponse {
         var attempt = 0
         while true {
             counters.countRequest()
             let result = await transport.perform(request)
-            let canRetry = request.method.isIdempotent && attempt < retry.maxRetries
+            let canRetry = (retryable ?? request.method.isIdempotent) && attempt < retry.maxRetries
             var retryAfter: Double?
             switch result {
             case .success(let response):
@@ -55,8 +58,10 @@ public final class HTTPClient: Sendable {
     /// Sends the request and returns its JSON body; a non-2xx status, a body that is not
     /// `application/json` (GlitchTip answers some paths with an HTML page and 200) or invalid
     /// JSON is an error.
-    public func sendExpectingJSON(_ request: HTTPRequest) async throws(HTTPError) -> (JSONValue, HTTPResponse) {
-        let response = try await send(request)
+    public func sendExpectingJSON(_ request: HTTPRequest, retryable: Bool? = nil)
+        async throws(HTTPError) -> (JSONValue, HTTPResponse)
+    {
+        let response = try await send(request, retryable: retryable)
         let url = RedactedURL(request.url)
         try Self.requireSuccess(response, url: url)
         guard response.isJSON else {

@@ -1,0 +1,147 @@
+import ArgumentParser
+import Foundation
+import GTCommon
+
+/// Where App-Interface comes from: `--data DIR` / `GT_DATA_DIR`, `--bundle FILE`, or
+/// `--graphql URL` / `GT_GRAPHQL_URL` (with `GT_GRAPHQL_TOKEN`). Shared by gt-desired and
+/// gt-current.
+public struct AppInterfaceOptions: ParsableArguments, Sendable {
+    @Option(name: .customLong("data"), help: ArgumentHelp("An App-Interface data directory of YAML datafiles (env GT_DATA_DIR).", valueName: "dir"))
+    public var dataDirectory: String?
+
+    @Option(name: .customLong("bundle"), help: ArgumentHelp("A qontract bundle JSON file.", valueName: "file"))
+    public var bundle: String?
+
+    @Option(name: .customLong("graphql"), help: ArgumentHelp("A qontract-server GraphQL URL (env GT_GRAPHQL_URL; bearer token from GT_GRAPHQL_TOKEN).", valueName: "url"))
+    public var graphQL: String?
+
+    @Option(help: ArgumentHelp("Only this GlitchTip instance.", valueName: "name"))
+    public var instance: String?
+
+    public init() {}
+
+    public func validate() throws {
+        let chosen = [dataDirectory, bundle, graphQL].compactMap { $0 }
+        if chosen.count > 1 { throw ValidationError("choose one of --data, --bundle and --graphql") }
+    }
+
+    /// The chosen source, flags before environment.
+    public func source(environment: [String: String]) throws -> AppInterfaceSource {
+        if let dataDirectory { return .dataDirectory(dataDirectory) }
+        if let bundle { return .bundle(bundle) }
+        if let graphQL { return .graphQL(url: graphQL, token: environment["GT_GRAPHQL_TOKEN"]) }
+        if let dir = environment["GT_DATA_DIR"], !dir.isEmpty { return .dataDirectory(dir) }
+        if let url = environment["GT_GRAPHQL_URL"], !url.isEmpty {
+            return .graphQL(url: url, token: environment["GT_GRAPHQL_TOKEN"])
+        }
+        throw ValidationError("no App-Interface source: give --data DIR, --bundle FILE or --graphql URL (or set GT_DATA_DIR or GT_GRAPHQL_URL)")
+    }
+}
+
+public enum AppInterfaceSource: Sendable {
+    case dataDirectory(String)
+    case bundle(String)
+    case graphQL(url: String, token: String?)
+
+    /// Reads and resolves the source; `--instance` filtering is left to the caller.
+    public func load(http: HTTPClient) async throws -> AppInterfaceModel {
+        switch self {
+        case .dataDirectory(let dir):
+            let files = try DataDirectory.read(dir)
+            let base = dir.hasSuffix("/") ? String(dir.dropLast()) : dir
+            let (instances, projects) = try DatafileResolver(files: files, describe: { base + $0 }).resolve()
+            return try QontractShape.model(instances: instances, projects: projects, origin: base)
+        case .bundle(let path):
+            let files = try BundleFile.read(path)
+            let (instances, projects) = try DatafileResolver(files: files, describe: { "\(path):\($0)" }).resolve()
+            return try QontractShape.model(instances: instances, projects: projects, origin: path)
+        case .graphQL(let url, let token):
+            let client = QontractClient(url: url, token: token, http: http)
+            async let instances = client.query(QontractQueries.instances, field: "instances")
+            async let projects = client.query(QontractQueries.projects, field: "glitchtip_projects")
+            return try await QontractShape.model(instances: instances, projects: projects, origin: "graphql")
+        }
+    }
+}
+
+/// A data directory: every `.yml`/`.yaml` file below it, keyed by its path from the directory
+/// (`/dependencies/glitchtip/instances/prod.yml`), as `$ref`s name them.
+enum DataDirectory {
+    static func read(_ dir: String) throws -> [String: JSONValue] {
+        let root = URL(fileURLWithPath: dir).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw AppInterfaceError(origin: dir, message: "not a directory")
+        }
+        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
+            throw AppInterfaceError(origin: dir, message: "cannot be read")
+        }
+        var files: [String: JSONValue] = [:]
+        let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        for case let url as URL in walker where ["yml", "yaml"].contains(url.pathExtension) {
+            let full = url.standardizedFileURL.path
+            guard full.hasPrefix(prefix) else { continue }
+            let key = "/" + full.dropFirst(prefix.count)
+            let display = (dir.hasSuffix("/") ? String(dir.dropLast()) : dir) + key
+            let text: String
+            do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+                throw AppInterfaceError(origin: display, message: "cannot be read: \(error.localizedDescription)")
+            }
+            // Only datafiles with a $schema matter; other YAML (CI config, say) is skipped unparsed
+            // when it cannot declare one.
+            guard text.contains("$schema") else { continue }
+            do { files[key] = try YAMLDocument.parse(text) } catch {
+                throw AppInterfaceError(origin: display, message: "\(error)")
+            }
+        }
+        return files
+    }
+}
+
+/// A qontract bundle: `{"data": {"/path.yml": {...}}, ...}`.
+enum BundleFile {
+    static func read(_ path: String) throws -> [String: JSONValue] {
+        let bytes: [UInt8]
+        do { bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
+            throw AppInterfaceError(origin: path, message: "cannot be read: \(error.localizedDescription)")
+        }
+        let json: JSONValue
+        do { json = try JSONValue(parsing: bytes) } catch {
+            throw AppInterfaceError(origin: path, message: "invalid JSON: \(error)")
+        }
+        guard case .object(let data)? = json["data"] else {
+            throw AppInterfaceError(origin: path, message: "data: expected an object of datafiles by path")
+        }
+        return data
+    }
+}
+
+/// Asks qontract-server's GraphQL endpoint.
+struct QontractClient: Sendable {
+    let url: String
+    let token: String?
+    let http: HTTPClient
+
+    func query(_ query: String, field: String) async throws -> JSONValue {
+        var headers: [(name: String, value: String)] = [("Content-Type", "application/json"), ("Accept", "application/json")]
+        if let token, !token.isEmpty { headers.append(("Authorization", "Bearer \(token)")) }
+        var body: [UInt8] = []
+        JSONValue.object(["query": .string(query)]).write(to: &body)
+        let request = HTTPRequest(method: .post, url: url, headers: headers, body: body)
+        // A query changes nothing: safe to retry, unlike other POSTs.
+        let response: JSONValue
+        do {
+            (response, _) = try await http.sendExpectingJSON(request, retryable: true)
+        } catch {
+            throw AppInterfaceError(origin: "graphql", message: "\(error)")
+        }
+        if let errors = response["errors"]?.arrayValue, !errors.isEmpty {
+            let messages = errors.map { $0["message"]?.stringValue ?? $0.serialized() }
+            throw AppInterfaceError(origin: "graphql \(RedactedURL(url))", message: messages.joined(separator: "; "))
+        }
+        guard let value = response["data"]?[field] else {
+            throw AppInterfaceError(origin: "graphql \(RedactedURL(url))", message: "data.\(field): missing from the answer")
+        }
+        return value
+    }
+}

@@ -1,0 +1,192 @@
+import GTCommon
+
+/// Turns App-Interface datafiles (path → document, as in a data directory or a qontract
+/// bundle) into the GraphQL shape ``QontractShape`` reads, resolving `$ref` cross references the
+/// way qontract-server does: organization → instance, project → organization, alerts inline or
+/// `$ref`'d, Jira escalation policy → boards.
+///
+/// Each datafile is checked against the fields of its schema (qontract-schemas
+/// `dependencies/glitchtip-*-1.yml`, `jira-board-1.yml`, `app-sre/escalation-policy-1.yml`): an
+/// unknown field, a missing required one or a broken `$ref` is an error naming the file.
+public struct DatafileResolver {
+    public enum Schema: String, CaseIterable, Sendable {
+        case instance = "/dependencies/glitchtip-instance-1.yml"
+        case organization = "/dependencies/glitchtip-organization-1.yml"
+        case project = "/dependencies/glitchtip-project-1.yml"
+        case alert = "/dependencies/glitchtip-project-alert-1.yml"
+        case escalationPolicy = "/app-sre/escalation-policy-1.yml"
+        case jiraBoard = "/dependencies/jira-board-1.yml"
+
+        var allowedKeys: Set<String> {
+            switch self {
+            case .instance:
+                ["$schema", "labels", "name", "description", "consoleUrl", "automationUserEmail", "automationToken",
+                 "readTimeout", "maxRetries", "mailDomain", "glitchtipJiraBridgeAlertUrl", "glitchtipJiraBridgeToken"]
+            case .organization: ["$schema", "labels", "name", "description", "instance", "owners"]
+            case .project:
+                ["$schema", "labels", "name", "projectId", "description", "app", "platform", "teams", "organization",
+                 "alerts", "eventThrottleRate", "jira"]
+            case .alert: ["$schema", "labels", "name", "description", "quantity", "timespanMinutes", "recipients"]
+            case .escalationPolicy: ["$schema", "labels", "name", "description", "channels"]
+            case .jiraBoard:
+                ["$schema", "labels", "name", "description", "server", "severityPriorityMappings", "slack", "issueType",
+                 "issueResolveState", "issueReopenState", "reopenDuration", "disable", "issueFields"]
+            }
+        }
+
+        var requiredKeys: [String] {
+            switch self {
+            case .instance: ["name", "description", "consoleUrl", "automationUserEmail", "automationToken"]
+            case .organization: ["name", "description", "instance"]
+            case .project: ["name", "description", "platform", "teams", "organization", "app"]
+            case .alert: ["name", "description", "quantity", "timespanMinutes", "recipients"]
+            case .escalationPolicy: ["name", "description", "channels"]
+            case .jiraBoard: ["name"]
+            }
+        }
+    }
+
+    /// Datafiles by path (`/dependencies/glitchtip/instances/prod.yml`).
+    private let files: [String: JSONValue]
+    /// How messages name a datafile: its path on disk, or `bundle.json:/path.yml`.
+    private let describe: (String) -> String
+
+    public init(files: [String: JSONValue], describe: @escaping (String) -> String) {
+        self.files = files
+        self.describe = describe
+    }
+
+    /// The two query answers: `instances` and `glitchtip_projects`, each sorted by path so the
+    /// order does not depend on how the files were listed.
+    public func resolve() throws -> (instances: JSONValue, projects: JSONValue) {
+        var instances: [JSONValue] = []
+        var projects: [JSONValue] = []
+        for path in files.keys.sorted() {
+            guard let schemaName = files[path]?["$schema"]?.stringValue, let schema = Schema(rawValue: schemaName)
+            else { continue }
+            switch schema {
+            case .instance: instances.append(try instance(at: path))
+            case .project: projects.append(try project(at: path))
+            default: continue  // read when a project refers to them
+            }
+        }
+        return (.array(instances), .array(projects))
+    }
+
+    // MARK: - One resolver per schema
+
+    private func instance(at path: String) throws -> JSONValue {
+        let doc = try document(at: path, schema: .instance)
+        var out = doc.filter { ["name", "description", "consoleUrl", "automationUserEmail", "automationToken", "readTimeout",
+                                "maxRetries", "mailDomain", "glitchtipJiraBridgeAlertUrl", "glitchtipJiraBridgeToken"]
+                .contains($0.key) }
+        out[QontractShape.originKey] = .string(describe(path))
+        return .object(out)
+    }
+
+    private func project(at path: String) throws -> JSONValue {
+        let doc = try document(at: path, schema: .project)
+        let orgPath = try reference(doc["organization"], in: path, field: "organization")
+        let org = try document(at: orgPath, schema: .organization, referencedFrom: path, field: "organization")
+        let instancePath = try reference(org["instance"], in: orgPath, field: "instance")
+        let instance = try document(at: instancePath, schema: .instance, referencedFrom: orgPath, field: "instance")
+
+        var out: [String: JSONValue] = [
+            QontractShape.originKey: .string(describe(path)),
+            "name": doc["name"] ?? .null,
+            "projectId": doc["projectId"] ?? .null,
+            "organization": ["name": org["name"] ?? .null, "instance": ["name": instance["name"] ?? .null]],
+        ]
+        if let alerts = doc["alerts"], !alerts.isNull {
+            guard case .array(let items) = alerts else {
+                throw AppInterfaceError(origin: describe(path), message: "alerts: expected array, got \(alerts.typeName)")
+            }
+            out["alerts"] = .array(try items.enumerated().map { try alert($1, in: path, field: "alerts[\($0)]") })
+        }
+        if let jira = doc["jira"], !jira.isNull {
+            out["jira"] = try self.jira(jira, in: path)
+        }
+        return .object(out)
+    }
+
+    private func alert(_ item: JSONValue, in path: String, field: String) throws -> JSONValue {
+        if let ref = item["$ref"] {
+            let alertPath = try reference(ref, in: path, field: field)
+            var doc = try document(at: alertPath, schema: .alert, referencedFrom: path, field: field)
+            doc["$schema"] = nil
+            doc["labels"] = nil
+            doc[QontractShape.originKey] = .string(describe(alertPath))
+            return .object(doc)
+        }
+        guard case .object(var inline) = item else {
+            throw AppInterfaceError(origin: describe(path), message: "\(field): expected object, got \(item.typeName)")
+        }
+        try check(inline, schema: .alert, origin: describe(path), prefix: "\(field).")
+        inline["$schema"] = nil
+        inline["labels"] = nil
+        return .object(inline)
+    }
+
+    private func jira(_ jira: JSONValue, in path: String) throws -> JSONValue {
+        guard case .object(var out) = jira else {
+            throw AppInterfaceError(origin: describe(path), message: "jira: expected object, got \(jira.typeName)")
+        }
+        guard let policy = out["escalationPolicy"], !policy.isNull else { return .object(out) }
+        let policyPath = try reference(policy, in: path, field: "jira.escalationPolicy")
+        let doc = try document(at: policyPath, schema: .escalationPolicy, referencedFrom: path, field: "jira.escalationPolicy")
+        guard case .object(let channels)? = doc["channels"] else {
+            throw AppInterfaceError(origin: describe(policyPath), message: "channels: expected object")
+        }
+        let boards = channels["jiraBoard"]?.arrayValue ?? []
+        let resolvedBoards: [JSONValue] = try boards.enumerated().map { index, ref in
+            let field = "channels.jiraBoard[\(index)]"
+            let boardPath = try reference(ref, in: policyPath, field: field)
+            let board = try document(at: boardPath, schema: .jiraBoard, referencedFrom: policyPath, field: field)
+            return ["name": board["name"] ?? .null, "issueType": board["issueType"] ?? .null, "disable": board["disable"] ?? .null]
+        }
+        out["escalationPolicy"] = ["channels": [
+            "jiraBoard": .array(resolvedBoards),
+            "jiraComponents": channels["jiraComponents"] ?? .null,
+            "jiraLabels": channels["jiraLabels"] ?? .null,
+        ]]
+        return .object(out)
+    }
+
+    // MARK: - Datafile access
+
+    private func reference(_ value: JSONValue?, in path: String, field: String) throws -> String {
+        guard let target = value?["$ref"]?.stringValue else {
+            throw AppInterfaceError(origin: describe(path), message: "\(field): expected a {$ref: …} cross reference")
+        }
+        return target
+    }
+
+    private func document(at path: String, schema: Schema, referencedFrom: String? = nil, field: String = "")
+        throws -> [String: JSONValue]
+    {
+        guard let value = files[path] else {
+            let origin = referencedFrom.map(describe) ?? describe(path)
+            throw AppInterfaceError(origin: origin, message: "\(field): $ref '\(path)' does not exist")
+        }
+        guard case .object(let doc) = value else {
+            throw AppInterfaceError(origin: describe(path), message: "expected a mapping, got \(value.typeName)")
+        }
+        let actual = doc["$schema"]?.stringValue ?? "(none)"
+        guard actual == schema.rawValue else {
+            let origin = referencedFrom.map(describe) ?? describe(path)
+            throw AppInterfaceError(origin: origin,
+                                    message: "\(field): $ref '\(path)' has $schema '\(actual)', expected '\(schema.rawValue)'")
+        }
+        try check(doc, schema: schema, origin: describe(path), prefix: "")
+        return doc
+    }
+
+    private func check(_ doc: [String: JSONValue], schema: Schema, origin: String, prefix: String) throws {
+        if let unknown = doc.keys.filter({ !schema.allowedKeys.contains($0) }).sorted().first {
+            throw AppInterfaceError(origin: origin, message: "\(prefix)\(unknown): unknown field")
+        }
+        for key in schema.requiredKeys where doc[key] == nil || doc[key]!.isNull {
+            throw AppInterfaceError(origin: origin, message: "\(prefix)\(key): missing required field")
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import GTCommon
+
+/// Reads the qontract-server answers of the two queries in ``QontractQueries`` (the GraphQL
+/// shape) into the model. The data-directory and bundle sources resolve their files into the
+/// same shape first, so every source goes through this one reader.
+///
+/// An object may carry `__origin` (the file it came from); messages about it and its children
+/// name that origin, and field paths start again from it.
+public enum QontractShape {
+    static let originKey = "__origin"
+
+    public static func model(instances: JSONValue, projects: JSONValue, origin: String) throws -> AppInterfaceModel {
+        let instanceList = try listed(instances, origin: origin, key: "instances")
+        let projectList = try listed(projects, origin: origin, key: "glitchtip_projects")
+        return AppInterfaceModel(
+            instances: try instanceList.enumerated().map { try instance($1, origin: "\(origin) instances[\($0)]") },
+            projects: try projectList.enumerated().map { try project($1, origin: "\(origin) glitchtip_projects[\($0)]") })
+    }
+
+    private static func listed(_ value: JSONValue, origin: String, key: String) throws -> [JSONValue] {
+        guard case .array(let items) = value else {
+            throw AppInterfaceError(origin: origin, message: "\(key): expected array, got \(value.typeName)")
+        }
+        return items
+    }
+
+    /// Runs `body` on the object's fields, turning field errors into errors that name the origin.
+    private static func reading<T>(_ value: JSONValue, origin: String, _ body: (JSONField, String) throws -> T) throws -> T {
+        let origin = value[originKey]?.stringValue ?? origin
+        do {
+            return try body(JSONField(value), origin)
+        } catch let error as JSONFieldError {
+            throw AppInterfaceError(origin: origin, message: error.description)
+        }
+    }
+
+    static func instance(_ value: JSONValue, origin: String) throws -> AppInterfaceModel.Instance {
+        try reading(value, origin: origin) { f, origin in
+            try f.rejectUnknownKeys(allowed: [
+                "name", "description", "consoleUrl", "automationUserEmail", "automationToken", "readTimeout",
+                "maxRetries", "mailDomain", "glitchtipJiraBridgeAlertUrl", "glitchtipJiraBridgeToken", originKey,
+            ])
+            return AppInterfaceModel.Instance(
+                name: try f.required("name").string(),
+                consoleURL: try f.required("consoleUrl").string(),
+                automationToken: try SecretRef(f.required("automationToken")),
+                readTimeout: try f.optional("readTimeout")?.int() ?? 30,
+                maxRetries: try f.optional("maxRetries")?.int() ?? 3,
+                jiraBridgeAlertURL: try f.optional("glitchtipJiraBridgeAlertUrl")?.string(),
+                jiraBridgeToken: try f.optional("glitchtipJiraBridgeToken").map(SecretRef.init),
+                origin: origin)
+        }
+    }
+
+    static func project(_ value: JSONValue, origin: String) throws -> AppInterfaceModel.Project {
+        try reading(value, origin: origin) { f, origin in
+            try f.rejectUnknownKeys(allowed: ["name", "projectId", "organization", "alerts", "jira", originKey])
+            let organization = try f.required("organization")
+            try organization.rejectUnknownKeys(allowed: ["name", "instance"])
+            let instance = try organization.required("instance")
+            try instance.rejectUnknownKeys(allowed: ["name"])
+            let alerts = try f.optional("alerts")?.array() ?? []
+            return AppInterfaceModel.Project(
+                name: try f.required("name").string(),
+                projectID: try f.optional("projectId")?.string(),
+                organization: try organization.required("name").string(),
+                instance: try instance.required("name").string(),
+                alerts: try alerts.map { try alert($0.value, origin: "\(origin) \($0.path)") },
+                jira: try f.optional("jira").map(jira),
+                origin: origin)
+        }
+    }
+
+    static func alert(_ value: JSONValue, origin: String) throws -> AppInterfaceModel.Alert {
+        try reading(value, origin: origin) { f, origin in
+            try f.rejectUnknownKeys(allowed: ["name", "description", "quantity", "timespanMinutes", "recipients", originKey])
+            return AppInterfaceModel.Alert(
+                name: try f.required("name").string(),
+                quantity: try f.required("quantity").value,
+                timespanMinutes: try f.required("timespanMinutes").value,
+                recipients: try f.required("recipients").array().map(recipient),
+                origin: origin)
+        }
+    }
+
+    static func recipient(_ f: JSONField) throws -> AppInterfaceModel.Recipient {
+        try f.rejectUnknownKeys(allowed: ["provider", "url", "urlSecret"])
+        let provider = try f.required("provider").string()
+        switch provider {
+        case "email-project-members":
+            return .email(url: try f.optional("url")?.string())
+        case "webhook":
+            return .webhook(url: try f.optional("url")?.string(), urlSecret: try f.optional("urlSecret").map(SecretRef.init))
+        default:
+            return .unsupported(provider: provider)
+        }
+    }
+
+    static func jira(_ f: JSONField) throws -> AppInterfaceModel.Jira {
+        try f.rejectUnknownKeys(allowed: ["project", "components", "labels", "escalationPolicy"])
+        return AppInterfaceModel.Jira(
+            project: try f.optional("project")?.string(),
+            components: try strings(f.optional("components")),
+            labels: try strings(f.optional("labels")),
+            escalationPolicy: try f.optional("escalationPolicy").map(escalationPolicy))
+    }
+
+    static func escalationPolicy(_ f: JSONField) throws -> AppInterfaceModel.EscalationPolicy {
+        try f.rejectUnknownKeys(allowed: ["channels"])
+        let channels = try f.required("channels")
+        try channels.rejectUnknownKeys(allowed: ["jiraBoard", "jiraComponents", "jiraLabels"])
+        return AppInterfaceModel.EscalationPolicy(
+            jiraBoards: try (channels.optional("jiraBoard")?.array() ?? []).map(jiraBoard),
+            jiraComponents: try strings(channels.optional("jiraComponents")),
+            jiraLabels: try strings(channels.optional("jiraLabels")))
+    }
+
+    static func jiraBoard(_ f: JSONField) throws -> AppInterfaceModel.JiraBoard {
+        try f.rejectUnknownKeys(allowed: ["name", "issueType", "disable"])
+        let disable = try f.optional("disable")
+        try disable?.rejectUnknownKeys(allowed: ["integrations"])
+        return AppInterfaceModel.JiraBoard(
+            name: try f.required("name").string(),
+            issueType: try f.optional("issueType")?.string(),
+            disabledIntegrations: try strings(disable?.optional("integrations")))
+    }
+
+    private static func strings(_ field: JSONField?) throws -> [String] {
+        try field?.array().map { try $0.string() } ?? []
+    }
+}

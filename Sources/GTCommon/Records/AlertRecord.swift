@@ -1,0 +1,104 @@
+/// An alert recipient in a stream: `{"recipient_type","url"}`, plus `pk` and `extra` (fields
+/// GlitchTip has that the tool does not manage) in the current stream.
+public struct RecipientRecord: Sendable, Hashable {
+    public var type: String
+    public var url: String
+    public var pk: Int64?
+    public var extra: [String: JSONValue]
+
+    public init(type: String, url: String, pk: Int64? = nil, extra: [String: JSONValue] = [:]) {
+        self.type = type
+        self.url = url
+        self.pk = pk
+        self.extra = extra
+    }
+
+    /// What equality of alerts compares: the type and the URL (SPEC §5).
+    public var identity: RecipientIdentity { RecipientIdentity(type: type, url: url) }
+
+    public var json: JSONValue {
+        var fields: [String: JSONValue] = ["recipient_type": .string(type), "url": .string(url)]
+        if let pk { fields["pk"] = .int(pk) }
+        if !extra.isEmpty { fields["extra"] = .object(extra) }
+        return .object(fields)
+    }
+
+    public init(_ f: JSONField) throws {
+        try f.rejectUnknownKeys(allowed: ["recipient_type", "url", "pk", "extra"])
+        type = try f.required("recipient_type").string()
+        url = try f.optional("url")?.string() ?? ""
+        pk = try f.optional("pk")?.int()
+        extra = try f.optional("extra")?.object() ?? [:]
+    }
+}
+
+public struct RecipientIdentity: Sendable, Hashable, Comparable {
+    public let type: String
+    public let url: String
+
+    public init(type: String, url: String) {
+        self.type = type
+        self.url = url
+    }
+
+    public static func < (a: Self, b: Self) -> Bool {
+        a.type != b.type ? a.type.utf8.lexicographicallyPrecedes(b.type.utf8) : a.url.utf8.lexicographicallyPrecedes(b.url.utf8)
+    }
+}
+
+/// An alert in a stream. In the desired stream `timespan_minutes` and `quantity` are positive
+/// integers; in the current stream they may be null (GlitchTip allows it), and `pk` and `extra`
+/// are set.
+public struct AlertRecord: Sendable, Equatable {
+    public var name: String
+    public var timespanMinutes: Int64?
+    public var quantity: Int64?
+    public var recipients: [RecipientRecord]
+    public var pk: Int64?
+    public var extra: [String: JSONValue]
+
+    public init(name: String, timespanMinutes: Int64?, quantity: Int64?, recipients: [RecipientRecord],
+                pk: Int64? = nil, extra: [String: JSONValue] = [:]) {
+        self.name = name
+        self.timespanMinutes = timespanMinutes
+        self.quantity = quantity
+        self.recipients = recipients
+        self.pk = pk
+        self.extra = extra
+    }
+
+    /// The recipients as a set of (type, url): order, pk and extra do not matter (SPEC §5).
+    public var recipientSet: Set<RecipientIdentity> { Set(recipients.map(\.identity)) }
+
+    /// Whether two alerts configure the same thing: timespan, quantity and the recipient set.
+    public func isEquivalent(to other: AlertRecord) -> Bool {
+        timespanMinutes == other.timespanMinutes && quantity == other.quantity && recipientSet == other.recipientSet
+    }
+
+    public var json: JSONValue {
+        var fields: [String: JSONValue] = [
+            "name": .string(name), "timespan_minutes": .optional(timespanMinutes), "quantity": .optional(quantity),
+            "recipients": .array(recipients.map(\.json)),
+        ]
+        if let pk { fields["pk"] = .int(pk) }
+        if !extra.isEmpty { fields["extra"] = .object(extra) }
+        return .object(fields)
+    }
+
+    public init(_ f: JSONField) throws {
+        try f.rejectUnknownKeys(allowed: ["name", "timespan_minutes", "quantity", "recipients", "pk", "extra"])
+        name = try f.required("name").string()
+        timespanMinutes = try f.optional("timespan_minutes")?.int()
+        quantity = try f.optional("quantity")?.int()
+        recipients = try f.required("recipients").array().map(RecipientRecord.init)
+        pk = try f.optional("pk")?.int()
+        extra = try f.optional("extra")?.object() ?? [:]
+    }
+
+    /// Recipients sorted by (type, url), so equal sets print the same.
+    public func withSortedRecipients() -> AlertRecord {
+        var copy = self
+        copy.recipients.sort { $0.identity < $1.identity || ($0.identity == $1.identity && ($0.pk ?? 0) < ($1.pk ?? 0)) }
+        return copy
+    }
+}

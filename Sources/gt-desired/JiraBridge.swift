@@ -1,0 +1,62 @@
+import AppInterface
+import GTCommon
+
+/// The Glitchtip-Jira-Bridge alert (reference-implementation.md §4): one webhook to the bridge
+/// per Jira target, with labels, components, token and issue type as form-encoded query
+/// parameters in that order.
+enum JiraBridge {
+    static let alertName = "Glitchtip-Jira-Bridge-Integration"
+
+    /// Integrations whose name in a board's `disable.integrations` turns the bridge off for it.
+    static let disablingIntegrations: Set<String> = [
+        "glitchtip-project-alerts", "glitchtip-project-alerts-api", "jira-permissions-validator",
+    ]
+
+    static let missingTarget = "Jira integration requires either project or escalation policy to be set"
+
+    /// The bridge URLs for a project's Jira settings: one for `jira.project`, else one per
+    /// enabled board of the escalation policy (possibly none).
+    static func urls(jira: AppInterfaceModel.Jira, bridgeURL: String, token: String?) throws(RuleViolation) -> [String] {
+        let tokenParameter = token.flatMap { $0.isEmpty ? nil : [("token", $0)] } ?? []
+        if let project = jira.project {
+            let parameters = jira.labels.map { ("labels", $0) } + jira.components.map { ("components", $0) } + tokenParameter
+            return ["\(bridgeURL)/\(project)?\(formEncode(parameters))"]
+        }
+        guard let policy = jira.escalationPolicy, !policy.jiraBoards.isEmpty else { throw RuleViolation(missingTarget) }
+        return policy.jiraBoards.filter { disablingIntegrations.isDisjoint(with: $0.disabledIntegrations) }.map { board in
+            var parameters = (jira.labels + policy.jiraLabels).map { ("labels", $0) }
+                + policy.jiraComponents.map { ("components", $0) } + tokenParameter
+            if let issueType = board.issueType { parameters.append(("issue_type", issueType)) }
+            return "\(bridgeURL)/\(board.name)?\(formEncode(parameters))"
+        }
+    }
+
+    /// Python's `urlencode(…, doseq=True)`: `quote_plus` on keys and values.
+    static func formEncode(_ parameters: [(String, String)]) -> String {
+        parameters.map { "\(quotePlus($0.0))=\(quotePlus($0.1))" }.joined(separator: "&")
+    }
+
+    static func quotePlus(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"),
+                 UInt8(ascii: "~"):
+                out.append(byte)
+            case UInt8(ascii: " "):
+                out.append(UInt8(ascii: "+"))
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}
+
+/// A broken rule, in the seed's words where it has them.
+struct RuleViolation: Error, Equatable {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
