@@ -110,8 +110,8 @@ public struct DatafileResolver {
     }
 
     private func alert(_ item: JSONValue, in path: String, field: String) throws -> JSONValue {
-        if let ref = item["$ref"] {
-            let alertPath = try reference(ref, in: path, field: field)
+        if item["$ref"] != nil {
+            let alertPath = try reference(item, in: path, field: field)
             var doc = try document(at: alertPath, schema: .alert, referencedFrom: path, field: field)
             doc["$schema"] = nil
             doc["labels"] = nil
