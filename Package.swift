@@ -49,7 +49,10 @@ let package = Package(
         .executableTarget(
             name: "gt-apply",
             dependencies: ["GTCommon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .testTarget(name: "GTCommonTests", dependencies: ["GTCommon"]),
-        .testTarget(name: "AppInterfaceTests", dependencies: ["AppInterface", "GTCommon"]),
+        // Shared by the test targets: the simulator process, paths, running the built tools.
+        .target(name: "GTTestSupport", dependencies: ["GTCommon"], path: "Tests/GTTestSupport"),
+        .testTarget(name: "GTCommonTests", dependencies: ["GTCommon", "GTTestSupport"]),
+        .testTarget(name: "AppInterfaceTests", dependencies: ["AppInterface", "GTCommon", "GTTestSupport"]),
+        .testTarget(name: "ToolTests", dependencies: ["GTCommon", "AppInterface", "GTTestSupport"]),
     ]
 )

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import GTCommon
+import GTTestSupport
 
 /// The GlitchTip client against the simulator in both API dialects and both PUT semantics.
 final class GlitchTipClientTests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import GTCommon
+import GTTestSupport
 
 /// The libcurl layer against the simulator over real HTTP; the simulator's request log is the
 /// witness (connections, timestamps, requests in flight), never the wall clock here.

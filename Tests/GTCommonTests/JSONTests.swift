@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import GTCommon
+import GTTestSupport
 
 final class JSONTests: XCTestCase {
     private func roundTrip(_ text: String) throws -> String {

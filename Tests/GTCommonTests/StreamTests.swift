@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import GTCommon
+import GTTestSupport
 
 final class StreamTests: XCTestCase {
     private func write(_ text: String) throws -> String {

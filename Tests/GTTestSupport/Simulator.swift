@@ -1,17 +1,17 @@
 import Foundation
 import XCTest
-@testable import GTCommon
+import GTCommon
 
 /// The GlitchTip simulator (`Tests/Simulator/glitchtip_sim.py`) as a child process on a port of
 /// its choosing, with its admin API. Stopped with SIGKILL: a child spawned from async code may
 /// have SIGTERM blocked (swift-notes.md §6).
-final class Simulator: @unchecked Sendable {
-    let process: Process
-    let port: Int
-    let baseURL: String
+public final class Simulator: @unchecked Sendable {
+    public let process: Process
+    public let port: Int
+    public let baseURL: String
     private let admin = HTTPTransport(maxConcurrent: 1)
 
-    init(arguments: [String] = []) throws {
+    public init(arguments: [String] = []) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", TestPaths.simulatorScript.path, "--port", "0"] + arguments
@@ -32,7 +32,7 @@ final class Simulator: @unchecked Sendable {
         baseURL = "http://127.0.0.1:\(port)"
     }
 
-    func stop() {
+    public func stop() {
         if process.isRunning {
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -41,10 +41,10 @@ final class Simulator: @unchecked Sendable {
 
     deinit { stop() }
 
-    struct SimulatorError: Error, CustomStringConvertible { let message: String; var description: String { message } }
+    public struct SimulatorError: Error, CustomStringConvertible { let message: String; public var description: String { message } }
 
     @discardableResult
-    func admin(_ method: HTTPRequest.Method, _ path: String, _ body: JSONValue? = nil) async throws -> JSONValue {
+    public func admin(_ method: HTTPRequest.Method, _ path: String, _ body: JSONValue? = nil) async throws -> JSONValue {
         var bytes: [UInt8]?
         if let body {
             var out: [UInt8] = []
@@ -60,24 +60,24 @@ final class Simulator: @unchecked Sendable {
         return response.body.isEmpty ? .null : try JSONValue(parsing: response.body)
     }
 
-    func load(_ state: JSONValue) async throws { try await admin(.post, "/__admin/state", state) }
-    func faults(_ faults: [JSONValue]) async throws { try await admin(.post, "/__admin/faults", ["faults": .array(faults)]) }
-    func config(_ config: JSONValue) async throws { try await admin(.post, "/__admin/config", config) }
-    func clearRequests() async throws { try await admin(.post, "/__admin/requests/clear") }
+    public func load(_ state: JSONValue) async throws { try await admin(.post, "/__admin/state", state) }
+    public func faults(_ faults: [JSONValue]) async throws { try await admin(.post, "/__admin/faults", ["faults": .array(faults)]) }
+    public func config(_ config: JSONValue) async throws { try await admin(.post, "/__admin/config", config) }
+    public func clearRequests() async throws { try await admin(.post, "/__admin/requests/clear") }
 
-    struct RequestLog {
-        let requests: [JSONValue]
-        let peakInFlight: Int
-        let connections: Int
+    public struct RequestLog {
+        public let requests: [JSONValue]
+        public let peakInFlight: Int
+        public let connections: Int
 
-        func matching(_ method: String, _ pathPrefix: String = "") -> [JSONValue] {
+        public func matching(_ method: String, _ pathPrefix: String = "") -> [JSONValue] {
             requests.filter {
                 $0["method"]?.stringValue == method && ($0["path"]?.stringValue ?? "").hasPrefix(pathPrefix)
             }
         }
     }
 
-    func requestLog() async throws -> RequestLog {
+    public func requestLog() async throws -> RequestLog {
         let log = try await admin(.get, "/__admin/requests")
         return RequestLog(requests: log["requests"]?.arrayValue ?? [],
                           peakInFlight: Int(log["peak_in_flight"]?.intValue ?? -1),
@@ -87,7 +87,7 @@ final class Simulator: @unchecked Sendable {
 
 /// A JSON number from the log (`start`, `end` are floats).
 extension JSONValue {
-    var number: Double? {
+    public var number: Double? {
         switch self {
         case .int(let i): Double(i)
         case .double(let d): d
@@ -97,22 +97,22 @@ extension JSONValue {
 }
 
 /// Builders for simulator state.
-enum SimState {
-    static func alert(_ name: String, quantity: Int64 = 1, timespan: Int64 = 1,
+public enum SimState {
+    public static func alert(_ name: String, quantity: Int64 = 1, timespan: Int64 = 1,
                       recipients: [(String, String)] = [("email", "")]) -> JSONValue {
         ["name": .string(name), "quantity": .int(quantity), "timespanMinutes": .int(timespan),
          "alertRecipients": .array(recipients.map { ["recipientType": .string($0.0), "url": .string($0.1)] })]
     }
 
-    static func project(_ name: String, alerts: [JSONValue] = []) -> JSONValue {
+    public static func project(_ name: String, alerts: [JSONValue] = []) -> JSONValue {
         ["name": .string(name), "slug": .string(name), "alerts": .array(alerts)]
     }
 
-    static func organization(_ name: String, slug: String? = nil, projects: [JSONValue]) -> JSONValue {
+    public static func organization(_ name: String, slug: String? = nil, projects: [JSONValue]) -> JSONValue {
         ["name": .string(name), "slug": .string(slug ?? name.lowercased()), "projects": .array(projects)]
     }
 
-    static func state(_ organizations: [JSONValue], tokens: [String: [String]]? = nil) -> JSONValue {
+    public static func state(_ organizations: [JSONValue], tokens: [String: [String]]? = nil) -> JSONValue {
         var s: [String: JSONValue] = ["organizations": .array(organizations)]
         if let tokens {
             s["tokens"] = .object(tokens.mapValues { .array($0.map { .string($0) }) })

@@ -2,24 +2,24 @@ import Foundation
 import XCTest
 
 /// Where tests find the package, the shared fixtures and scratch space.
-enum TestPaths {
-    static let packageRoot = URL(fileURLWithPath: #filePath)
+public enum TestPaths {
+    public static let packageRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// `../shared` beside the checkout (CI lays a copy there), or `GT_SHARED_DIR`.
-    static var shared: URL {
+    public static var shared: URL {
         if let dir = ProcessInfo.processInfo.environment["GT_SHARED_DIR"] { return URL(fileURLWithPath: dir) }
         return packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
     }
 
-    static var qontractFixtures: URL { shared.appendingPathComponent("qontract-fixtures") }
+    public static var qontractFixtures: URL { shared.appendingPathComponent("qontract-fixtures") }
 
-    static var simulatorScript: URL { packageRoot.appendingPathComponent("Tests/Simulator/glitchtip_sim.py") }
+    public static var simulatorScript: URL { packageRoot.appendingPathComponent("Tests/Simulator/glitchtip_sim.py") }
 }
 
 extension XCTestCase {
     /// A new empty directory, removed when the test ends.
-    func scratchDirectory() -> URL {
+    public func scratchDirectory() -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gt-tests-\(UUID().uuidString)")
         try! FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         addTeardownBlock { try? FileManager.default.removeItem(at: dir) }

@@ -1,0 +1,83 @@
+import Foundation
+import GTCommon
+
+/// What a run of one of the built tools did.
+public struct ToolResult: Sendable {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+
+    /// The stdout lines, parsed (a stream).
+    public func records() throws -> [JSONValue] {
+        try stdout.split(separator: "\n").map { try JSONValue(parsing: String($0)) }
+    }
+
+    /// The body records of the stream on stdout, without header and trailer.
+    public func body() throws -> [JSONValue] {
+        try records().filter { !["header", "end"].contains($0["kind"]?.stringValue ?? "") }
+    }
+
+    public func trailer() throws -> JSONValue? { try records().last.flatMap { $0["kind"] == "end" ? $0 : nil } }
+}
+
+/// Runs the tools built next to the test bundle (`swift build` puts them there), or in
+/// `GT_BIN_DIR`. Output goes through files, so a large stream cannot fill a pipe and stall.
+public enum Tools {
+    public static var binDirectory: URL {
+        if let dir = ProcessInfo.processInfo.environment["GT_BIN_DIR"] { return URL(fileURLWithPath: dir) }
+        return URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+    }
+
+    /// The environment a tool sees: this process's, without any gt, Vault or cache settings of
+    /// the developer's, plus `environment`.
+    public static func environment(_ extra: [String: String]) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment.filter { key, _ in
+            !(key.hasPrefix("GT_") && key != "GT_BIN_DIR") && !key.hasPrefix("VAULT_") && !key.hasPrefix("QAPI_")
+                && key != "NO_COLOR"
+        }
+        env.merge(extra) { _, new in new }
+        return env
+    }
+
+    public static func run(_ tool: String, _ arguments: [String] = [], stdin: String? = nil,
+                           environment extra: [String: String] = [:]) throws -> ToolResult {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("gt-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let outURL = scratch.appendingPathComponent("stdout")
+        let errURL = scratch.appendingPathComponent("stderr")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+
+        let process = Process()
+        process.executableURL = tool.hasPrefix("/") ? URL(fileURLWithPath: tool) : binDirectory.appendingPathComponent(tool)
+        process.arguments = arguments
+        process.environment = environment(extra)
+        process.currentDirectoryURL = TestPaths.packageRoot
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        process.standardOutput = out
+        process.standardError = err
+        if let stdin {
+            let inURL = scratch.appendingPathComponent("stdin")
+            try stdin.write(to: inURL, atomically: true, encoding: .utf8)
+            process.standardInput = try FileHandle(forReadingFrom: inURL)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        return ToolResult(status: process.terminationStatus,
+                          stdout: try String(contentsOf: outURL, encoding: .utf8),
+                          stderr: try String(contentsOf: errURL, encoding: .utf8))
+    }
+
+    /// Runs a shell pipeline (bash, `set -o pipefail`) with the tools on PATH.
+    public static func shell(_ script: String, environment extra: [String: String] = [:]) throws -> ToolResult {
+        var env = extra
+        env["PATH"] = binDirectory.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        return try run("/bin/bash", ["-o", "pipefail", "-c", script], environment: env)
+    }
+}
