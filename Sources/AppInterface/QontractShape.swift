@@ -25,10 +25,13 @@ public enum QontractShape {
     }
 
     /// Runs `body` on the object's fields, turning field errors into errors that name the origin.
-    private static func reading<T>(_ value: JSONValue, origin: String, _ body: (JSONField, String) throws -> T) throws -> T {
-        let origin = value[originKey]?.stringValue ?? origin
+    private static func reading<T>(_ value: JSONValue, origin: String, path: String = "",
+                                   _ body: (JSONField, String) throws -> T) throws -> T {
+        let ownOrigin = value[originKey]?.stringValue
+        let field = JSONField(value, path: ownOrigin == nil ? path : "")
+        let origin = ownOrigin ?? origin
         do {
-            return try body(JSONField(value), origin)
+            return try body(field, origin)
         } catch let error as JSONFieldError {
             throw AppInterfaceError(origin: origin, message: error.description)
         }
@@ -65,14 +68,14 @@ public enum QontractShape {
                 projectID: try f.optional("projectId")?.string(),
                 organization: try organization.required("name").string(),
                 instance: try instance.required("name").string(),
-                alerts: try alerts.map { try alert($0.value, origin: "\(origin) \($0.path)") },
+                alerts: try alerts.map { try alert($0.value, origin: origin, path: $0.path) },
                 jira: try f.optional("jira").map(jira),
                 origin: origin)
         }
     }
 
-    static func alert(_ value: JSONValue, origin: String) throws -> AppInterfaceModel.Alert {
-        try reading(value, origin: origin) { f, origin in
+    static func alert(_ value: JSONValue, origin: String, path: String) throws -> AppInterfaceModel.Alert {
+        try reading(value, origin: origin, path: path) { f, origin in
             try f.rejectUnknownKeys(allowed: ["name", "description", "quantity", "timespanMinutes", "recipients", originKey])
             return AppInterfaceModel.Alert(
                 name: try f.required("name").string(),

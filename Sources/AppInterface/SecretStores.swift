@@ -31,7 +31,7 @@ public actor SecretResolver {
             fields = cached
         } else {
             do { fields = try await store.fields(path: ref.path, version: ref.version) } catch let error as SecretError {
-                throw error
+                throw SecretError(secret: ref.description, reason: error.reason)
             } catch {
                 throw SecretError(secret: ref.description, reason: "\(error)")
             }

@@ -13,7 +13,7 @@ final class HTTPClientTests: XCTestCase {
         try await sim.load(SimState.state([SimState.organization("Acme", projects: [SimState.project("api")])]))
     }
 
-    override func tearDown() async throws { sim.stop() }
+    override func tearDown() async throws { sim?.stop() }
 
     private func client(concurrency: Int = 4, retries: Int = 3, timeoutMs: Int = 5_000) -> HTTPClient {
         HTTPClient(transport: HTTPTransport(maxConcurrent: concurrency),

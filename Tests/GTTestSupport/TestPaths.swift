@@ -4,7 +4,7 @@ import XCTest
 /// Where tests find the package, the shared fixtures and scratch space.
 public enum TestPaths {
     public static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// `../shared` beside the checkout (CI lays a copy there), or `GT_SHARED_DIR`.
     public static var shared: URL {

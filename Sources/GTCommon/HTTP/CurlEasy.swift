@@ -42,7 +42,7 @@ private let headerCallback: gt_curl_data_cb = { ptr, size, nmemb, userdata in
     }
     if let colon = line.firstIndex(of: ":") {
         let name = String(line[..<colon])
-        let value = line[line.index(after: colon)...].trimmed(" ").trimmed("\n").trimmed("\r").trimmed(" ")
+        let value = line[line.index(after: colon)...].trimmedWhitespace
         sink.headers.append((name: name, value: value))
     }
     return count

@@ -53,11 +53,19 @@ public struct HTTPResponse: Sendable {
     public var contentType: String { header("Content-Type") ?? "" }
 
     public var isJSON: Bool {
-        contentType.split(separator: ";").first?.trimmed(" ").lowercased() == "application/json"
+        contentType.split(separator: ";").first?.trimmedWhitespace.lowercased() == "application/json"
     }
 }
 
 extension StringProtocol {
+    /// Without leading and trailing white space and line breaks (`"\r\n"` is one Character).
+    var trimmedWhitespace: String {
+        var s = Substring(self)
+        while s.first?.isWhitespace == true { s.removeFirst() }
+        while s.last?.isWhitespace == true { s.removeLast() }
+        return String(s)
+    }
+
     func trimmed(_ set: Character) -> String {
         var s = Substring(self)
         while s.first == set { s.removeFirst() }

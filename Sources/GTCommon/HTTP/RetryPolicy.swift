@@ -34,7 +34,7 @@ public struct RetryPolicy: Sendable {
 
     /// `Retry-After` in seconds (the delta-seconds form; an HTTP date is treated as absent).
     public static func retryAfterSeconds(_ value: String?) -> Double? {
-        guard let value, let seconds = Double(value.trimmed(" ")), seconds >= 0 else { return nil }
+        guard let value, let seconds = Double(value.trimmedWhitespace), seconds >= 0 else { return nil }
         return seconds
     }
 }
