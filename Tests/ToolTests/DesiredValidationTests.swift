@@ -6,45 +6,6 @@ import XCTest
 /// Every rule violation and bad input of gt-desired: the exact message naming file, project and
 /// alert; exit 1; no project record on stdout, only an incomplete trailer.
 final class DesiredValidationTests: XCTestCase {
-    /// A one-project data directory; `alerts` and `extra` are YAML spliced into the project file.
-    private func dataDirectory(alerts: String, extra: String = "", files: [String: String] = [:]) throws -> String {
-        let dir = scratchDirectory()
-        var all: [String: String] = [
-            "instance.yml": """
-                $schema: /dependencies/glitchtip-instance-1.yml
-                labels: {}
-                name: gt-test
-                description: test
-                consoleUrl: https://glitchtip.example.com
-                automationUserEmail: {path: gt/test, field: email}
-                automationToken: {path: gt/test, field: token}
-                glitchtipJiraBridgeAlertUrl: http://gjb.com
-                """,
-            "org.yml": """
-                $schema: /dependencies/glitchtip-organization-1.yml
-                name: acme
-                description: acme
-                instance: {$ref: /instance.yml}
-                """,
-            "project.yml": """
-                $schema: /dependencies/glitchtip-project-1.yml
-                name: web
-                description: web
-                platform: python
-                app: {$ref: /app.yml}
-                teams: []
-                organization: {$ref: /org.yml}
-                \(extra)
-                alerts:\(alerts.hasPrefix("-") ? "\n" + alerts : " " + alerts)
-                """,
-        ]
-        all.merge(files) { _, new in new }
-        for (name, text) in all {
-            try text.write(to: dir.appendingPathComponent(name), atomically: true, encoding: .utf8)
-        }
-        return dir.path
-    }
-
     private func assertRefused(_ dir: String, _ expected: String, environment: [String: String] = [:],
                                file: StaticString = #filePath, line: UInt = #line) throws {
         let result = try Tools.run("gt-desired", ["--data", dir], environment: environment)
@@ -68,56 +29,56 @@ final class DesiredValidationTests: XCTestCase {
     }
 
     func testReservedName() throws {
-        try assertRefused(try dataDirectory(alerts: alert("Glitchtip-Jira-Bridge-Integration")),
+        try assertRefused(try oneProjectDataDirectory(alerts: alert("Glitchtip-Jira-Bridge-Integration")),
                           "/project.yml: project 'web', alert 'Glitchtip-Jira-Bridge-Integration': 'Glitchtip-Jira-Bridge-Integration' alert name is reserved. Please use another name.")
     }
 
     func testWebhookURLsUniqueAcrossTheProject() throws {
         let hook = "  - provider: webhook\n    url: https://hooks.example.com/x"
-        try assertRefused(try dataDirectory(alerts: alert("a", recipients: hook) + "\n" + alert("b", recipients: hook)),
+        try assertRefused(try oneProjectDataDirectory(alerts: alert("a", recipients: hook) + "\n" + alert("b", recipients: hook)),
                           "/project.yml: project 'web', alert 'b': Glitchtip project alert webhook URLs must be unique across a project. Do not trigger the same webhook twice.")
         // Bridge URLs count too: a user webhook equal to the bridge URL.
         let bridge = "  - provider: webhook\n    url: http://gjb.com/PROJ?"
-        try assertRefused(try dataDirectory(alerts: alert("a", recipients: bridge), extra: "jira: {project: PROJ}"),
+        try assertRefused(try oneProjectDataDirectory(alerts: alert("a", recipients: bridge), extra: "jira: {project: PROJ}"),
                           "/project.yml: project 'web', alert 'Glitchtip-Jira-Bridge-Integration': Glitchtip project alert webhook URLs must be unique across a project. Do not trigger the same webhook twice.")
     }
 
     func testDuplicateAlertName() throws {
-        try assertRefused(try dataDirectory(alerts: alert("a") + "\n" + alert("a")),
+        try assertRefused(try oneProjectDataDirectory(alerts: alert("a") + "\n" + alert("a")),
                           "/project.yml: project 'web', alert 'a': alert name 'a' is used twice in this project")
     }
 
     func testWebhookWithoutURL() throws {
-        try assertRefused(try dataDirectory(alerts: alert(recipients: "  - provider: webhook")),
+        try assertRefused(try oneProjectDataDirectory(alerts: alert(recipients: "  - provider: webhook")),
                           "/project.yml: project 'web', alert 'errors': url or urlSecret must be set for webhook recipient")
     }
 
     func testEmailWithURL() throws {
-        try assertRefused(try dataDirectory(alerts: alert(recipients: "  - provider: email-project-members\n    url: https://x.example.com")),
+        try assertRefused(try oneProjectDataDirectory(alerts: alert(recipients: "  - provider: email-project-members\n    url: https://x.example.com")),
                           "/project.yml: project 'web', alert 'errors': url must be empty for email recipients")
     }
 
     func testQuantityAndTimespanMustBePositiveIntegers() throws {
-        try assertRefused(try dataDirectory(alerts: alert(quantity: "0")),
+        try assertRefused(try oneProjectDataDirectory(alerts: alert(quantity: "0")),
                           "/project.yml: project 'web', alert 'errors': quantity must be a positive integer, got 0")
-        try assertRefused(try dataDirectory(alerts: alert(timespan: "'5'")),
+        try assertRefused(try oneProjectDataDirectory(alerts: alert(timespan: "'5'")),
                           "/project.yml: project 'web', alert 'errors': timespanMinutes must be a positive integer, got \"5\"")
-        try assertRefused(try dataDirectory(alerts: alert(quantity: "2.5")),
+        try assertRefused(try oneProjectDataDirectory(alerts: alert(quantity: "2.5")),
                           "/project.yml: project 'web', alert 'errors': quantity must be a positive integer, got 2.5")
     }
 
     func testJiraWithoutTarget() throws {
-        try assertRefused(try dataDirectory(alerts: "[]", extra: "jira: {labels: [x]}"),
+        try assertRefused(try oneProjectDataDirectory(alerts: "[]", extra: "jira: {labels: [x]}"),
                           "/project.yml: project 'web': Jira integration requires either project or escalation policy to be set")
     }
 
     func testUnsupportedProvider() throws {
-        try assertRefused(try dataDirectory(alerts: alert(recipients: "  - provider: pagerduty")),
+        try assertRefused(try oneProjectDataDirectory(alerts: alert(recipients: "  - provider: pagerduty")),
                           "/project.yml: project 'web', alert 'errors': Unsupported type: recipient provider 'pagerduty'")
     }
 
     func testAlertFromAReferencedFileIsNamedByThatFile() throws {
-        let dir = try dataDirectory(alerts: "- $ref: /alert.yml", files: ["alert.yml": """
+        let dir = try oneProjectDataDirectory(alerts: "- $ref: /alert.yml", files: ["alert.yml": """
             $schema: /dependencies/glitchtip-project-alert-1.yml
             name: shared
             description: d
@@ -129,18 +90,18 @@ final class DesiredValidationTests: XCTestCase {
     }
 
     func testBrokenReferenceMissingFieldWrongTypeUnknownField() throws {
-        try assertRefused(try dataDirectory(alerts: "- $ref: /nowhere.yml"),
+        try assertRefused(try oneProjectDataDirectory(alerts: "- $ref: /nowhere.yml"),
                           "/project.yml: alerts[0]: $ref '/nowhere.yml' does not exist")
-        try assertRefused(try dataDirectory(alerts: "[]", files: ["org.yml": """
+        try assertRefused(try oneProjectDataDirectory(alerts: "[]", files: ["org.yml": """
             $schema: /dependencies/glitchtip-organization-1.yml
             name: acme
             instance: {$ref: /instance.yml}
             """]), "/org.yml: description: missing required field")
-        try assertRefused(try dataDirectory(alerts: "[]", extra: "projectId: [1, 2]"),
+        try assertRefused(try oneProjectDataDirectory(alerts: "[]", extra: "projectId: [1, 2]"),
                           "/project.yml: projectId: expected string, got array")
-        try assertRefused(try dataDirectory(alerts: "[]", extra: "colour: blue"),
+        try assertRefused(try oneProjectDataDirectory(alerts: "[]", extra: "colour: blue"),
                           "/project.yml: colour: unknown field")
-        try assertRefused(try dataDirectory(alerts: "[]", files: ["org.yml": """
+        try assertRefused(try oneProjectDataDirectory(alerts: "[]", files: ["org.yml": """
             $schema: /dependencies/glitchtip-organization-1.yml
             name: acme
             description: acme
@@ -150,7 +111,7 @@ final class DesiredValidationTests: XCTestCase {
     }
 
     func testMalformedYAMLNamesTheFile() throws {
-        let dir = try dataDirectory(alerts: "[]", files: ["broken.yml": "$schema: /dependencies/glitchtip-project-1.yml\nname: [unclosed\n"])
+        let dir = try oneProjectDataDirectory(alerts: "[]", files: ["broken.yml": "$schema: /dependencies/glitchtip-project-1.yml\nname: [unclosed\n"])
         let result = try Tools.run("gt-desired", ["--data", dir])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.hasPrefix("gt-desired: error: \(dir)/broken.yml: invalid YAML"), result.stderr)
@@ -160,7 +121,7 @@ final class DesiredValidationTests: XCTestCase {
         let secrets = scratchDirectory().appendingPathComponent("secrets.yml")
         try "gt/other: {url: https://hooks.example.com/planted-webhook-value}\n".write(to: secrets, atomically: true, encoding: .utf8)
         let hook = "  - provider: webhook\n    urlSecret: {path: gt/hooks, field: url}"
-        let dir = try dataDirectory(alerts: alert(recipients: hook))
+        let dir = try oneProjectDataDirectory(alerts: alert(recipients: hook))
         let result = try Tools.run("gt-desired", ["--data", dir], environment: ["GT_SECRETS_FILE": secrets.path])
         XCTAssertEqual(result.status, 1)
         XCTAssertEqual(result.stderr, "gt-desired: error: secret gt/hooks#url: not in secrets file \(secrets.path)\n")
