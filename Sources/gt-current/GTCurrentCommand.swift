@@ -1,4 +1,6 @@
+import AppInterface
 import ArgumentParser
+import Foundation
 import GTCommon
 
 @main
@@ -6,10 +8,110 @@ struct GTCurrentCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gt-current",
         abstract: "Fetch the live GlitchTip project alerts (current stream).",
+        discussion: """
+            Reads from App-Interface which instances, organizations and projects are managed, then \
+            lists them in GlitchTip through a two-tier cache (GT_CACHE_DIR; TTLs from \
+            QAPI_GLITCHTIP_{ORGANIZATIONS,PROJECTS,ALERTS}_CACHE_TTL, 3600 s by default). A listing \
+            that fails gives an error record for its scope and no project record; exit status 1 \
+            when any error was written.
+            """,
         version: GTVersion.current)
 
+    @OptionGroup(title: "App-Interface")
+    var appInterface: AppInterfaceOptions
+
+    @Flag(help: "List every project of every organization, managed or not (export, adoption).")
+    var allProjects = false
+
+    @Option(help: "Requests in flight per instance.")
+    var concurrency = 8
+
+    @Flag(help: "Do not read the cache (fresh entries are still written).")
+    var refresh = false
+
+    @Flag(help: "No progress line and no warnings on stderr (errors are still printed).")
+    var quiet = false
+
+    func validate() throws {
+        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
+    }
+
     func run() async throws {
-        Diagnostics(tool: "gt-current").error("not implemented yet")
-        throw ExitCode.failure
+        let started = ContinuousClock.now
+        let environment = ProcessInfo.processInfo.environment
+        let diagnostics = Diagnostics(tool: "gt-current")
+        let source = try appInterface.source(environment: environment)
+        let writer = StreamWriter(stream: .current, generator: "gt-current \(GTVersion.current)", output: .standardOutput())
+        let sourceHTTP = HTTPClient(transport: HTTPTransport(maxConcurrent: 4), retry: RetryPolicy(maxRetries: 3))
+        var counters: [HTTPCounters] = [sourceHTTP.counters]
+        var cache: ListingCache?
+
+        var records: [JSONValue] = []
+        do {
+            let model = try await source.load(http: sourceHTTP)
+            let instances = try model.instances(named: appInterface.instance)
+            let ttl = try CacheTTLs.fromEnvironment(environment)
+            let directory = try CacheDirectory.defaultPath(environment: environment).map(CacheDirectory.init)
+            let listingCache = ListingCache(directory: directory, ttl: ttl, refresh: refresh)
+            cache = listingCache
+            let secrets = try SecretResolver.fromEnvironment(environment, http: sourceHTTP)
+            let connector = GlitchTipConnector(secrets: secrets, concurrency: concurrency)
+            let progress = quiet ? nil : ProgressLine.onTerminal(label: "gt-current: projects", environment: environment)
+
+            records = instances.map(\.record.json)
+            var connections: [(String, [String: [String]], GlitchTipConnector.Connection)] = []
+            for instance in instances {
+                do {
+                    let connection = try await connector.connect(instance.record)
+                    counters.append(connection.http.counters)
+                    connections.append((instance.name, managedProjects(model, instance: instance.name), connection))
+                } catch {
+                    records.append(NoticeRecord(.error, instance: instance.name,
+                                                message: "\(instance.name): cannot connect: \(error)").json)
+                }
+            }
+            let fetched = await withTaskGroup(of: [JSONValue].self) { group in
+                for (name, managed, connection) in connections {
+                    let fetcher = CurrentStateFetcher(instance: name, managed: managed, allProjects: allProjects,
+                                                      client: connection.client, cache: listingCache, progress: progress)
+                    group.addTask { await fetcher.fetch() }
+                }
+                return await group.reduce(into: [JSONValue]()) { $0 += $1 }
+            }
+            progress?.clear()
+            records += fetched
+            listingCache.problems.forEach { diagnostics.warning($0) }
+        } catch {
+            diagnostics.error("\(error)")
+            writer.finish(complete: false, stats: stats(started, counters, cache))
+            throw ExitCode.failure
+        }
+        records.sort(by: RecordOrder.areInIncreasingOrder)
+        for record in records {
+            writer.write(record)
+            if record["kind"] == "error" { diagnostics.error(record["message"]?.stringValue ?? "") }
+            if record["kind"] == "warning", !quiet { diagnostics.warning(record["message"]?.stringValue ?? "") }
+        }
+        writer.finish(stats: stats(started, counters, cache))
+        if writer.errors > 0 { throw ExitCode.failure }
+    }
+
+    /// Organization name → slugs of the managed projects of `instance`.
+    private func managedProjects(_ model: AppInterfaceModel, instance: String) -> [String: [String]] {
+        var byOrganization: [String: Set<String>] = [:]
+        for project in model.projects where project.instance == instance {
+            byOrganization[project.organization, default: []].insert(project.slug)
+        }
+        return byOrganization.mapValues { $0.sorted() }
+    }
+
+    private func stats(_ started: ContinuousClock.Instant, _ counters: [HTTPCounters], _ cache: ListingCache?) -> [String: JSONValue] {
+        [
+            "requests": .int(Int64(counters.reduce(0) { $0 + $1.requests })),
+            "retries": .int(Int64(counters.reduce(0) { $0 + $1.retries })),
+            "cache_hits": .int(Int64(cache?.hits ?? 0)),
+            "cache_misses": .int(Int64(cache?.misses ?? 0)),
+            "elapsed_ms": .int(Int64((ContinuousClock.now - started).milliseconds)),
+        ]
     }
 }

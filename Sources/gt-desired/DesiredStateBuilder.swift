@@ -83,10 +83,7 @@ struct DesiredStateBuilder {
             }
         }
         guard errors.isEmpty else { return .failure(BuildFailure(errors: errors)) }
-        let instanceRecords = selectedInstances.map {
-            InstanceRecord(name: $0.name, consoleURL: $0.consoleURL, token: $0.automationToken.json,
-                           readTimeout: $0.readTimeout, maxRetries: $0.maxRetries)
-        }
+        let instanceRecords = selectedInstances.map(\.record)
         return .success(Output(
             instances: instanceRecords.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) },
             projects: projects.sorted { RecordOrder.areInIncreasingOrder($0.json, $1.json) }))
@@ -159,7 +156,7 @@ struct DesiredStateBuilder {
         guard errors.isEmpty else { return .failure(BuildFailure(errors: errors)) }
         return .success(ProjectRecord(
             instance: project.instance, organization: project.organization,
-            project: project.projectID ?? slugify(project.name), name: project.name,
+            project: project.slug, name: project.name,
             alerts: alerts.map { $0.withSortedRecipients() }.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }))
     }
 

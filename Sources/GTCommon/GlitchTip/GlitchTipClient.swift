@@ -23,18 +23,46 @@ public final class GlitchTipClient: Sendable {
         self.timeoutMilliseconds = timeoutMilliseconds
     }
 
+    /// A paginated GlitchTip listing.
+    public enum Listing: Sendable, Hashable {
+        case organizations
+        case projects(organization: String)
+        /// GlitchTip answers `200 []` for the alerts of a project that does not exist, so
+        /// existence must come from the project listing.
+        case alerts(organization: String, project: String)
+    }
+
+    /// Every item of a listing, as GlitchTip sent it (pages concatenated). Decode with
+    /// ``GlitchTipDecoding``; kept raw so a cache can store exactly what the server said.
+    public func items(of listing: Listing) async throws(HTTPError) -> [JSONValue] {
+        try await list(path(of: listing))
+    }
+
     public func organizations() async throws(HTTPError) -> [GlitchTipOrganization] {
-        try await list("/api/0/organizations/", GlitchTipDecoding.organization)
+        try await decoded(.organizations, GlitchTipDecoding.organizations)
     }
 
     public func projects(organization: String) async throws(HTTPError) -> [GlitchTipProject] {
-        try await list("/api/0/organizations/\(Self.segment(organization))/projects/", GlitchTipDecoding.project)
+        try await decoded(.projects(organization: organization), GlitchTipDecoding.projects)
     }
 
-    /// The alerts of a project. GlitchTip answers `200 []` for a project that does not exist, so
-    /// existence must come from ``projects(organization:)``.
     public func alerts(organization: String, project: String) async throws(HTTPError) -> [GlitchTipAlert] {
-        try await list(alertsPath(organization, project), GlitchTipDecoding.alert)
+        try await decoded(.alerts(organization: organization, project: project), GlitchTipDecoding.alerts)
+    }
+
+    private func decoded<T>(_ listing: Listing, _ decode: ([JSONValue]) throws -> [T]) async throws(HTTPError) -> [T] {
+        let items = try await items(of: listing)
+        do { return try decode(items) } catch {
+            throw .badJSON(url: RedactedURL(baseURL + path(of: listing)), reason: "\(error)")
+        }
+    }
+
+    func path(of listing: Listing) -> String {
+        switch listing {
+        case .organizations: "/api/0/organizations/"
+        case .projects(let organization): "/api/0/organizations/\(Self.segment(organization))/projects/"
+        case .alerts(let organization, let project): alertsPath(organization, project)
+        }
     }
 
     /// POSTs a new alert. Never retried here: a lost answer may hide a created alert.
@@ -98,24 +126,18 @@ public final class GlitchTipClient: Sendable {
     /// Reads every page of a listing. The next page comes from the `Link` header; a link to
     /// another origin is refused (the token would go with it), and so is a link to a page
     /// already read (a cursor loop).
-    private func list<T>(_ path: String, _ decode: (JSONField) throws -> T)
-        async throws(HTTPError) -> [T]
-    {
+    private func list(_ path: String) async throws(HTTPError) -> [JSONValue] {
         let first = baseURL + path + "?limit=100"
         let origin = URLParts(baseURL).origin
         var url = first
         var seen: Set<String> = [url]
-        var items: [T] = []
+        var items: [JSONValue] = []
         while true {
             let (json, response) = try await http.sendExpectingJSON(request(.get, url))
-            guard case .array = json else {
+            guard case .array(let page) = json else {
                 throw .badJSON(url: RedactedURL(url), reason: "expected a JSON array, got \(json.typeName)")
             }
-            do {
-                for item in try JSONField(json).array() { items.append(try decode(item)) }
-            } catch {
-                throw .badJSON(url: RedactedURL(url), reason: "\(error)")
-            }
+            items += page
             guard let next = LinkHeader.nextPage(in: response.headerValues("Link")) else { return items }
             guard URLParts(next).origin == origin else {
                 throw .pagination(url: RedactedURL(url),

@@ -1,9 +1,21 @@
 /// Reads GlitchTip's JSON in both dialects: django-ninja (4.0.10 and later: `id`,
 /// `timespanMinutes`) and DRF (4.0.9 and earlier: `pk`, `timespan_minutes`).
-enum GlitchTipDecoding {
+public enum GlitchTipDecoding {
     static let alertKeys: Set<String> = ["id", "pk", "name", "timespanMinutes", "timespan_minutes", "quantity",
                                          "alertRecipients", "alert_recipients"]
     static let recipientKeys: Set<String> = ["id", "pk", "recipientType", "recipient_type", "url"]
+
+    public static func organizations(_ items: [JSONValue]) throws -> [GlitchTipOrganization] {
+        try JSONField(.array(items)).array().map(organization)
+    }
+
+    public static func projects(_ items: [JSONValue]) throws -> [GlitchTipProject] {
+        try JSONField(.array(items)).array().map(project)
+    }
+
+    public static func alerts(_ items: [JSONValue]) throws -> [GlitchTipAlert] {
+        try JSONField(.array(items)).array().map(alert)
+    }
 
     static func organization(_ field: JSONField) throws -> GlitchTipOrganization {
         GlitchTipOrganization(name: try field.required("name").string(), slug: try field.required("slug").string())

@@ -1,0 +1,34 @@
+import GTCommon
+
+/// Connects to the GlitchTip instance an `instance` record describes: its token read through
+/// the secret store, its timeout and retries, a transport bounded to `concurrency` requests.
+public struct GlitchTipConnector: Sendable {
+    public let secrets: SecretResolver?
+    public let concurrency: Int
+
+    public init(secrets: SecretResolver?, concurrency: Int) {
+        self.secrets = secrets
+        self.concurrency = concurrency
+    }
+
+    public struct Connection: Sendable {
+        public let client: GlitchTipClient
+        public let http: HTTPClient
+    }
+
+    public func connect(_ instance: InstanceRecord) async throws -> Connection {
+        let ref: SecretRef
+        do { ref = try SecretRef(JSONField(instance.token, path: "token")) } catch {
+            throw AppInterfaceError(origin: "instance '\(instance.name)'", message: "\(error)")
+        }
+        guard let secrets else {
+            throw SecretError(secret: ref.description, reason: "no secret store is set: set VAULT_ADDR (with VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID) or GT_SECRETS_FILE")
+        }
+        let token = try await secrets.value(of: ref)
+        let http = HTTPClient(transport: HTTPTransport(maxConcurrent: concurrency),
+                              retry: RetryPolicy(maxRetries: Int(instance.maxRetries)))
+        let client = GlitchTipClient(baseURL: instance.consoleURL, token: token, http: http,
+                                     timeoutMilliseconds: Int(max(1, instance.readTimeout)) * 1000)
+        return Connection(client: client, http: http)
+    }
+}

@@ -1,0 +1,102 @@
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The two-tier cache of GlitchTip listings (SPEC §4): memory for this process, then files
+/// shared between runs, with double-checked locking so concurrent runs fetch once.
+public final class ListingCache: Sendable {
+    private let directory: CacheDirectory?
+    private let ttl: CacheTTLs
+    /// `--refresh`: never read an entry, still write the fresh one.
+    private let refresh: Bool
+    private let memory = Mutex<[String: JSONValue]>([:])
+    private let hitCount = Atomic<Int>(0)
+    private let missCount = Atomic<Int>(0)
+    private let writeProblems = Mutex<[String]>([])
+
+    public init(directory: CacheDirectory?, ttl: CacheTTLs, refresh: Bool = false) {
+        self.directory = directory
+        self.ttl = ttl
+        self.refresh = refresh
+    }
+
+    public var hits: Int { hitCount.load(ordering: .relaxed) }
+    public var misses: Int { missCount.load(ordering: .relaxed) }
+    /// Entries that could not be written (a full disk, say): the run goes on without them.
+    public var problems: [String] { writeProblems.withLock { $0 } }
+
+    /// The cached value of `key`, or what `fetch` returns (then stored). A fetch that throws
+    /// stores nothing.
+    public func value(for key: String, fetch: @Sendable () async throws -> [JSONValue]) async throws -> [JSONValue] {
+        if !refresh, let items = lookup(key) {
+            hitCount.add(1, ordering: .relaxed)
+            return items
+        }
+        guard let directory else { return try await fetchAndStore(key, fetch) }
+        let lock = try await acquire(key, in: directory)
+        defer { directory.unlock(lock) }
+        // Another run may have fetched while this one waited for the lock.
+        if !refresh, let items = lookup(key) {
+            hitCount.add(1, ordering: .relaxed)
+            return items
+        }
+        return try await fetchAndStore(key, fetch)
+    }
+
+    /// Forgets `key` in both tiers (after a mutation of what it lists).
+    public func remove(_ key: String) {
+        _ = memory.withLock { $0.removeValue(forKey: key) }
+        directory?.remove(key)
+    }
+
+    private func fetchAndStore(_ key: String, _ fetch: @Sendable () async throws -> [JSONValue]) async throws -> [JSONValue] {
+        missCount.add(1, ordering: .relaxed)
+        let items = try await fetch()
+        memory.withLock { $0[key] = .array(items) }
+        if let directory {
+            let entry: JSONValue = ["key": .string(key), "stored_at": .double(Self.now()), "items": .array(items)]
+            var bytes: [UInt8] = []
+            entry.write(to: &bytes)
+            do { try directory.write(key, bytes) } catch { writeProblems.withLock { $0.append("\(error)") } }
+        }
+        return items
+    }
+
+    private func lookup(_ key: String) -> [JSONValue]? {
+        if let value = memory.withLock({ $0[key] }) { return value.arrayValue }
+        guard let directory, let bytes = directory.read(key),
+              let entry = try? JSONValue(parsing: bytes),
+              entry["key"]?.stringValue == key,
+              let storedAt = entry["stored_at"].flatMap(Self.seconds),
+              Self.now() - storedAt < ttl.seconds(for: key),
+              let items = entry["items"]?.arrayValue
+        else { return nil }
+        memory.withLock { $0[key] = .array(items) }
+        return items
+    }
+
+    /// Waits for the key's lock without blocking a thread of the cooperative pool.
+    private func acquire(_ key: String, in directory: CacheDirectory) async throws -> Int32 {
+        var delay: UInt64 = 2_000_000
+        while true {
+            if let fd = try directory.tryLock(key) { return fd }
+            try await Task.sleep(nanoseconds: delay)
+            delay = min(delay * 2, 50_000_000)
+        }
+    }
+
+    private static func seconds(_ value: JSONValue) -> Double? {
+        switch value {
+        case .double(let d): d
+        case .int(let i): Double(i)
+        default: nil
+        }
+    }
+
+    static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}
