@@ -41,7 +41,11 @@ public final class Simulator: @unchecked Sendable {
 
     deinit { stop() }
 
-    public struct SimulatorError: Error, CustomStringConvertible { let message: String; public var description: String { message } }
+    public struct SimulatorError: Error, CustomStringConvertible {
+        public let message: String
+        public init(message: String) { self.message = message }
+        public var description: String { message }
+    }
 
     @discardableResult
     public func admin(_ method: HTTPRequest.Method, _ path: String, _ body: JSONValue? = nil) async throws -> JSONValue {
