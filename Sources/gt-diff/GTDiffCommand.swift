@@ -2,14 +2,81 @@ import ArgumentParser
 import GTCommon
 
 @main
-struct GTDiffCommand: AsyncParsableCommand {
+struct GTDiffCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gt-diff",
         abstract: "Compare desired and current alerts and plan actions (actions stream).",
+        discussion: """
+            Reads the desired stream (stdin, or --desired FILE) and the current stream (FILE; - for \
+            stdin; <(gt-current) works), refuses either unless it is complete, and writes the plan: \
+            per project creates, updates, deletes. Instance records and upstream warnings and errors \
+            pass on. A plan for people on a terminal (or --format text); the stream otherwise.
+            """,
         version: GTVersion.current)
 
-    func run() async throws {
-        Diagnostics(tool: "gt-diff").error("not implemented yet")
-        throw ExitCode.failure
+    @Option(help: ArgumentHelp("The desired stream (default: stdin).", valueName: "file"))
+    var desired: String?
+
+    @Argument(help: ArgumentHelp("The current stream; - for stdin.", valueName: "current"))
+    var current: String
+
+    @Flag(help: "Exit 0 when there is nothing to do, 2 when there are changes, 1 on an error.")
+    var detailedExitcode = false
+
+    @OptionGroup(title: "Output")
+    var output: OutputOptions
+
+    func validate() throws {
+        if current == "-" && (desired == nil || desired == "-") {
+            throw ValidationError("the desired and current streams cannot both be stdin: give --desired FILE or a current FILE")
+        }
+    }
+
+    func run() throws {
+        let environment = Environment.current
+        let diagnostics = Diagnostics(tool: "gt-diff")
+        let stdout = FileOutput.standardOutput()
+        let text = output.wantsText()
+        let writer = text ? nil : StreamWriter(stream: .actions, generator: "gt-diff \(GTVersion.current)", output: stdout)
+
+        var builder = PlanBuilder()
+        let actions: [ActionRecord]
+        do {
+            try read(.desired, path: desired ?? "-") { try builder.addDesired($0) }
+            try read(.current, path: current) { try builder.addCurrent($0) }
+            actions = builder.plan()
+        } catch {
+            diagnostics.error("\(error)")
+            writer?.finish(complete: false)
+            throw ExitCode.failure
+        }
+        let errors = builder.notices.filter { $0.level == .error }.count
+        if let writer {
+            builder.instances.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }.forEach { writer.write($0.json) }
+            builder.notices.forEach { writer.write($0.json) }
+            actions.forEach { writer.write($0.json) }
+            let count = { (kind: ActionRecord.Kind) in Int64(actions.filter { $0.type == kind }.count) }
+            writer.finish(stats: ["creates": .int(count(.create)), "updates": .int(count(.update)), "deletes": .int(count(.delete))])
+        } else {
+            let plan = PlanText(color: output.wantsColor(environment: environment))
+            var lines = builder.notices.map(plan.notice)
+            lines += plan.render(actions)
+            lines.append(plan.counts(actions))
+            stdout.write(lines.joined(separator: "\n") + "\n")
+            stdout.flush()
+        }
+        if errors > 0 { throw ExitCode.failure }
+        if detailedExitcode && !actions.isEmpty { throw ExitCode(2) }
+    }
+
+    /// Reads a whole stream, handing each record to `body`; throws unless the stream is complete.
+    private func read(_ kind: StreamKind, path: String, _ body: (StreamRecord) throws -> Void) throws {
+        let label = path == "-" ? kind.rawValue : "\(kind.rawValue) (\(path))"
+        let reader = try StreamReader(stream: kind, lines: LineReader(path: path), label: label)
+        while let record = try reader.next() {
+            do { try body(record) } catch {
+                throw StreamError(stream: label, line: record.line, message: "\(error)")
+            }
+        }
     }
 }

@@ -4,6 +4,12 @@ public struct StreamError: Error, Sendable, CustomStringConvertible, Equatable {
     public let line: Int?
     public let message: String
 
+    public init(stream: String, line: Int?, message: String) {
+        self.stream = stream
+        self.line = line
+        self.message = message
+    }
+
     public var description: String {
         if let line { return "\(stream) stream, line \(line): \(message)" }
         return "\(stream) stream: \(message)"

@@ -1,0 +1,82 @@
+/// An `action` record (actions stream): what gt-apply is to do to one alert. The five seed
+/// fields (`action_type`, `instance`, `organization`, `project`, `alert_name`) are the
+/// reference's; `organization_slug` (GlitchTip's real slug, for the API paths), `pk`, `before`
+/// (the current alert) and `after` (the full desired alert) are what applying needs.
+public struct ActionRecord: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable, Comparable {
+        case create, update, delete
+
+        public static func < (a: Kind, b: Kind) -> Bool {
+            allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+        }
+    }
+
+    public var type: Kind
+    public var instance: String
+    public var organization: String
+    public var organizationSlug: String?
+    public var project: String
+    public var alertName: String
+    public var pk: Int64?
+    public var before: AlertRecord?
+    public var after: AlertRecord?
+
+    public init(type: Kind, instance: String, organization: String, organizationSlug: String?, project: String,
+                alertName: String, pk: Int64? = nil, before: AlertRecord? = nil, after: AlertRecord? = nil) {
+        self.type = type
+        self.instance = instance
+        self.organization = organization
+        self.organizationSlug = organizationSlug
+        self.project = project
+        self.alertName = alertName
+        self.pk = pk
+        self.before = before
+        self.after = after
+    }
+
+    /// `instance/organization/project/alert`, as error messages name an action.
+    public var path: String { "\(instance)/\(organization)/\(project)/\(alertName)" }
+
+    /// The organization's slug for API paths: GlitchTip's, else the App-Interface name.
+    public var apiOrganization: String { organizationSlug ?? organization }
+
+    /// The reference's five fields, as in its task result's `actions`.
+    public var seedJSON: JSONValue {
+        ["action_type": .string(type.rawValue), "instance": .string(instance), "organization": .string(organization),
+         "project": .string(project), "alert_name": .string(alertName)]
+    }
+
+    public var json: JSONValue {
+        guard case .object(var fields) = seedJSON else { return seedJSON }
+        fields["kind"] = "action"
+        if let organizationSlug { fields["organization_slug"] = .string(organizationSlug) }
+        if let pk { fields["pk"] = .int(pk) }
+        if let before { fields["before"] = before.json }
+        if let after { fields["after"] = after.json }
+        return .object(fields)
+    }
+
+    public init(_ f: JSONField) throws {
+        try f.rejectUnknownKeys(allowed: ["kind", "action_type", "instance", "organization", "organization_slug", "project",
+                                          "alert_name", "pk", "before", "after"])
+        let typeName = try f.required("action_type").string()
+        guard let type = Kind(rawValue: typeName) else {
+            throw JSONFieldError(path: "action_type", message: "expected create, update or delete, got '\(typeName)'")
+        }
+        self.type = type
+        instance = try f.required("instance").string()
+        organization = try f.required("organization").string()
+        organizationSlug = try f.optional("organization_slug")?.string()
+        project = try f.required("project").string()
+        alertName = try f.required("alert_name").string()
+        pk = try f.optional("pk")?.int()
+        before = try f.optional("before").map(AlertRecord.init)
+        after = try f.optional("after").map(AlertRecord.init)
+        switch type {
+        case .create where after == nil: throw JSONFieldError(path: "after", message: "a create needs the desired alert")
+        case .update where after == nil || pk == nil: throw JSONFieldError(path: "after", message: "an update needs pk and the desired alert")
+        case .delete where pk == nil: throw JSONFieldError(path: "pk", message: "a delete needs the alert's pk")
+        default: break
+        }
+    }
+}
