@@ -29,8 +29,8 @@ let package = Package(
                 "CShims", "CCurl", "CJansson",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        // App-Interface sources and secrets: what gt-desired and gt-current share beyond
-        // GTCommon. A target of its own so gt-diff and gt-apply do not link YAML and Foundation.
+        // App-Interface sources and secrets: what gt-desired, gt-current and gt-apply share beyond
+        // GTCommon. A target of its own so gt-diff does not link YAML and Foundation.
         .target(
             name: "AppInterface",
             dependencies: [
@@ -46,9 +46,10 @@ let package = Package(
         .executableTarget(
             name: "gt-diff",
             dependencies: ["GTCommon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // gt-apply reads instance tokens through the same secret stores.
         .executableTarget(
             name: "gt-apply",
-            dependencies: ["GTCommon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["GTCommon", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Shared by the test targets: the simulator process, paths, running the built tools.
         .target(name: "GTTestSupport", dependencies: ["GTCommon"], path: "Tests/GTTestSupport"),
         .testTarget(name: "GTCommonTests", dependencies: ["GTCommon", "GTTestSupport"]),

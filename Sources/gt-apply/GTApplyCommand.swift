@@ -1,4 +1,6 @@
+import AppInterface
 import ArgumentParser
+import Foundation
 import GTCommon
 
 @main
@@ -6,10 +8,129 @@ struct GTApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "gt-apply",
         abstract: "Apply planned actions to GlitchTip; dry run unless --no-dry-run (results stream).",
+        discussion: """
+            Reads the whole action stream first and acts only on a complete one. With --no-dry-run, \
+            one run per instance set at a time (a concurrent one reports skipped/duplicate_task); \
+            before an update or delete the project's alerts are read fresh, and a changed alert fails \
+            as a stale plan. Instance tokens are read through Vault or GT_SECRETS_FILE.
+            """,
         version: GTVersion.current)
 
+    @Flag(inversion: .prefixedNo, help: "Only report what would be done (the default); --no-dry-run executes.")
+    var dryRun = true
+
+    @Option(help: ArgumentHelp("Refuse the whole run when the plan deletes more alerts than this.", valueName: "n"))
+    var maxDeletes: Int?
+
+    @Option(help: "Requests in flight per instance (projects in parallel; actions within a project in order).")
+    var concurrency = 4
+
+    @OptionGroup(title: "Output")
+    var output: OutputOptions
+
+    func validate() throws {
+        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
+        if let maxDeletes, maxDeletes < 0 { throw ValidationError("--max-deletes must be 0 or more") }
+    }
+
     func run() async throws {
-        Diagnostics(tool: "gt-apply").error("not implemented yet")
-        throw ExitCode.failure
+        let started = ContinuousClock.now
+        let environment = ProcessInfo.processInfo.environment
+        let diagnostics = Diagnostics(tool: "gt-apply")
+        let stdout = FileOutput.standardOutput()
+        let text = output.wantsText()
+        let writer = text ? nil : StreamWriter(stream: .results, generator: "gt-apply \(GTVersion.current)", output: stdout)
+
+        var plan = ApplyPlan()
+        do {
+            let reader = try StreamReader(stream: .actions, lines: LineReader(fd: 0))
+            while let record = try reader.next() {
+                do { try plan.add(record) } catch {
+                    throw StreamError(stream: "actions", line: record.line, message: "\(error)")
+                }
+            }
+        } catch {
+            // Nothing is applied from a stream that is not known to be complete.
+            diagnostics.error("\(error); nothing applied")
+            writer?.finish(complete: false)
+            throw ExitCode.failure
+        }
+
+        var report = ApplyReport(plan: plan)
+        var counters: [HTTPCounters] = []
+        if let maxDeletes, plan.deletes > maxDeletes {
+            report.refuse("the plan deletes \(plan.deletes) alerts, more than --max-deletes \(maxDeletes); nothing applied")
+        } else if !dryRun && !plan.actions.isEmpty {
+            var lock: RunLock?
+            do {
+                let directory = try CacheDirectory.defaultPath(environment: environment).map(CacheDirectory.init)
+                let lockDirectory = environment["GT_LOCK_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? directory?.path ?? "/tmp"
+                switch try RunLock.acquire(directory: lockDirectory, instanceSet: plan.instanceSet) {
+                case .acquired(let held):
+                    lock = held
+                case .busy:
+                    report.skip(reason: "duplicate_task")
+                case .stale(let seconds, let pid):
+                    report.refuse("another gt-apply (pid \(pid)) has held the lock for \(plan.instanceSet) for \(seconds) s, "
+                                  + "over \(Int(RunLock.staleAfter)) s: a stale holder; nothing applied")
+                }
+                if lock != nil {
+                    let cache = directory.map { ListingCache(directory: $0, ttl: CacheTTLs()) }
+                    let secrets = try SecretResolver.fromEnvironment(environment, http: HTTPClient(
+                        transport: HTTPTransport(maxConcurrent: 2), retry: RetryPolicy(maxRetries: 3)))
+                    counters = await execute(plan, into: &report, cache: cache,
+                                             connector: GlitchTipConnector(secrets: secrets, concurrency: concurrency))
+                }
+            } catch {
+                report.refuse("\(error); nothing applied")
+            }
+            lock?.release()
+        }
+
+        let stats: [String: JSONValue] = [
+            "requests": .int(Int64(counters.reduce(0) { $0 + $1.requests })),
+            "retries": .int(Int64(counters.reduce(0) { $0 + $1.retries })),
+            "elapsed_ms": .int(Int64((ContinuousClock.now - started).milliseconds)),
+        ]
+        if let writer {
+            report.records().forEach(writer.write)
+            writer.finish(stats: stats)
+        } else {
+            stdout.write(report.text(PlanText(color: output.wantsColor(environment: environment)), dryRun: dryRun))
+            stdout.flush()
+        }
+        report.ownErrors.forEach(diagnostics.error)
+        if report.status == "skipped" { return }
+        if !report.allErrors.isEmpty { throw ExitCode.failure }
+    }
+
+    /// Runs every project's actions (projects concurrently, each project's in order), one
+    /// connection per instance.
+    private func execute(_ plan: ApplyPlan, into report: inout ApplyReport, cache: ListingCache?,
+                         connector: GlitchTipConnector) async -> [HTTPCounters] {
+        var clients: [String: Result<GlitchTipConnector.Connection, Error>] = [:]
+        for name in Set(plan.actions.map(\.instance)).sorted() {
+            guard let instance = plan.instances[name] else {
+                clients[name] = .failure(ApplyReport.Problem("no instance record for '\(name)' in the action stream"))
+                continue
+            }
+            do { clients[name] = .success(try await connector.connect(instance)) } catch { clients[name] = .failure(error) }
+        }
+        let outcomes = await withTaskGroup(of: [(Int, ActionOutcome)].self) { group in
+            for indices in plan.byProject {
+                let actions = indices.map { plan.actions[$0] }
+                switch clients[actions[0].instance]! {
+                case .failure(let error):
+                    let failed = actions.map { ActionOutcome(applied: false, error: ProjectApplier.message($0, "cannot connect: \(error)")) }
+                    group.addTask { Array(zip(indices, failed)) }
+                case .success(let connection):
+                    let applier = ProjectApplier(client: connection.client, cache: cache)
+                    group.addTask { Array(zip(indices, await applier.apply(actions))) }
+                }
+            }
+            return await group.reduce(into: [(Int, ActionOutcome)]()) { $0 += $1 }
+        }
+        for (index, outcome) in outcomes { report.outcomes[index] = outcome }
+        return clients.values.compactMap { try? $0.get().http.counters }
     }
 }

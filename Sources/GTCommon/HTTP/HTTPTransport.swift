@@ -42,6 +42,7 @@ final class TransferQueue: Sendable {
         var head = 0
         var closed = false
         var threadRunning = false
+        var thread: pthread_t?
         var wakeup: MultiWakeup?
 
         var pendingCount: Int { pending.count - head }
@@ -63,10 +64,18 @@ final class TransferQueue: Sendable {
         if startThread { startTransferThread() }
     }
 
+    /// Stops the transfer thread once its queue has drained, and waits for it: libcurl's
+    /// handles must be freed before the process exits, or its cleanup races OpenSSL's atexit
+    /// handlers.
     func close() {
-        state.withLock { state in
+        let thread = state.withLock { state -> pthread_t? in
             state.closed = true
             state.wakeup?.wake()
+            defer { state.thread = nil }
+            return state.thread
+        }
+        if let thread, pthread_equal(thread, pthread_self()) == 0 {
+            pthread_join(thread, nil)
         }
     }
 
@@ -103,7 +112,12 @@ final class TransferQueue: Sendable {
             return nil
         }, context)
         if created == 0 {
-            pthread_detach(thread)
+            let keep = state.withLock { state -> Bool in
+                if state.closed { return false }
+                state.thread = thread
+                return true
+            }
+            if !keep { pthread_join(thread, nil) }
         } else {
             Unmanaged<TransferQueue>.fromOpaque(context).release()
             failAll(.invalidRequest("cannot start the HTTP transfer thread (error \(created))"))

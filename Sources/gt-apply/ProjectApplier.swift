@@ -1,0 +1,137 @@
+import GTCommon
+
+/// Executes one project's actions, in order, against GlitchTip (SPEC §6).
+///
+/// First one fresh read of the project's alerts (never the cache): an action whose alert
+/// changed since the plan fails as stale instead of overwriting someone's change. A create is
+/// never retried blindly: after an ambiguous failure the alerts are listed again and the name
+/// looked for. After every mutation the project's alerts cache entry is removed.
+struct ProjectApplier: Sendable {
+    let client: GlitchTipClient
+    let cache: ListingCache?
+
+    func apply(_ actions: [ActionRecord]) async -> [ActionOutcome] {
+        guard let first = actions.first else { return [] }
+        let organization = first.apiOrganization
+        let project = first.project
+        var live: [GlitchTipAlert]
+        do {
+            live = try await client.alerts(organization: organization, project: project)
+        } catch {
+            let reason = "cannot read the project's alerts before changing them: \(error)"
+            return actions.map { ActionOutcome(applied: false, error: Self.message($0, reason)) }
+        }
+        var outcomes: [ActionOutcome] = []
+        for action in actions {
+            let result: Result<Void, ApplyFailure>
+            switch action.type {
+            case .create: result = await create(action, &live)
+            case .update: result = await update(action, &live)
+            case .delete: result = await delete(action, &live)
+            }
+            switch result {
+            case .success: outcomes.append(.done)
+            case .failure(let failure): outcomes.append(ActionOutcome(applied: false, error: Self.message(action, failure.reason)))
+            }
+        }
+        return outcomes
+    }
+
+    struct ApplyFailure: Error { let reason: String }
+
+    /// `<instance>/<org>/<project>/<alert>: Failed to execute action <type>: <reason>` (the seed's form).
+    static func message(_ action: ActionRecord, _ reason: String) -> String {
+        "\(action.path): Failed to execute action \(action.type.rawValue): \(reason)"
+    }
+
+    private func invalidate(_ action: ActionRecord) {
+        cache?.remove(CacheKey.alerts(instance: action.instance, organization: action.apiOrganization, project: action.project))
+    }
+
+    private func create(_ action: ActionRecord, _ live: inout [GlitchTipAlert]) async -> Result<Void, ApplyFailure> {
+        guard let wanted = action.after else { return .failure(ApplyFailure(reason: "no desired alert in the action")) }
+        if live.contains(where: { $0.name == wanted.name }) {
+            return .failure(ApplyFailure(reason: "stale plan: an alert named '\(wanted.name)' was created since the plan"))
+        }
+        let org = action.apiOrganization
+        defer { invalidate(action) }
+        for attempt in 1...2 {
+            do {
+                let created = try await client.createAlert(organization: org, project: action.project, body: wanted.body())
+                live.append(created)
+                return .success(())
+            } catch {
+                guard error.isAmbiguous, attempt == 1 else { return .failure(ApplyFailure(reason: "\(error)")) }
+                // The server may have created it before failing: look before trying again.
+                guard let listed = try? await client.alerts(organization: org, project: action.project) else {
+                    return .failure(ApplyFailure(reason: "\(error); the alerts could not be listed to check whether it was created"))
+                }
+                if let made = listed.first(where: { $0.name == wanted.name }) {
+                    live = listed
+                    return AlertRecord(made).isEquivalent(to: wanted)
+                        ? .success(())
+                        : .failure(ApplyFailure(reason: "\(error); an alert named '\(wanted.name)' now exists but differs from the desired one"))
+                }
+                live = listed
+            }
+        }
+        return .failure(ApplyFailure(reason: "unreachable"))
+    }
+
+    /// The alert the action was planned against, as it is now, or why it cannot be acted on.
+    private func unchanged(_ action: ActionRecord, in live: [GlitchTipAlert]) -> Result<GlitchTipAlert?, ApplyFailure> {
+        guard let pk = action.pk else { return .failure(ApplyFailure(reason: "no pk in the action")) }
+        guard let now = live.first(where: { $0.pk == pk }) else { return .success(nil) }
+        if let before = action.before, now.name != before.name || !AlertRecord(now).isEquivalent(to: before) {
+            return .failure(ApplyFailure(reason: "stale plan: alert '\(now.name)' (pk \(pk)) changed since the plan"))
+        }
+        return .success(now)
+    }
+
+    private func update(_ action: ActionRecord, _ live: inout [GlitchTipAlert]) async -> Result<Void, ApplyFailure> {
+        guard let wanted = action.after, let pk = action.pk else { return .failure(ApplyFailure(reason: "no pk or desired alert")) }
+        let now: GlitchTipAlert
+        switch unchanged(action, in: live) {
+        case .failure(let failure): return .failure(failure)
+        case .success(nil): return .failure(ApplyFailure(reason: "stale plan: alert pk \(pk) no longer exists"))
+        case .success(let found?): now = found
+        }
+        defer { invalidate(action) }
+        do {
+            // The full body, with the unmanaged fields as they are (a 4.x PUT resets what it is not sent).
+            let updated = try await client.updateAlert(organization: action.apiOrganization, project: action.project, pk: pk,
+                                                       body: wanted.body(keeping: now.extra))
+            live = live.map { $0.pk == pk ? updated : $0 }
+            return .success(())
+        } catch {
+            return .failure(ApplyFailure(reason: "\(error)"))
+        }
+    }
+
+    private func delete(_ action: ActionRecord, _ live: inout [GlitchTipAlert]) async -> Result<Void, ApplyFailure> {
+        guard let pk = action.pk else { return .failure(ApplyFailure(reason: "no pk in the action")) }
+        switch unchanged(action, in: live) {
+        case .failure(let failure): return .failure(failure)
+        case .success(nil): return .success(())  // already gone: the desired end state
+        case .success: break
+        }
+        let org = action.apiOrganization
+        defer { invalidate(action) }
+        do {
+            switch try await client.deleteAlert(organization: org, project: action.project, pk: pk) {
+            case .deleted:
+                live.removeAll { $0.pk == pk }
+                return .success(())
+            case .notFound:
+                // Confirm: a 404 also answers a wrong project or a missing permission.
+                let listed = try await client.alerts(organization: org, project: action.project)
+                live = listed
+                return listed.contains(where: { $0.pk == pk })
+                    ? .failure(ApplyFailure(reason: "DELETE answered 404 but the alert is still listed"))
+                    : .success(())
+            }
+        } catch {
+            return .failure(ApplyFailure(reason: "\(error)"))
+        }
+    }
+}
