@@ -1959,7 +1959,11 @@ def main(argv: Optional[list[str]] = None) -> int:
     except (OSError, ValueError) as error:
         print(f"glitchtip_sim: cannot load state: {error}", file=sys.stderr)
         return 2
-    server = SimServer(("127.0.0.1", args.port), sim, verbose=args.verbose and not args.quiet)
+    try:
+        server = SimServer(("127.0.0.1", args.port), sim, verbose=args.verbose and not args.quiet)
+    except OSError as error:
+        print(f"glitchtip_sim: cannot listen on 127.0.0.1:{args.port}: {error.strerror}", file=sys.stderr)
+        return 1
 
     def stop(signum: int, frame: Any) -> None:
         # shutdown() waits for serve_forever() to return, so it cannot run on this thread.
