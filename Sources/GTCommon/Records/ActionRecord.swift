@@ -57,8 +57,6 @@ public struct ActionRecord: Sendable, Equatable {
     }
 
     public init(_ f: JSONField) throws {
-        try f.rejectUnknownKeys(allowed: ["kind", "action_type", "instance", "organization", "organization_slug", "project",
-                                          "alert_name", "pk", "before", "after"])
         let typeName = try f.required("action_type").string()
         guard let type = Kind(rawValue: typeName) else {
             throw JSONFieldError(path: "action_type", message: "expected create, update or delete, got '\(typeName)'")

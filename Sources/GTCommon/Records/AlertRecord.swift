@@ -24,7 +24,6 @@ public struct RecipientRecord: Sendable, Hashable {
     }
 
     public init(_ f: JSONField) throws {
-        try f.rejectUnknownKeys(allowed: ["recipient_type", "url", "pk", "extra"])
         type = try f.required("recipient_type").string()
         url = try f.optional("url")?.string() ?? ""
         pk = try f.optional("pk")?.int()
@@ -46,7 +45,8 @@ public struct RecipientIdentity: Sendable, Hashable, Comparable {
     }
 }
 
-/// An alert in a stream. In the desired stream `timespan_minutes` and `quantity` are positive
+/// An alert in a stream. Readers ignore fields they do not know: a newer producer may add
+/// optional ones within protocol version 1 (docs/streams.md). In the desired stream `timespan_minutes` and `quantity` are positive
 /// integers; in the current stream they may be null (GlitchTip allows it), and `pk` and `extra`
 /// are set.
 public struct AlertRecord: Sendable, Equatable {
@@ -86,7 +86,6 @@ public struct AlertRecord: Sendable, Equatable {
     }
 
     public init(_ f: JSONField) throws {
-        try f.rejectUnknownKeys(allowed: ["name", "timespan_minutes", "quantity", "recipients", "pk", "extra"])
         name = try f.required("name").string()
         timespanMinutes = try f.optional("timespan_minutes")?.int()
         quantity = try f.optional("quantity")?.int()

@@ -17,7 +17,6 @@ public struct MissingRecord: Sendable, Equatable {
     }
 
     public init(_ f: JSONField) throws {
-        try f.rejectUnknownKeys(allowed: ["kind", "instance", "organization", "project"])
         instance = try f.required("instance").string()
         organization = try f.required("organization").string()
         project = try f.optional("project")?.string()

@@ -32,7 +32,6 @@ public struct ProjectRecord: Sendable, Equatable {
     }
 
     public init(_ f: JSONField) throws {
-        try f.rejectUnknownKeys(allowed: ["kind", "instance", "organization", "organization_slug", "project", "name", "alerts"])
         instance = try f.required("instance").string()
         organization = try f.required("organization").string()
         organizationSlug = try f.optional("organization_slug")?.string()
@@ -65,7 +64,6 @@ public struct InstanceRecord: Sendable, Equatable {
     }
 
     public init(_ f: JSONField) throws {
-        try f.rejectUnknownKeys(allowed: ["kind", "name", "console_url", "token", "read_timeout", "max_retries"])
         name = try f.required("name").string()
         consoleURL = try f.required("console_url").string()
         token = try f.required("token").value

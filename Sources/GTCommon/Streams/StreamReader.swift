@@ -18,8 +18,10 @@ public struct StreamError: Error, Sendable, CustomStringConvertible, Equatable {
 
 /// Reads one framed stream line by line and refuses anything that is not a complete stream of
 /// the expected kind (SPEC §2): no header, another major version, a malformed line, a record of
-/// an unknown or foreign kind, no `end` trailer, a trailer that says `complete:false` or counts
-/// other than what came, and anything after the trailer.
+/// an unknown or foreign kind, no `end` trailer, a trailer that says `complete:false`, and
+/// anything after the trailer. The trailer's `records` is not checked against what came: a
+/// `jq 'select(…)'` that keeps the header and the trailer is a legitimate way to apply part of a
+/// plan, while a producer that died leaves no trailer at all.
 ///
 /// The caller must read to the end (``next()`` returns nil) before acting on any record: only
 /// then is the stream known to be complete.
@@ -119,9 +121,6 @@ public final class StreamReader {
         }
         guard parsed.complete else {
             throw fail(number, "the producer marked this stream incomplete (complete:false); refusing to act on it")
-        }
-        guard parsed.records == bodyRecords else {
-            throw fail(number, "end trailer counts \(parsed.records) records but \(bodyRecords) came")
         }
         let extra: LineReader.Line?
         do { extra = try lines.next() } catch { throw fail(nil, error.description) }
