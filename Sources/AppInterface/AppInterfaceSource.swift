@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import GTCommon
 
@@ -65,7 +66,8 @@ public enum AppInterfaceSource: Sendable {
 }
 
 /// A data directory: every `.yml`/`.yaml` file below it, keyed by its path from the directory
-/// (`/dependencies/glitchtip/instances/prod.yml`), as `$ref`s name them.
+/// (`/dependencies/glitchtip/instances/prod.yml`), as `$ref`s name them. Files are parsed on
+/// every core: a real App-Interface holds tens of thousands of them.
 enum DataDirectory {
     static func read(_ dir: String) throws -> [String: JSONValue] {
         let root = URL(fileURLWithPath: dir).standardizedFileURL
@@ -76,26 +78,62 @@ enum DataDirectory {
         guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
             throw AppInterfaceError(origin: dir, message: "cannot be read")
         }
-        var files: [String: JSONValue] = [:]
         let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
+        let display = dir.hasSuffix("/") ? String(dir.dropLast()) : dir
+        var paths: [(url: URL, key: String)] = []
         for case let url as URL in walker where ["yml", "yaml"].contains(url.pathExtension) {
             let full = url.standardizedFileURL.path
             guard full.hasPrefix(prefix) else { continue }
-            let key = "/" + full.dropFirst(prefix.count)
-            let display = (dir.hasSuffix("/") ? String(dir.dropLast()) : dir) + key
-            let text: String
-            do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-                throw AppInterfaceError(origin: display, message: "cannot be read: \(error.localizedDescription)")
-            }
-            // Only datafiles with a $schema matter; other YAML (CI config, say) is skipped unparsed
-            // when it cannot declare one.
-            guard text.contains("$schema") else { continue }
-            do { files[key] = try YAMLDocument.parse(text) } catch {
-                throw AppInterfaceError(origin: display, message: "\(error)")
+            paths.append((url, "/" + full.dropFirst(prefix.count)))
+        }
+        let parsed = ParsedFiles(count: paths.count)
+        let found = paths
+        DispatchQueue.concurrentPerform(iterations: found.count) { index in
+            parsed.set(index, parse(found[index].url, display: display + found[index].key))
+        }
+        var files: [String: JSONValue] = [:]
+        files.reserveCapacity(paths.count)
+        for (index, path) in paths.enumerated() {
+            switch parsed.get(index) {
+            case .success(let value?): files[path.key] = value
+            case .success(nil): continue
+            case .failure(let error): throw error
             }
         }
         return files
     }
+
+    /// One datafile; nil for YAML that declares no `$schema` (CI configuration, say), which is
+    /// skipped unparsed.
+    private static func parse(_ url: URL, display: String) -> Result<JSONValue?, AppInterfaceError> {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            return .failure(AppInterfaceError(origin: display, message: "cannot be read: \(error.localizedDescription)"))
+        }
+        guard text.contains("$schema") else { return .success(nil) }
+        do { return .success(try YAMLDocument.parse(text)) } catch {
+            return .failure(AppInterfaceError(origin: display, message: "\(error)"))
+        }
+    }
+}
+
+/// Results written by index from concurrent iterations: each slot is written by exactly one
+/// iteration and read only after all have finished.
+private final class ParsedFiles: @unchecked Sendable {
+    private let slots: UnsafeMutableBufferPointer<Result<JSONValue?, AppInterfaceError>>
+
+    init(count: Int) {
+        slots = .allocate(capacity: count)
+        slots.initialize(repeating: .success(nil))
+    }
+
+    deinit {
+        slots.deinitialize()
+        slots.deallocate()
+    }
+
+    func set(_ index: Int, _ value: Result<JSONValue?, AppInterfaceError>) { slots[index] = value }
+    func get(_ index: Int) -> Result<JSONValue?, AppInterfaceError> { slots[index] }
 }
 
 /// A qontract bundle: `{"data": {"/path.yml": {...}}, ...}`.

@@ -21,18 +21,20 @@ def main() -> None:
     parser.add_argument("--projects", type=int, default=2000, help="projects per organization")
     parser.add_argument("--alerts", type=int, default=5, help="alerts per project")
     parser.add_argument("--port-base", type=int, default=8765, help="instance i's consoleUrl port is port-base + i")
+    parser.add_argument("--ports", help="comma-separated consoleUrl ports, one per instance (overrides --port-base)")
     args = parser.parse_args()
 
     root = os.path.join(args.out, "app-interface")
     for sub in ("instances", "organizations", "projects"):
         os.makedirs(os.path.join(root, "glitchtip", sub), exist_ok=True)
     secrets = {}
+    ports = [int(p) for p in args.ports.split(",")] if args.ports else [args.port_base + i for i in range(args.instances)]
     for i in range(args.instances):
         instance = f"gt-{i:02d}"
         secrets[f"bench/{instance}"] = {"token": f"token-{instance}", "email": "bot@example.com"}
         write(root, f"glitchtip/instances/{instance}.yml", [
             "$schema: /dependencies/glitchtip-instance-1.yml", "labels: {}", f"name: {instance}",
-            "description: generated", f"consoleUrl: http://127.0.0.1:{args.port_base + i}",
+            "description: generated", f"consoleUrl: http://127.0.0.1:{ports[i]}",
             f"automationUserEmail: {{path: bench/{instance}, field: email}}",
             f"automationToken: {{path: bench/{instance}, field: token}}",
         ])
