@@ -13,7 +13,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -22,6 +21,11 @@ let package = Package(
         .systemLibrary(
             name: "CJansson", pkgConfig: "jansson",
             providers: [.apt(["libjansson-dev"]), .brew(["jansson"])]),
+        // libyaml, the YAML 1.1 parser PyYAML and Yams are built on; its event stream is read
+        // straight into JSONValue (AppInterface/YAMLDocument.swift).
+        .systemLibrary(
+            name: "CLibYAML", pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]),
         .target(name: "CShims", dependencies: ["CCurl", "CJansson"]),
         .target(
             name: "GTCommon",
@@ -34,7 +38,7 @@ let package = Package(
         .target(
             name: "AppInterface",
             dependencies: [
-                "GTCommon", .product(name: "Yams", package: "Yams"),
+                "GTCommon", "CLibYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(

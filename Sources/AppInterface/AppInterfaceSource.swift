@@ -50,12 +50,10 @@ public enum AppInterfaceSource: Sendable {
         case .dataDirectory(let dir):
             let files = try DataDirectory.read(dir)
             let base = dir.hasSuffix("/") ? String(dir.dropLast()) : dir
-            let (instances, projects) = try DatafileResolver(files: files, describe: { base + $0 }).resolve()
-            return try QontractShape.model(instances: instances, projects: projects, origin: base)
+            return try DatafileResolver(files: files, describe: { base + $0 }).model(origin: base)
         case .bundle(let path):
             let files = try BundleFile.read(path)
-            let (instances, projects) = try DatafileResolver(files: files, describe: { "\(path):\($0)" }).resolve()
-            return try QontractShape.model(instances: instances, projects: projects, origin: path)
+            return try DatafileResolver(files: files, describe: { "\(path):\($0)" }).model(origin: path)
         case .graphQL(let url, let token):
             let client = QontractClient(url: url, token: token, http: http)
             async let instances = client.query(QontractQueries.instances, field: "instances")
@@ -86,19 +84,15 @@ enum DataDirectory {
             guard full.hasPrefix(prefix) else { continue }
             paths.append((url, "/" + full.dropFirst(prefix.count)))
         }
-        let parsed = ParsedFiles(count: paths.count)
+        let parsed = ResultSlots<JSONValue?>(count: paths.count)
         let found = paths
         DispatchQueue.concurrentPerform(iterations: found.count) { index in
-            parsed.set(index, parse(found[index].url, display: display + found[index].key))
+            parsed.set(index, parse(found[index].url, display: display + found[index].key).mapError { $0 as Error })
         }
         var files: [String: JSONValue] = [:]
         files.reserveCapacity(paths.count)
-        for (index, path) in paths.enumerated() {
-            switch parsed.get(index) {
-            case .success(let value?): files[path.key] = value
-            case .success(nil): continue
-            case .failure(let error): throw error
-            }
+        for (path, value) in zip(paths, try parsed.values()) {
+            if let value { files[path.key] = value }
         }
         return files
     }
@@ -106,35 +100,18 @@ enum DataDirectory {
     /// One datafile; nil for YAML that declares no `$schema` (CI configuration, say), which is
     /// skipped unparsed.
     private static func parse(_ url: URL, display: String) -> Result<JSONValue?, AppInterfaceError> {
-        let text: String
-        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-            return .failure(AppInterfaceError(origin: display, message: "cannot be read: \(error.localizedDescription)"))
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            return .failure(AppInterfaceError(origin: display, message: "cannot be read"))
         }
-        guard text.contains("$schema") else { return .success(nil) }
-        do { return .success(try YAMLDocument.parse(text)) } catch {
+        var bytes = [UInt8](data)
+        guard bytes.firstRange(of: schemaMarker) != nil else { return .success(nil) }
+        do { return .success(try YAMLDocument.parse(bytes: &bytes)) } catch {
             return .failure(AppInterfaceError(origin: display, message: "\(error)"))
         }
     }
 }
 
-/// Results written by index from concurrent iterations: each slot is written by exactly one
-/// iteration and read only after all have finished.
-private final class ParsedFiles: @unchecked Sendable {
-    private let slots: UnsafeMutableBufferPointer<Result<JSONValue?, AppInterfaceError>>
-
-    init(count: Int) {
-        slots = .allocate(capacity: count)
-        slots.initialize(repeating: .success(nil))
-    }
-
-    deinit {
-        slots.deinitialize()
-        slots.deallocate()
-    }
-
-    func set(_ index: Int, _ value: Result<JSONValue?, AppInterfaceError>) { slots[index] = value }
-    func get(_ index: Int) -> Result<JSONValue?, AppInterfaceError> { slots[index] }
-}
+private let schemaMarker = Array("$schema".utf8)
 
 /// A qontract bundle: `{"data": {"/path.yml": {...}}, ...}`.
 enum BundleFile {

@@ -1,3 +1,4 @@
+import Dispatch
 import GTCommon
 
 /// Turns App-Interface datafiles (path → document, as in a data directory or a qontract
@@ -8,7 +9,7 @@ import GTCommon
 /// Each datafile is checked against the fields of its schema (qontract-schemas
 /// `dependencies/glitchtip-*-1.yml`, `jira-board-1.yml`, `app-sre/escalation-policy-1.yml`): an
 /// unknown field, a missing required one or a broken `$ref` is an error naming the file.
-public struct DatafileResolver {
+public struct DatafileResolver: Sendable {
     public enum Schema: String, CaseIterable, Sendable {
         case instance = "/dependencies/glitchtip-instance-1.yml"
         case organization = "/dependencies/glitchtip-organization-1.yml"
@@ -17,7 +18,11 @@ public struct DatafileResolver {
         case escalationPolicy = "/app-sre/escalation-policy-1.yml"
         case jiraBoard = "/dependencies/jira-board-1.yml"
 
-        var allowedKeys: Set<String> {
+        var allowedKeys: Set<String> { Self.allowed[self]! }
+
+        private static let allowed: [Schema: Set<String>] = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.keys) })
+
+        private var keys: Set<String> {
             switch self {
             case .instance:
                 ["$schema", "labels", "name", "description", "consoleUrl", "automationUserEmail", "automationToken",
@@ -49,9 +54,9 @@ public struct DatafileResolver {
     /// Datafiles by path (`/dependencies/glitchtip/instances/prod.yml`).
     private let files: [String: JSONValue]
     /// How messages name a datafile: its path on disk, or `bundle.json:/path.yml`.
-    private let describe: (String) -> String
+    private let describe: @Sendable (String) -> String
 
-    public init(files: [String: JSONValue], describe: @escaping (String) -> String) {
+    public init(files: [String: JSONValue], describe: @escaping @Sendable (String) -> String) {
         self.files = files
         self.describe = describe
     }
@@ -71,6 +76,31 @@ public struct DatafileResolver {
             }
         }
         return (.array(instances), .array(projects))
+    }
+
+    /// The model, projects resolved and read on every core (each is independent of the others).
+    /// The first failure in path order is the one reported, whatever finished first.
+    public func model(origin: String) throws -> AppInterfaceModel {
+        let paths = files.keys.sorted()
+        var instances: [AppInterfaceModel.Instance] = []
+        var projectPaths: [String] = []
+        for path in paths {
+            guard let schemaName = files[path]?["$schema"]?.stringValue, let schema = Schema(rawValue: schemaName) else { continue }
+            switch schema {
+            case .instance:
+                instances.append(try QontractShape.instance(try instance(at: path), origin: describe(path)))
+            case .project: projectPaths.append(path)
+            default: continue
+            }
+        }
+        let results = ResultSlots<AppInterfaceModel.Project>(count: projectPaths.count)
+        let resolver = self
+        let projects = projectPaths
+        DispatchQueue.concurrentPerform(iterations: projects.count) { index in
+            let path = projects[index]
+            results.set(index, Result { try QontractShape.project(try resolver.project(at: path), origin: resolver.describe(path)) })
+        }
+        return AppInterfaceModel(instances: instances, projects: try results.values())
     }
 
     // MARK: - One resolver per schema

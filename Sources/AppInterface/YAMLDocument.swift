@@ -1,82 +1,238 @@
+import CLibYAML
 import GTCommon
-import Yams
 
-/// YAML (App-Interface datafiles, secrets files) read into ``JSONValue``. Yams (libyaml) parses;
-/// plain scalars are typed here by YAML 1.1's rules as PyYAML applies them (the loader
-/// qontract uses): `2` is an integer, `'2'` a string, `null`/`~`/empty null, `yes`/`on`/`true`
-/// booleans. Yams's own resolver does the same with regular expressions through Foundation,
-/// which made it most of a warm gt-current run; this one compares characters.
+/// YAML (App-Interface datafiles, secrets files) read into ``JSONValue`` with libyaml, the
+/// parser under PyYAML (qontract's loader) and Yams. libyaml's events are built straight into
+/// values: going through Yams's node tree (hashed for its duplicate-key check, tags resolved by
+/// regular expressions) cost more than the whole rest of a warm gt-current run.
+///
+/// Plain scalars are typed by YAML 1.1's rules as PyYAML applies them: `2` is an integer, `'2'`
+/// a string, `null`/`~`/empty null, `yes`/`on`/`true` booleans. Anchors and aliases work;
+/// merge keys (`<<`) are kept as ordinary keys; a duplicate key is an error.
 public enum YAMLDocument {
     public struct ParseError: Error, CustomStringConvertible {
         public let description: String
     }
 
     public static func parse(_ text: String) throws -> JSONValue {
-        let node: Node?
-        // An explicit encoding: Yams's default reads the process environment on every call.
-        do { node = try Yams.compose(yaml: text, .basic, .default, .utf8) } catch {
-            throw ParseError(description: "invalid YAML: \(error)")
-        }
-        guard let node else { return .null }
-        return try convert(node)
+        var bytes = Array(text.utf8)
+        return try parse(bytes: &bytes)
     }
 
-    private static func convert(_ node: Node) throws -> JSONValue {
-        switch node {
-        case .scalar(let scalar):
-            return try typed(scalar, node)
-        case .mapping(let mapping):
-            var fields: [String: JSONValue] = [:]
-            fields.reserveCapacity(mapping.count)
-            for (key, value) in mapping {
-                guard case .scalar(let k) = key else { throw ParseError(description: "a mapping key is not a string\(location(key))") }
-                guard fields[k.string] == nil else { throw ParseError(description: "duplicate key '\(k.string)'\(location(key))") }
-                fields[k.string] = try convert(value)
-            }
-            return .object(fields)
-        case .sequence(let sequence):
-            return .array(try sequence.map(convert))
-        case .alias:
-            throw ParseError(description: "YAML aliases are not supported\(location(node))")
-        }
-    }
-
-    private static func typed(_ scalar: Node.Scalar, _ node: Node) throws -> JSONValue {
-        let text = scalar.string
-        switch scalar.tag.rawValue {
-        case Tag.Name.str.rawValue: return .string(text)
-        case Tag.Name.int.rawValue:
-            guard let i = YAMLScalar.integer(text) else { throw ParseError(description: "not an integer: \(text)\(location(node))") }
-            return .int(i)
-        case Tag.Name.bool.rawValue:
-            guard let b = YAMLScalar.boolean(text) else { throw ParseError(description: "not a boolean: \(text)\(location(node))") }
-            return .bool(b)
-        case Tag.Name.null.rawValue: return .null
-        case Tag.Name.float.rawValue:
-            guard let d = YAMLScalar.real(text) ?? YAMLScalar.integer(text).map(Double.init) else {
-                throw ParseError(description: "not a number: \(text)\(location(node))")
-            }
-            return .double(d)
-        default: break
-        }
-        guard scalar.style == .plain else { return .string(text) }
-        if YAMLScalar.isNull(text) { return .null }
-        if let b = YAMLScalar.boolean(text) { return .bool(b) }
-        if YAMLScalar.looksLikeInteger(text) {
-            guard let i = YAMLScalar.integer(text) else { throw ParseError(description: "integer out of range: \(text)\(location(node))") }
-            return .int(i)
-        }
-        if let d = YAMLScalar.real(text) { return .double(d) }
-        return .string(text)
-    }
-
-    private static func location(_ node: Node) -> String {
-        node.mark.map { " (line \($0.line), column \($0.column))" } ?? ""
+    /// Parses the first document of `bytes` (an empty input is `null`).
+    public static func parse(bytes: inout [UInt8]) throws -> JSONValue {
+        var builder = YAMLTreeBuilder(try YAMLEventParser(&bytes))
+        return try builder.document()
     }
 }
 
-/// YAML 1.1 plain-scalar resolution (PyYAML's implicit resolvers), without regular expressions.
+/// Owns a libyaml parser over a byte buffer; `deinit` frees it. The buffer must outlive it
+/// (libyaml reads it in place): ``YAMLDocument/parse(bytes:)`` keeps both in one scope.
+final class YAMLEventParser {
+    private var parser = yaml_parser_t()
+    private var buffer: UnsafeMutableBufferPointer<UInt8>
+
+    init(_ bytes: inout [UInt8]) throws {
+        buffer = .allocate(capacity: max(1, bytes.count))
+        _ = buffer.initialize(from: bytes)
+        guard yaml_parser_initialize(&parser) == 1 else {
+            buffer.deallocate()
+            throw YAMLDocument.ParseError(description: "cannot initialise the YAML parser")
+        }
+        yaml_parser_set_input_string(&parser, buffer.baseAddress, bytes.count)
+        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+    }
+
+    deinit {
+        yaml_parser_delete(&parser)
+        buffer.deallocate()
+    }
+
+    /// The next event, handed to `body` and freed after it.
+    func next<T>(_ body: (inout yaml_event_t) throws -> T) throws -> T {
+        var event = yaml_event_t()
+        guard yaml_parser_parse(&parser, &event) == 1 else {
+            let problem = parser.problem.map { String(cString: $0) } ?? "unknown error"
+            let context = parser.context.map { String(cString: $0) + " " } ?? ""
+            throw YAMLDocument.ParseError(description: "invalid YAML: \(context)\(problem) "
+                + "(line \(parser.problem_mark.line + 1), column \(parser.problem_mark.column + 1))")
+        }
+        defer { yaml_event_delete(&event) }
+        return try body(&event)
+    }
+}
+
+/// Builds one document from the event stream.
+struct YAMLTreeBuilder {
+    let parser: YAMLEventParser
+    private var anchors: [String: JSONValue] = [:]
+
+    init(_ parser: YAMLEventParser) { self.parser = parser }
+
+    private enum Step {
+        case value(JSONValue, anchor: String?)
+        case startMapping(anchor: String?)
+        case startSequence(anchor: String?)
+        case end
+        case streamEnd
+        case skip
+    }
+
+    mutating func document() throws -> JSONValue {
+        while true {
+            switch try step() {
+            case .streamEnd: return .null
+            case .skip, .end: continue
+            case .value(let value, let anchor):
+                remember(anchor, value)
+                return value
+            case .startMapping(let anchor):
+                let value = try mapping()
+                remember(anchor, value)
+                return value
+            case .startSequence(let anchor):
+                let value = try sequence()
+                remember(anchor, value)
+                return value
+            }
+        }
+    }
+
+    private mutating func remember(_ anchor: String?, _ value: JSONValue) {
+        if let anchor { anchors[anchor] = value }
+    }
+
+    /// The next node's value, or nil at the end of the enclosing collection.
+    private mutating func node() throws -> JSONValue? {
+        while true {
+            switch try step() {
+            case .skip: continue
+            case .end: return nil
+            case .streamEnd: throw YAMLDocument.ParseError(description: "invalid YAML: unexpected end of stream")
+            case .value(let value, let anchor):
+                remember(anchor, value)
+                return value
+            case .startMapping(let anchor):
+                let value = try mapping()
+                remember(anchor, value)
+                return value
+            case .startSequence(let anchor):
+                let value = try sequence()
+                remember(anchor, value)
+                return value
+            }
+        }
+    }
+
+    private mutating func mapping() throws -> JSONValue {
+        var fields: [String: JSONValue] = [:]
+        while let key = try node() {
+            guard case .string(let name) = key.asKey else {
+                throw YAMLDocument.ParseError(description: "a mapping key is not a scalar")
+            }
+            guard let value = try node() else {
+                throw YAMLDocument.ParseError(description: "invalid YAML: mapping key '\(name)' without a value")
+            }
+            guard fields.updateValue(value, forKey: name) == nil else {
+                throw YAMLDocument.ParseError(description: "duplicate key '\(name)'")
+            }
+        }
+        return .object(fields)
+    }
+
+    private mutating func sequence() throws -> JSONValue {
+        var items: [JSONValue] = []
+        while let item = try node() { items.append(item) }
+        return .array(items)
+    }
+
+    private mutating func step() throws -> Step {
+        let anchors = self.anchors
+        return try parser.next { event -> Step in
+            switch event.type {
+            case YAML_SCALAR_EVENT:
+                let scalar = event.data.scalar
+                let text = scalar.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self) } ?? ""
+                let tag = scalar.tag.map { String(cString: $0) }
+                let anchor = scalar.anchor.map { String(cString: $0) }
+                return .value(try YAMLScalar.value(text, tag: tag, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE), anchor: anchor)
+            case YAML_MAPPING_START_EVENT:
+                return .startMapping(anchor: event.data.mapping_start.anchor.map { String(cString: $0) })
+            case YAML_SEQUENCE_START_EVENT:
+                return .startSequence(anchor: event.data.sequence_start.anchor.map { String(cString: $0) })
+            case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
+                return .end
+            case YAML_ALIAS_EVENT:
+                let name = event.data.alias.anchor.map { String(cString: $0) } ?? ""
+                guard let value = anchors[name] else {
+                    throw YAMLDocument.ParseError(description: "invalid YAML: alias '*\(name)' names no anchor")
+                }
+                return .value(value, anchor: nil)
+            case YAML_STREAM_END_EVENT:
+                return .streamEnd
+            default:
+                return .skip
+            }
+        }
+    }
+}
+
+private extension JSONValue {
+    /// A scalar as a mapping key (`2: x` has the key "2").
+    var asKey: JSONValue {
+        switch self {
+        case .string: self
+        case .int(let i): .string(String(i))
+        case .bool(let b): .string(b ? "true" : "false")
+        case .double(let d): .string(d.description)
+        case .null: .string("")
+        default: .null
+        }
+    }
+}
+
+/// YAML 1.1 scalar resolution (PyYAML's implicit resolvers), without regular expressions.
 enum YAMLScalar {
+    static let tagPrefix = "tag:yaml.org,2002:"
+
+    static func value(_ text: String, tag: String?, plain: Bool) throws -> JSONValue {
+        if let tag, tag != "!" {
+            switch tag {
+            case tagPrefix + "str": return .string(text)
+            case tagPrefix + "null": return .null
+            case tagPrefix + "bool":
+                guard let b = boolean(text) else { throw YAMLDocument.ParseError(description: "not a boolean: \(text)") }
+                return .bool(b)
+            case tagPrefix + "int":
+                guard let i = integer(text) else { throw YAMLDocument.ParseError(description: "not an integer: \(text)") }
+                return .int(i)
+            case tagPrefix + "float":
+                guard let d = real(text) ?? integer(text).map(Double.init) else {
+                    throw YAMLDocument.ParseError(description: "not a number: \(text)")
+                }
+                return .double(d)
+            default: return .string(text)
+            }
+        }
+        guard plain else { return .string(text) }
+        // Most plain scalars are names and URLs: a first character no null, boolean or number
+        // can start with settles it without further checks.
+        guard let first = text.utf8.first else { return .null }
+        guard mayBeTyped(first) else { return .string(text) }
+        if isNull(text) { return .null }
+        if let b = boolean(text) { return .bool(b) }
+        if looksLikeInteger(text) {
+            guard let i = integer(text) else { throw YAMLDocument.ParseError(description: "integer out of range: \(text)") }
+            return .int(i)
+        }
+        if let d = real(text) { return .double(d) }
+        return .string(text)
+    }
+
+    private static let typedStarts = Set("0123456789+-.~nNtTfFyYoO".utf8)
+
+    static func mayBeTyped(_ first: UInt8) -> Bool { typedStarts.contains(first) }
+
     static func isNull(_ s: String) -> Bool { s.isEmpty || s == "~" || s == "null" || s == "Null" || s == "NULL" }
 
     static func boolean(_ s: String) -> Bool? {
@@ -123,6 +279,7 @@ enum YAMLScalar {
         case ".nan", ".NaN", ".NAN": return .nan
         default: break
         }
+        guard s.utf8.contains(UInt8(ascii: ".")) else { return nil }
         var body = Substring(s)
         if body.first == "-" || body.first == "+" { body = body.dropFirst() }
         guard let dot = body.firstIndex(of: "."), body[..<dot].allSatisfy({ $0.isASCII && $0.isNumber || $0 == "_" }),

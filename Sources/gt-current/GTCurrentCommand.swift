@@ -86,7 +86,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
             writer.finish(complete: false, stats: stats(started, counters, cache))
             throw ExitCode.failure
         }
-        records.sort(by: RecordOrder.areInIncreasingOrder)
+        records = RecordOrder.sorted(records)
         for record in records {
             writer.write(record)
             if record["kind"] == "error" { diagnostics.error(record["message"]?.stringValue ?? "") }

@@ -165,6 +165,7 @@ final class TransferQueue: Sendable {
                 }
             }
             multi.perform()
+            var freedSlot = false
             while let (handle, code) = multi.nextFinished() {
                 guard let (easy, job) = active.removeValue(forKey: handle) else { continue }
                 multi.remove(easy)
@@ -172,8 +173,11 @@ final class TransferQueue: Sendable {
                 easy.sink.reset()
                 idle.append(easy)
                 job.continuation.resume(returning: result)
+                freedSlot = true
             }
-            multi.poll(milliseconds: 1000)
+            // A freed slot goes straight to the next waiting request: its wakeup was spent when it
+            // was queued, so a poll now would sleep until some other socket stirred.
+            if !freedSlot { multi.poll(milliseconds: 1000) }
         }
         // `take` cleared the wakeup under the lock, so no thread can reach the multi handle now.
         for (easy, job) in active.values {

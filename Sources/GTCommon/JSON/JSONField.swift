@@ -12,13 +12,28 @@ public struct JSONFieldError: Error, Sendable, CustomStringConvertible, Equatabl
 
 /// A value together with where it sits in its document, so every typed read can say where
 /// it failed.
+///
+/// The path is kept as a chain of steps and spelled out only when an error needs it: typed
+/// reads of a large document would otherwise build a string for every field they touch.
 public struct JSONField: Sendable {
     public let value: JSONValue
-    public let path: String
+    private let location: JSONLocation?
 
     public init(_ value: JSONValue, path: String = "") {
         self.value = value
-        self.path = path
+        location = path.isEmpty ? nil : JSONLocation(parent: nil, step: .root(path))
+    }
+
+    private init(_ value: JSONValue, location: JSONLocation) {
+        self.value = value
+        self.location = location
+    }
+
+    /// `alerts[2].quantity`; empty at the root.
+    public var path: String { location?.path ?? "" }
+
+    private func child(_ value: JSONValue, key: String) -> JSONField {
+        JSONField(value, location: JSONLocation(parent: location, step: .key(key)))
     }
 
     private func childPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
@@ -29,14 +44,14 @@ public struct JSONField: Sendable {
         guard let child = fields[key], !child.isNull else {
             throw JSONFieldError(path: childPath(key), message: "missing required field")
         }
-        return JSONField(child, path: childPath(key))
+        return self.child(child, key: key)
     }
 
     /// The field `key`, or nil when it is absent or null.
     public func optional(_ key: String) throws -> JSONField? {
         let fields = try object()
         guard let child = fields[key], !child.isNull else { return nil }
-        return JSONField(child, path: childPath(key))
+        return self.child(child, key: key)
     }
 
     private func mismatch(_ expected: String) -> JSONFieldError {
@@ -50,7 +65,7 @@ public struct JSONField: Sendable {
 
     public func array() throws -> [JSONField] {
         guard case .array(let items) = value else { throw mismatch("array") }
-        return items.enumerated().map { JSONField($1, path: "\(path)[\($0)]") }
+        return items.enumerated().map { JSONField($1, location: JSONLocation(parent: location, step: .index($0))) }
     }
 
     public func string() throws -> String {
@@ -73,6 +88,32 @@ public struct JSONField: Sendable {
         let fields = try object()
         if let unknown = fields.keys.filter({ !allowed.contains($0) }).sorted().first {
             throw JSONFieldError(path: childPath(unknown), message: "unknown field")
+        }
+    }
+}
+
+/// One step of a ``JSONField``'s path, linked to its parent's.
+private final class JSONLocation: Sendable {
+    enum Step {
+        case root(String)
+        case key(String)
+        case index(Int)
+    }
+
+    let parent: JSONLocation?
+    let step: Step
+
+    init(parent: JSONLocation?, step: Step) {
+        self.parent = parent
+        self.step = step
+    }
+
+    var path: String {
+        let prefix = parent?.path ?? ""
+        switch step {
+        case .root(let text): return text
+        case .key(let key): return prefix.isEmpty ? key : "\(prefix).\(key)"
+        case .index(let index): return "\(prefix)[\(index)]"
         }
     }
 }

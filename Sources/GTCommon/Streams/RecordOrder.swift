@@ -6,6 +6,13 @@ public enum RecordOrder {
         key(a).lexicographicallyPrecedes(key(b)) { $0.utf8.lexicographicallyPrecedes($1.utf8) }
     }
 
+    /// `records` in stream order, each record's key computed once.
+    public static func sorted(_ records: [JSONValue]) -> [JSONValue] {
+        records.map { (key: key($0), record: $0) }
+            .sorted { $0.key.lexicographicallyPrecedes($1.key) { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+            .map(\.record)
+    }
+
     private static func key(_ record: JSONValue) -> [String] {
         let kind = record["kind"]?.stringValue ?? ""
         let scope = record["scope"]
