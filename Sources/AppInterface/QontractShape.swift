@@ -64,10 +64,10 @@ public enum QontractShape {
             try instance.rejectUnknownKeys(allowed: ["name"])
             let alerts = try f.optional("alerts")?.array() ?? []
             return AppInterfaceModel.Project(
-                name: try f.required("name").string(),
-                projectID: try f.optional("projectId")?.string(),
-                organization: try organization.required("name").string(),
-                instance: try instance.required("name").string(),
+                name: try f.string("name"),
+                projectID: try f.optionalString("projectId"),
+                organization: try organization.string("name"),
+                instance: try instance.string("name"),
                 alerts: try alerts.map { try alert($0.value, origin: origin, path: $0.path) },
                 jira: try f.optional("jira").map(jira),
                 origin: origin)
@@ -78,7 +78,7 @@ public enum QontractShape {
         try reading(value, origin: origin, path: path) { f, origin in
             try f.rejectUnknownKeys(allowed: ["name", "description", "quantity", "timespanMinutes", "recipients", originKey])
             return AppInterfaceModel.Alert(
-                name: try f.required("name").string(),
+                name: try f.string("name"),
                 quantity: try f.required("quantity").value,
                 timespanMinutes: try f.required("timespanMinutes").value,
                 recipients: try f.required("recipients").array().map(recipient),
@@ -88,12 +88,12 @@ public enum QontractShape {
 
     static func recipient(_ f: JSONField) throws -> AppInterfaceModel.Recipient {
         try f.rejectUnknownKeys(allowed: ["provider", "url", "urlSecret"])
-        let provider = try f.required("provider").string()
+        let provider = try f.string("provider")
         switch provider {
         case "email-project-members":
-            return .email(url: try f.optional("url")?.string())
+            return .email(url: try f.optionalString("url"))
         case "webhook":
-            return .webhook(url: try f.optional("url")?.string(), urlSecret: try f.optional("urlSecret").map(SecretRef.init))
+            return .webhook(url: try f.optionalString("url"), urlSecret: try f.optional("urlSecret").map(SecretRef.init))
         default:
             return .unsupported(provider: provider)
         }

@@ -15,15 +15,15 @@ struct CurrentStateFetcher: Sendable {
     let cache: ListingCache
     let progress: ProgressLine?
 
-    func fetch() async -> [JSONValue] {
+    func fetch() async -> [EncodedRecord] {
         let organizations: [GlitchTipOrganization]
         do {
             organizations = try GlitchTipDecoding.organizations(
                 try await listing(.organizations, key: CacheKey.organizations(instance: instance)))
         } catch {
-            return [NoticeRecord(.error, instance: instance, message: "\(instance): listing organizations failed: \(error)").json]
+            return [EncodedRecord(NoticeRecord(.error, instance: instance, message: "\(instance): listing organizations failed: \(error)").json)]
         }
-        var records: [JSONValue] = []
+        var records: [EncodedRecord] = []
         var targets: [(name: String, organization: GlitchTipOrganization, projects: [String]?)] = []
         if allProjects {
             targets = organizations.map { ($0.name, $0, nil) }
@@ -32,13 +32,13 @@ struct CurrentStateFetcher: Sendable {
                 if let organization = OrganizationMatcher.match(name, in: organizations) {
                     targets.append((name, organization, projects))
                 } else {
-                    records.append(MissingRecord(instance: instance, organization: name).json)
-                    records.append(NoticeRecord(.warning, instance: instance, organization: name,
-                                                message: "Organization '\(name)' not found in instance '\(instance)', skipping").json)
+                    records.append(EncodedRecord(MissingRecord(instance: instance, organization: name).json))
+                    records.append(EncodedRecord(NoticeRecord(.warning, instance: instance, organization: name,
+                                                message: "Organization '\(name)' not found in instance '\(instance)', skipping").json))
                 }
             }
         }
-        await withTaskGroup(of: [JSONValue].self) { group in
+        await withTaskGroup(of: [EncodedRecord].self) { group in
             for target in targets {
                 group.addTask { await fetchOrganization(target.name, target.organization, projects: target.projects) }
             }
@@ -48,7 +48,7 @@ struct CurrentStateFetcher: Sendable {
     }
 
     private func fetchOrganization(_ name: String, _ organization: GlitchTipOrganization, projects managedSlugs: [String]?)
-        async -> [JSONValue]
+        async -> [EncodedRecord]
     {
         let projects: [GlitchTipProject]
         do {
@@ -56,23 +56,23 @@ struct CurrentStateFetcher: Sendable {
                 .projects(organization: organization.slug),
                 key: CacheKey.projects(instance: instance, organization: organization.slug)))
         } catch {
-            return [NoticeRecord(.error, instance: instance, organization: name,
-                                 message: "\(instance)/\(name): listing projects failed: \(error)").json]
+            return [EncodedRecord(NoticeRecord(.error, instance: instance, organization: name,
+                                               message: "\(instance)/\(name): listing projects failed: \(error)").json)]
         }
         let bySlug = Dictionary(projects.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
-        var records: [JSONValue] = []
+        var records: [EncodedRecord] = []
         var present: [GlitchTipProject] = []
         for slug in managedSlugs ?? projects.map(\.slug) {
             if let project = bySlug[slug] {
                 present.append(project)
             } else {
-                records.append(MissingRecord(instance: instance, organization: name, project: slug).json)
-                records.append(NoticeRecord(.warning, instance: instance, organization: name, project: slug,
-                                            message: "Project '\(slug)' not found in org '\(name)', skipping").json)
+                records.append(EncodedRecord(MissingRecord(instance: instance, organization: name, project: slug).json))
+                records.append(EncodedRecord(NoticeRecord(.warning, instance: instance, organization: name, project: slug,
+                                                          message: "Project '\(slug)' not found in org '\(name)', skipping").json))
             }
         }
         progress?.add(total: present.count)
-        await withTaskGroup(of: JSONValue.self) { group in
+        await withTaskGroup(of: EncodedRecord.self) { group in
             for project in present {
                 group.addTask { await fetchProject(name, organization, project) }
             }
@@ -81,7 +81,7 @@ struct CurrentStateFetcher: Sendable {
         return records
     }
 
-    private func fetchProject(_ name: String, _ organization: GlitchTipOrganization, _ project: GlitchTipProject) async -> JSONValue {
+    private func fetchProject(_ name: String, _ organization: GlitchTipOrganization, _ project: GlitchTipProject) async -> EncodedRecord {
         defer { progress?.advance() }
         do {
             let alerts = try GlitchTipDecoding.alerts(try await listing(
@@ -90,11 +90,11 @@ struct CurrentStateFetcher: Sendable {
             let records = alerts.map(AlertRecord.init).sorted {
                 $0.name != $1.name ? $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) : ($0.pk ?? 0) < ($1.pk ?? 0)
             }
-            return ProjectRecord(instance: instance, organization: name, organizationSlug: organization.slug,
-                                 project: project.slug, name: project.name, alerts: records).json
+            return EncodedRecord(ProjectRecord(instance: instance, organization: name, organizationSlug: organization.slug,
+                                               project: project.slug, name: project.name, alerts: records))
         } catch {
-            return NoticeRecord(.error, instance: instance, organization: name, project: project.slug,
-                                message: "\(instance)/\(name)/\(project.slug): listing alerts failed: \(error)").json
+            return EncodedRecord(NoticeRecord(.error, instance: instance, organization: name, project: project.slug,
+                                              message: "\(instance)/\(name)/\(project.slug): listing alerts failed: \(error)").json)
         }
     }
 

@@ -46,7 +46,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
         var counters: [HTTPCounters] = [sourceHTTP.counters]
         var cache: ListingCache?
 
-        var records: [JSONValue] = []
+        var records: [EncodedRecord] = []
         do {
             let model = try await source.load(http: sourceHTTP)
             let instances = try model.instances(named: appInterface.instance)
@@ -58,7 +58,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
             let connector = GlitchTipConnector(secrets: secrets, concurrency: concurrency)
             let progress = quiet ? nil : ProgressLine.onTerminal(label: "gt-current: projects", environment: environment)
 
-            records = instances.map(\.record.json)
+            records = instances.map { EncodedRecord($0.record.json) }
             var connections: [(String, [String: [String]], GlitchTipConnector.Connection)] = []
             for instance in instances {
                 do {
@@ -66,17 +66,17 @@ struct GTCurrentCommand: AsyncParsableCommand {
                     counters.append(connection.http.counters)
                     connections.append((instance.name, managedProjects(model, instance: instance.name), connection))
                 } catch {
-                    records.append(NoticeRecord(.error, instance: instance.name,
-                                                message: "\(instance.name): cannot connect: \(error)").json)
+                    records.append(EncodedRecord(NoticeRecord(.error, instance: instance.name,
+                                                              message: "\(instance.name): cannot connect: \(error)").json))
                 }
             }
-            let fetched = await withTaskGroup(of: [JSONValue].self) { group in
+            let fetched = await withTaskGroup(of: [EncodedRecord].self) { group in
                 for (name, managed, connection) in connections {
                     let fetcher = CurrentStateFetcher(instance: name, managed: managed, allProjects: allProjects,
                                                       client: connection.client, cache: listingCache, progress: progress)
                     group.addTask { await fetcher.fetch() }
                 }
-                return await group.reduce(into: [JSONValue]()) { $0 += $1 }
+                return await group.reduce(into: [EncodedRecord]()) { $0 += $1 }
             }
             progress?.clear()
             records += fetched
@@ -89,8 +89,8 @@ struct GTCurrentCommand: AsyncParsableCommand {
         records = RecordOrder.sorted(records)
         for record in records {
             writer.write(record)
-            if record["kind"] == "error" { diagnostics.error(record["message"]?.stringValue ?? "") }
-            if record["kind"] == "warning", !quiet { diagnostics.warning(record["message"]?.stringValue ?? "") }
+            if record.kind == .error { diagnostics.error(record.message ?? "") }
+            if record.kind == .warning, !quiet { diagnostics.warning(record.message ?? "") }
         }
         writer.finish(stats: stats(started, counters, cache))
         if writer.errors > 0 { throw ExitCode.failure }

@@ -1,7 +1,8 @@
 import GTCommon
 
 /// Pairs the projects of the desired and current streams and plans each pair (SPEC §5). Pure:
-/// records in, records out.
+/// records in, records out. The desired stream is held whole; current projects are planned as
+/// they arrive and dropped, so memory stays near the size of the desired state.
 ///
 /// Only projects present in both streams are reconciled. A desired project under a `missing`
 /// organization or project is skipped (the current stream carries the warning); one under an
@@ -11,7 +12,8 @@ struct PlanBuilder {
     var instances: [InstanceRecord] = []
     var desired: [String: ProjectRecord] = [:]
     var notices: [NoticeRecord] = []
-    private var current: [String: ProjectRecord] = [:]
+    private var actions: [ActionRecord] = []
+    private var matched: Set<String> = []
     private var missing: Set<String> = []
     private var failed: [(instance: String, organization: String?, project: String?)] = []
 
@@ -31,8 +33,11 @@ struct PlanBuilder {
         let field = JSONField(record.value)
         switch record.kind {
         case .project:
-            let project = try ProjectRecord(field)
-            current[project.key] = project
+            let live = try ProjectRecord(field)
+            if let wanted = desired[live.key] {
+                matched.insert(live.key)
+                actions += AlertPlanner.plan(desired: wanted, current: live)
+            }
         case .missing:
             let gone = try MissingRecord(field)
             missing.insert([gone.instance, gone.organization, gone.project ?? "*"].joined(separator: "/"))
@@ -47,12 +52,9 @@ struct PlanBuilder {
 
     /// The actions, in stream order (instance, organization, project; creates, updates, deletes).
     mutating func plan() -> [ActionRecord] {
-        var actions: [ActionRecord] = []
-        for key in desired.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
+        for key in desired.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !matched.contains(key) {
             let wanted = desired[key]!
-            if let live = current[key] {
-                actions += AlertPlanner.plan(desired: wanted, current: live)
-            } else if isMissing(wanted) || hasFailed(wanted) {
+            if isMissing(wanted) || hasFailed(wanted) {
                 continue
             } else {
                 notices.append(NoticeRecord(.warning, instance: wanted.instance, organization: wanted.organization,
@@ -60,7 +62,15 @@ struct PlanBuilder {
                                             message: "Project '\(wanted.key)' is not in the current stream, skipping"))
             }
         }
-        return actions
+        // Per project in stream order; within a project the planner's order (stable sort).
+        return actions.enumerated().sorted { a, b in
+            let (ka, kb) = (projectKey(a.element), projectKey(b.element))
+            return ka != kb ? ka.utf8.lexicographicallyPrecedes(kb.utf8) : a.offset < b.offset
+        }.map(\.element)
+    }
+
+    private func projectKey(_ action: ActionRecord) -> String {
+        "\(action.instance)\u{0}\(action.organization)\u{0}\(action.project)"
     }
 
     private func isMissing(_ project: ProjectRecord) -> Bool {

@@ -27,15 +27,15 @@ public enum GlitchTipDecoding {
 
     static func alert(_ field: JSONField) throws -> GlitchTipAlert {
         let fields = try field.object()
-        let pk = try (field.optional("id") ?? field.required("pk")).int()
-        let timespan = try (field.optional("timespanMinutes") ?? field.optional("timespan_minutes"))?.int()
+        let pk = try field.optionalInt("id") ?? field.int("pk")
+        let timespan = try field.optionalInt("timespanMinutes") ?? field.optionalInt("timespan_minutes")
         let recipientList = try (field.optional("alertRecipients") ?? field.optional("alert_recipients"))?.array() ?? []
         return GlitchTipAlert(
             pk: pk,
             // An alert made in the UI may have no name.
-            name: try field.optional("name")?.string() ?? "",
+            name: try field.optionalString("name") ?? "",
             timespanMinutes: timespan,
-            quantity: try field.optional("quantity")?.int(),
+            quantity: try field.optionalInt("quantity"),
             recipients: try recipientList.map(recipient),
             extra: fields.filter { !alertKeys.contains($0.key) })
     }
@@ -43,9 +43,9 @@ public enum GlitchTipDecoding {
     static func recipient(_ field: JSONField) throws -> GlitchTipRecipient {
         let fields = try field.object()
         return GlitchTipRecipient(
-            pk: try (field.optional("id") ?? field.optional("pk"))?.int(),
-            type: try (field.optional("recipientType") ?? field.required("recipient_type")).string(),
-            url: try field.optional("url")?.string() ?? "",
+            pk: try field.optionalInt("id") ?? field.optionalInt("pk"),
+            type: try field.optionalString("recipientType") ?? field.string("recipient_type"),
+            url: try field.optionalString("url") ?? "",
             extra: fields.filter { !recipientKeys.contains($0.key) })
     }
 }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Compact JSON with keys sorted by their UTF-8 bytes (jansson's and Python's order).
 ///
 /// Written in Swift rather than with `json_dumps`, which prints reals with `%.17g`
@@ -29,7 +33,7 @@ extension JSONValue {
             out.append(UInt8(ascii: "]"))
         case .object(let fields):
             out.append(UInt8(ascii: "{"))
-            let keys = fields.keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            let keys = fields.keys.sorted(by: utf8Precedes)
             for (i, key) in keys.enumerated() {
                 if i > 0 { out.append(UInt8(ascii: ",")) }
                 Self.writeString(key, to: &out)
@@ -61,5 +65,20 @@ extension JSONValue {
             }
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// Byte order of two strings' UTF-8 (what jansson and Python sort keys by), by `memcmp` on their
+/// contiguous storage rather than an iterator walk: every object written sorts its keys.
+@inline(__always)
+func utf8Precedes(_ a: String, _ b: String) -> Bool {
+    var a = a
+    var b = b
+    return a.withUTF8 { pa in
+        b.withUTF8 { pb in
+            let common = min(pa.count, pb.count)
+            let order = common == 0 ? 0 : memcmp(pa.baseAddress!, pb.baseAddress!, common)
+            return order != 0 ? order < 0 : pa.count < pb.count
+        }
     }
 }

@@ -83,6 +83,46 @@ public struct JSONField: Sendable {
         return b
     }
 
+    // Direct reads of a scalar field: no child field (and no path step) is made unless the read
+    // fails. Record decoders read hundreds of thousands of these.
+
+    private func scalar(_ key: String, required: Bool) throws -> JSONValue? {
+        guard case .object(let fields) = value else { throw mismatch("object") }
+        guard let child = fields[key], !child.isNull else {
+            if required { throw JSONFieldError(path: childPath(key), message: "missing required field") }
+            return nil
+        }
+        return child
+    }
+
+    private func mismatch(_ key: String, _ expected: String, _ got: JSONValue) -> JSONFieldError {
+        JSONFieldError(path: childPath(key), message: "expected \(expected), got \(got.typeName)")
+    }
+
+    public func string(_ key: String) throws -> String {
+        let child = try scalar(key, required: true)!
+        guard case .string(let s) = child else { throw mismatch(key, "string", child) }
+        return s
+    }
+
+    public func optionalString(_ key: String) throws -> String? {
+        guard let child = try scalar(key, required: false) else { return nil }
+        guard case .string(let s) = child else { throw mismatch(key, "string", child) }
+        return s
+    }
+
+    public func int(_ key: String) throws -> Int64 {
+        let child = try scalar(key, required: true)!
+        guard case .int(let i) = child else { throw mismatch(key, "integer", child) }
+        return i
+    }
+
+    public func optionalInt(_ key: String) throws -> Int64? {
+        guard let child = try scalar(key, required: false) else { return nil }
+        guard case .int(let i) = child else { throw mismatch(key, "integer", child) }
+        return i
+    }
+
     /// Refuses keys outside `allowed`: an unknown field is more likely a typo than data to drop.
     public func rejectUnknownKeys(allowed: Set<String>) throws {
         let fields = try object()

@@ -24,9 +24,9 @@ public struct RecipientRecord: Sendable, Hashable {
     }
 
     public init(_ f: JSONField) throws {
-        type = try f.required("recipient_type").string()
-        url = try f.optional("url")?.string() ?? ""
-        pk = try f.optional("pk")?.int()
+        type = try f.string("recipient_type")
+        url = try f.optionalString("url") ?? ""
+        pk = try f.optionalInt("pk")
         extra = try f.optional("extra")?.object() ?? [:]
     }
 }
@@ -72,7 +72,21 @@ public struct AlertRecord: Sendable, Equatable {
 
     /// Whether two alerts configure the same thing: timespan, quantity and the recipient set.
     public func isEquivalent(to other: AlertRecord) -> Bool {
-        timespanMinutes == other.timespanMinutes && quantity == other.quantity && recipientSet == other.recipientSet
+        timespanMinutes == other.timespanMinutes && quantity == other.quantity
+            && Self.distinctSorted(recipients) == Self.distinctSorted(other.recipients)
+    }
+
+    /// The recipient set as a sorted list without repeats: comparing two of these is comparing
+    /// the sets, without hashing every URL.
+    private static func distinctSorted(_ recipients: [RecipientRecord]) -> [RecipientIdentity] {
+        var identities = recipients.map(\.identity)
+        if identities.count > 1 {
+            identities.sort()
+            var unique: [RecipientIdentity] = [identities[0]]
+            for identity in identities.dropFirst() where identity != unique[unique.count - 1] { unique.append(identity) }
+            return unique
+        }
+        return identities
     }
 
     public var json: JSONValue {
@@ -86,11 +100,11 @@ public struct AlertRecord: Sendable, Equatable {
     }
 
     public init(_ f: JSONField) throws {
-        name = try f.required("name").string()
-        timespanMinutes = try f.optional("timespan_minutes")?.int()
-        quantity = try f.optional("quantity")?.int()
+        name = try f.string("name")
+        timespanMinutes = try f.optionalInt("timespan_minutes")
+        quantity = try f.optionalInt("quantity")
         recipients = try f.required("recipients").array().map(RecipientRecord.init)
-        pk = try f.optional("pk")?.int()
+        pk = try f.optionalInt("pk")
         extra = try f.optional("extra")?.object() ?? [:]
     }
 

@@ -32,11 +32,11 @@ public struct ProjectRecord: Sendable, Equatable {
     }
 
     public init(_ f: JSONField) throws {
-        instance = try f.required("instance").string()
-        organization = try f.required("organization").string()
-        organizationSlug = try f.optional("organization_slug")?.string()
-        project = try f.required("project").string()
-        name = try f.optional("name")?.string() ?? project
+        instance = try f.string("instance")
+        organization = try f.string("organization")
+        organizationSlug = try f.optionalString("organization_slug")
+        project = try f.string("project")
+        name = try f.optionalString("name") ?? project
         alerts = try f.required("alerts").array().map(AlertRecord.init)
     }
 }

@@ -32,6 +32,18 @@ public final class StreamWriter {
         emit(record)
     }
 
+    /// Writes a record serialised beforehand (see ``EncodedRecord``).
+    public func write(_ record: EncodedRecord) {
+        precondition(!finished, "record written after the trailer")
+        precondition(stream.allowedRecordKinds.contains(record.kind), "record kind \(record.kind) not allowed in a \(stream) stream")
+        records += 1
+        if record.kind == .error { errors += 1 }
+        output.append { buffer in
+            buffer += record.bytes
+            buffer.append(0x0A)
+        }
+    }
+
     /// Writes the trailer and flushes. Call once.
     public func finish(complete: Bool = true, stats: [String: JSONValue] = [:]) {
         guard !finished else { return }
