@@ -26,11 +26,14 @@ let package = Package(
         .systemLibrary(
             name: "CLibYAML", pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"]), .brew(["libyaml"])]),
+        .systemLibrary(
+            name: "CLibCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
         .target(name: "CShims", dependencies: ["CCurl", "CJansson"]),
         .target(
             name: "GTCommon",
             dependencies: [
-                "CShims", "CCurl", "CJansson",
+                "CShims", "CCurl", "CJansson", "CLibCrypto",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // App-Interface sources and secrets: what gt-desired, gt-current and gt-apply share beyond

@@ -14,6 +14,8 @@ public struct GlitchTipConnector: Sendable {
     public struct Connection: Sendable {
         public let client: GlitchTipClient
         public let http: HTTPClient
+        /// Seals this instance's cache entries (a key derived from its token).
+        public let cacheSeal: CacheSeal?
     }
 
     public func connect(_ instance: InstanceRecord) async throws -> Connection {
@@ -29,6 +31,6 @@ public struct GlitchTipConnector: Sendable {
                               retry: RetryPolicy(maxRetries: Int(instance.maxRetries)))
         let client = GlitchTipClient(baseURL: instance.consoleURL, token: token, http: http,
                                      timeoutMilliseconds: Int(max(1, instance.readTimeout)) * 1000)
-        return Connection(client: client, http: http)
+        return Connection(client: client, http: http, cacheSeal: CacheSeal(secret: token))
     }
 }

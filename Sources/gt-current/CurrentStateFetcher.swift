@@ -13,6 +13,7 @@ struct CurrentStateFetcher: Sendable {
     let allProjects: Bool
     let client: GlitchTipClient
     let cache: ListingCache
+    let seal: CacheSeal?
     let progress: ProgressLine?
 
     func fetch() async -> [EncodedRecord] {
@@ -100,7 +101,7 @@ struct CurrentStateFetcher: Sendable {
 
     /// A listing through the cache. What GlitchTip sent must also decode, or it is not cached.
     private func listing(_ listing: GlitchTipClient.Listing, key: String) async throws -> [JSONValue] {
-        try await cache.value(for: key) { [client] in
+        try await cache.value(for: key, seal: seal) { [client] in
             let items = try await client.items(of: listing)
             switch listing {
             case .organizations: _ = try GlitchTipDecoding.organizations(items)

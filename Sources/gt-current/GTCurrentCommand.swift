@@ -73,7 +73,8 @@ struct GTCurrentCommand: AsyncParsableCommand {
             let fetched = await withTaskGroup(of: [EncodedRecord].self) { group in
                 for (name, managed, connection) in connections {
                     let fetcher = CurrentStateFetcher(instance: name, managed: managed, allProjects: allProjects,
-                                                      client: connection.client, cache: listingCache, progress: progress)
+                                                      client: connection.client, cache: listingCache,
+                                                      seal: connection.cacheSeal, progress: progress)
                     group.addTask { await fetcher.fetch() }
                 }
                 return await group.reduce(into: [EncodedRecord]()) { $0 += $1 }

@@ -178,7 +178,7 @@ final class CurrentTests: XCTestCase {
         XCTAssertFalse(drfLog.requests.isEmpty)
     }
 
-    func testCachePermissionsAndNoTokenAnywhere() async throws {
+    func testCachePermissionsAndNoSecretAnywhere() async throws {
         fleet = try await Fleet.make(in: scratchDirectory(), organizations: 1, projects: 3, alerts: 2)
         let result = try fleet.current()
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -191,8 +191,10 @@ final class CurrentTests: XCTestCase {
             let path = fleet.cacheDirectory + "/" + entry
             XCTAssertEqual(stat(path, &info), 0)
             XCTAssertEqual(info.st_mode & 0o777, 0o600, entry)
-            let bytes = try String(contentsOfFile: path, encoding: .utf8)
-            XCTAssertFalse(bytes.contains(fleet.token), entry)
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            XCTAssertNil(bytes.range(of: Data(fleet.token.utf8)), entry)
+            // Alert listings carry webhook URLs (and their tokens): entries are sealed.
+            XCTAssertNil(bytes.range(of: Data("hooks.example.com".utf8)), entry)
         }
         XCTAssertFalse(result.stdout.contains(fleet.token))
         XCTAssertFalse(result.stderr.contains(fleet.token))

@@ -27,21 +27,23 @@ public final class ListingCache: Sendable {
     public var problems: [String] { writeProblems.withLock { $0 } }
 
     /// The cached value of `key`, or what `fetch` returns (then stored). A fetch that throws
-    /// stores nothing.
-    public func value(for key: String, fetch: @Sendable () async throws -> [JSONValue]) async throws -> [JSONValue] {
-        if !refresh, let items = lookup(key) {
+    /// stores nothing. Files are sealed with `seal` (see ``CacheSeal``); without one nothing is
+    /// written to or read from the file tier.
+    public func value(for key: String, seal: CacheSeal?,
+                      fetch: @Sendable () async throws -> [JSONValue]) async throws -> [JSONValue] {
+        if !refresh, let items = lookup(key, seal) {
             hitCount.add(1, ordering: .relaxed)
             return items
         }
-        guard let directory else { return try await fetchAndStore(key, fetch) }
+        guard let directory, let seal else { return try await fetchAndStore(key, nil, fetch) }
         let lock = try await acquire(key, in: directory)
         defer { directory.unlock(lock) }
         // Another run may have fetched while this one waited for the lock.
-        if !refresh, let items = lookup(key) {
+        if !refresh, let items = lookup(key, seal) {
             hitCount.add(1, ordering: .relaxed)
             return items
         }
-        return try await fetchAndStore(key, fetch)
+        return try await fetchAndStore(key, seal, fetch)
     }
 
     /// Forgets `key` in both tiers (after a mutation of what it lists).
@@ -50,22 +52,27 @@ public final class ListingCache: Sendable {
         directory?.remove(key)
     }
 
-    private func fetchAndStore(_ key: String, _ fetch: @Sendable () async throws -> [JSONValue]) async throws -> [JSONValue] {
+    private func fetchAndStore(_ key: String, _ seal: CacheSeal?,
+                               _ fetch: @Sendable () async throws -> [JSONValue]) async throws -> [JSONValue] {
         missCount.add(1, ordering: .relaxed)
         let items = try await fetch()
         memory.withLock { $0[key] = .array(items) }
-        if let directory {
+        if let directory, let seal {
             let entry: JSONValue = ["key": .string(key), "stored_at": .double(Self.now()), "items": .array(items)]
             var bytes: [UInt8] = []
             entry.write(to: &bytes)
-            do { try directory.write(key, bytes) } catch { writeProblems.withLock { $0.append("\(error)") } }
+            guard let sealed = seal.seal(bytes, entry: key) else {
+                writeProblems.withLock { $0.append("cache entry \(key) could not be sealed; not stored") }
+                return items
+            }
+            do { try directory.write(key, sealed) } catch { writeProblems.withLock { $0.append("\(error)") } }
         }
         return items
     }
 
-    private func lookup(_ key: String) -> [JSONValue]? {
+    private func lookup(_ key: String, _ seal: CacheSeal?) -> [JSONValue]? {
         if let value = memory.withLock({ $0[key] }) { return value.arrayValue }
-        guard let directory, let bytes = directory.read(key),
+        guard let directory, let seal, let sealed = directory.read(key), let bytes = seal.open(sealed, entry: key),
               let entry = try? JSONValue(parsing: bytes),
               entry["key"]?.stringValue == key,
               let storedAt = entry["stored_at"].flatMap(Self.seconds),
