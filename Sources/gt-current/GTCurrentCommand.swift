@@ -81,6 +81,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
             }
             progress?.clear()
             records += fetched
+            listingCache.finishWrites()
             listingCache.problems.forEach { diagnostics.warning($0) }
         } catch {
             diagnostics.error("\(error)")

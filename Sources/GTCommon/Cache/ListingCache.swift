@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -14,6 +15,11 @@ public final class ListingCache: Sendable {
     private let hitCount = Atomic<Int>(0)
     private let missCount = Atomic<Int>(0)
     private let writeProblems = Mutex<[String]>([])
+    /// Entries are written (fsync and all) off the cooperative thread pool, which would
+    /// otherwise stall every request's continuation behind the disk; a few at a time.
+    private let writers = DispatchQueue(label: "gt.cache.writer", qos: .utility, attributes: .concurrent)
+    private let pendingWrites = DispatchGroup()
+    private let writerSlots = DispatchSemaphore(value: 4)
 
     public init(directory: CacheDirectory?, ttl: CacheTTLs, refresh: Bool = false) {
         self.directory = directory
@@ -26,6 +32,9 @@ public final class ListingCache: Sendable {
     /// Entries that could not be written (a full disk, say): the run goes on without them.
     public var problems: [String] { writeProblems.withLock { $0 } }
 
+    /// Waits until every entry of this run is on disk (and its lock released). Call before exit.
+    public func finishWrites() { pendingWrites.wait() }
+
     /// The cached value of `key`, or what `fetch` returns (then stored). A fetch that throws
     /// stores nothing. Files are sealed with `seal` (see ``CacheSeal``); without one nothing is
     /// written to or read from the file tier.
@@ -35,15 +44,15 @@ public final class ListingCache: Sendable {
             hitCount.add(1, ordering: .relaxed)
             return items
         }
-        guard let directory, let seal else { return try await fetchAndStore(key, nil, fetch) }
+        guard let directory, let seal else { return try await fetchAndStore(key, nil, lock: nil, fetch) }
         let lock = try await acquire(key, in: directory)
-        defer { directory.unlock(lock) }
         // Another run may have fetched while this one waited for the lock.
         if !refresh, let items = lookup(key, seal) {
+            directory.unlock(lock)
             hitCount.add(1, ordering: .relaxed)
             return items
         }
-        return try await fetchAndStore(key, seal, fetch)
+        return try await fetchAndStore(key, seal, lock: lock, fetch)
     }
 
     /// Forgets `key` in both tiers (after a mutation of what it lists).
@@ -52,18 +61,32 @@ public final class ListingCache: Sendable {
         directory?.remove(key)
     }
 
-    private func fetchAndStore(_ key: String, _ seal: CacheSeal?,
+    /// Fetches, then stores the entry in the background; the key's lock (if any) is released
+    /// once the entry is on disk, so a run waiting on it reads the new entry.
+    private func fetchAndStore(_ key: String, _ seal: CacheSeal?, lock: Int32?,
                                _ fetch: @Sendable () async throws -> [JSONValue]) async throws -> [JSONValue] {
         missCount.add(1, ordering: .relaxed)
-        let items = try await fetch()
+        let items: [JSONValue]
+        do { items = try await fetch() } catch {
+            if let lock { directory?.unlock(lock) }
+            throw error
+        }
         memory.withLock { $0[key] = .array(items) }
-        if let directory, let seal {
+        guard let directory, let seal else { return items }
+        pendingWrites.enter()
+        writers.async { [self] in
+            writerSlots.wait()
+            defer {
+                writerSlots.signal()
+                if let lock { directory.unlock(lock) }
+                pendingWrites.leave()
+            }
             let entry: JSONValue = ["key": .string(key), "stored_at": .double(Self.now()), "items": .array(items)]
             var bytes: [UInt8] = []
             entry.write(to: &bytes)
             guard let sealed = seal.seal(bytes, entry: key) else {
                 writeProblems.withLock { $0.append("cache entry \(key) could not be sealed; not stored") }
-                return items
+                return
             }
             do { try directory.write(key, sealed) } catch { writeProblems.withLock { $0.append("\(error)") } }
         }
@@ -79,7 +102,8 @@ public final class ListingCache: Sendable {
               Self.now() - storedAt < ttl.seconds(for: key),
               let items = entry["items"]?.arrayValue
         else { return nil }
-        memory.withLock { $0[key] = .array(items) }
+        // Not promoted to memory: no run reads one key twice, and 20,000 listings kept until
+        // exit would only have to be freed.
         return items
     }
 
