@@ -84,7 +84,7 @@ enum DataDirectory {
             guard full.hasPrefix(prefix) else { continue }
             paths.append((url, "/" + full.dropFirst(prefix.count)))
         }
-        let parsed = ResultSlots<JSONValue?>(count: paths.count)
+        let parsed = ConcurrentSlots<Result<JSONValue?, Error>>(count: paths.count)
         let found = paths
         DispatchQueue.concurrentPerform(iterations: found.count) { index in
             parsed.set(index, parse(found[index].url, display: display + found[index].key).mapError { $0 as Error })

@@ -93,7 +93,7 @@ public struct DatafileResolver: Sendable {
             default: continue
             }
         }
-        let results = ResultSlots<AppInterfaceModel.Project>(count: projectPaths.count)
+        let results = ConcurrentSlots<Result<AppInterfaceModel.Project, Error>>(count: projectPaths.count)
         let resolver = self
         let projects = projectPaths
         DispatchQueue.concurrentPerform(iterations: projects.count) { index in

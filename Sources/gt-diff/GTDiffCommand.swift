@@ -42,8 +42,13 @@ struct GTDiffCommand: ParsableCommand {
         var builder = PlanBuilder()
         let actions: [ActionRecord]
         do {
-            try read(.desired, path: desired ?? "-") { try builder.addDesired($0) }
-            try read(.current, path: current) { try builder.addCurrent($0) }
+            try read(.desired, path: desired ?? "-", transform: DecodedRecord.desired) { batch in
+                batch.forEach { builder.addDesired($0) }
+            }
+            let wanted = builder.desired
+            try read(.current, path: current, transform: { try DecodedRecord.current($0, against: wanted) }) { batch in
+                batch.forEach { builder.addCurrent($0) }
+            }
             actions = builder.plan()
         } catch {
             diagnostics.error("\(error)")
@@ -69,14 +74,12 @@ struct GTDiffCommand: ParsableCommand {
         if detailedExitcode && !actions.isEmpty { throw ExitCode(2) }
     }
 
-    /// Reads a whole stream, handing each record to `body`; throws unless the stream is complete.
-    private func read(_ kind: StreamKind, path: String, _ body: (StreamRecord) throws -> Void) throws {
+    /// Reads a whole stream, records decoded on every core, batches handed to `body` in order;
+    /// throws unless the stream is complete.
+    private func read(_ kind: StreamKind, path: String, transform: @escaping @Sendable (StreamRecord) throws -> DecodedRecord,
+                      _ body: ([DecodedRecord]) -> Void) throws {
         let label = path == "-" ? kind.rawValue : "\(kind.rawValue) (\(path))"
         let reader = try StreamReader(stream: kind, lines: LineReader(path: path), label: label)
-        while let record = try reader.next() {
-            do { try body(record) } catch {
-                throw StreamError(stream: label, line: record.line, message: "\(error)")
-            }
-        }
+        try reader.forEachBatch(transform: transform, body)
     }
 }

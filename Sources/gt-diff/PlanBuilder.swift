@@ -1,8 +1,42 @@
 import GTCommon
 
+/// A stream record decoded into what planning needs; made on any core.
+enum DecodedRecord: Sendable {
+    case instance(InstanceRecord)
+    case project(ProjectRecord)
+    /// A current project already planned against its desired one (nil when not desired).
+    case planned(key: String, actions: [ActionRecord]?)
+    case missing(MissingRecord)
+    case notice(NoticeRecord)
+    case ignored
+
+    static func desired(_ record: StreamRecord) throws -> DecodedRecord {
+        let field = JSONField(record.value)
+        switch record.kind {
+        case .instance: return .instance(try InstanceRecord(field))
+        case .project: return .project(try ProjectRecord(field))
+        case .warning, .error: return .notice(try NoticeRecord(field))
+        default: return .ignored
+        }
+    }
+
+    static func current(_ record: StreamRecord, against desired: [String: ProjectRecord]) throws -> DecodedRecord {
+        let field = JSONField(record.value)
+        switch record.kind {
+        case .project:
+            let live = try ProjectRecord(field)
+            guard let wanted = desired[live.key] else { return .planned(key: live.key, actions: nil) }
+            return .planned(key: live.key, actions: AlertPlanner.plan(desired: wanted, current: live))
+        case .missing: return .missing(try MissingRecord(field))
+        case .warning, .error: return .notice(try NoticeRecord(field))
+        default: return .ignored  // instance records: the desired stream's are passed on
+        }
+    }
+}
+
 /// Pairs the projects of the desired and current streams and plans each pair (SPEC §5). Pure:
 /// records in, records out. The desired stream is held whole; current projects are planned as
-/// they arrive and dropped, so memory stays near the size of the desired state.
+/// they arrive (on every core) and dropped, so memory stays near the size of the desired state.
 ///
 /// Only projects present in both streams are reconciled. A desired project under a `missing`
 /// organization or project is skipped (the current stream carries the warning); one under an
@@ -17,36 +51,26 @@ struct PlanBuilder {
     private var missing: Set<String> = []
     private var failed: [(instance: String, organization: String?, project: String?)] = []
 
-    mutating func addDesired(_ record: StreamRecord) throws {
-        let field = JSONField(record.value)
-        switch record.kind {
-        case .instance: instances.append(try InstanceRecord(field))
-        case .project:
-            let project = try ProjectRecord(field)
-            desired[project.key] = project
-        case .warning, .error: notices.append(try NoticeRecord(field))
+    mutating func addDesired(_ record: DecodedRecord) {
+        switch record {
+        case .instance(let instance): instances.append(instance)
+        case .project(let project): desired[project.key] = project
+        case .notice(let notice): notices.append(notice)
         default: break
         }
     }
 
-    mutating func addCurrent(_ record: StreamRecord) throws {
-        let field = JSONField(record.value)
-        switch record.kind {
-        case .project:
-            let live = try ProjectRecord(field)
-            if let wanted = desired[live.key] {
-                matched.insert(live.key)
-                actions += AlertPlanner.plan(desired: wanted, current: live)
-            }
-        case .missing:
-            let gone = try MissingRecord(field)
+    mutating func addCurrent(_ record: DecodedRecord) {
+        switch record {
+        case .planned(let key, let planned?):
+            matched.insert(key)
+            actions += planned
+        case .missing(let gone):
             missing.insert([gone.instance, gone.organization, gone.project ?? "*"].joined(separator: "/"))
-        case .error:
-            let notice = try NoticeRecord(field)
+        case .notice(let notice):
             notices.append(notice)
-            failed.append((notice.instance ?? "", notice.organization, notice.project))
-        case .warning: notices.append(try NoticeRecord(field))
-        default: break  // instance records: the desired stream's are passed on
+            if notice.level == .error { failed.append((notice.instance ?? "", notice.organization, notice.project)) }
+        default: break
         }
     }
 
@@ -54,13 +78,10 @@ struct PlanBuilder {
     mutating func plan() -> [ActionRecord] {
         for key in desired.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !matched.contains(key) {
             let wanted = desired[key]!
-            if isMissing(wanted) || hasFailed(wanted) {
-                continue
-            } else {
-                notices.append(NoticeRecord(.warning, instance: wanted.instance, organization: wanted.organization,
-                                            project: wanted.project,
-                                            message: "Project '\(wanted.key)' is not in the current stream, skipping"))
-            }
+            if isMissing(wanted) || hasFailed(wanted) { continue }
+            notices.append(NoticeRecord(.warning, instance: wanted.instance, organization: wanted.organization,
+                                        project: wanted.project,
+                                        message: "Project '\(wanted.key)' is not in the current stream, skipping"))
         }
         // Per project in stream order; within a project the planner's order (stable sort).
         return actions.enumerated().sorted { a, b in

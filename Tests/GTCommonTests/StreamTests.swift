@@ -131,6 +131,41 @@ final class StreamTests: XCTestCase {
         XCTAssertEqual(records.last?.line, 5002)
     }
 
+    /// The batched, parallel reader gives the same records and the same refusals as `next()`.
+    func testBatchedReadingMatchesRecordByRecordReading() throws {
+        var lines = [header] + (0..<1500).map { _ in project }
+        lines.append(end(1500))
+        let text = lines.joined(separator: "\n") + "\n"
+        var batches: [Int] = []
+        var kinds: [RecordKind] = []
+        try reader(text).forEachBatch(size: 512, transform: { $0.kind }) { batch in
+            batches.append(batch.count)
+            kinds += batch
+        }
+        XCTAssertEqual(batches, [512, 512, 476])  // the last batch of lines holds the trailer
+        XCTAssertEqual(kinds.count, 1500)
+
+        func batchRefusal(_ text: String) -> String {
+            do {
+                try reader(text).forEachBatch(size: 4, transform: { $0.line }) { _ in }
+                return "accepted"
+            } catch { return "\(error)" }
+        }
+        let malformed = [header, project, project, #"{"kind":"#, end(3)].joined(separator: "\n") + "\n"
+        XCTAssertEqual(batchRefusal(malformed), refusal(malformed))
+        let trailing = [header, project, end(1), project].joined(separator: "\n") + "\n"
+        XCTAssertEqual(batchRefusal(trailing), "current stream, line 4: data after the end trailer")
+        let cut = [header, project, project].joined(separator: "\n") + "\n"
+        XCTAssertEqual(batchRefusal(cut), refusal(cut))
+        let failing = [header, project, end(1)].joined(separator: "\n") + "\n"
+        do {
+            try reader(failing).forEachBatch(transform: { _ in throw JSONFieldError(path: "alerts", message: "bad") }) { _ in }
+            XCTFail("a failing transform was ignored")
+        } catch {
+            XCTAssertEqual("\(error)", "current stream, line 2: alerts: bad")
+        }
+    }
+
     func testRecordOrderIsStable() {
         let records: [JSONValue] = [
             ["kind": "project", "instance": "b", "organization": "o", "project": "a"],

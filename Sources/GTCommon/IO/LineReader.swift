@@ -43,7 +43,7 @@ public final class LineReader {
 
     /// A line read from the input: its bytes without the newline, and whether a newline ended it
     /// (a last line without one means the producer was cut off mid-write).
-    public struct Line {
+    public struct Line: Sendable {
         public let bytes: ArraySlice<UInt8>
         public let terminated: Bool
         public let number: Int

@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Why a stream was refused: which stream, which line, what was wrong.
 public struct StreamError: Error, Sendable, CustomStringConvertible, Equatable {
     public let stream: String
@@ -50,17 +52,25 @@ public final class StreamReader {
         let line: LineReader.Line?
         do { line = try lines.next() } catch { throw fail(nil, error.description) }
         guard let line else { return nil }
+        return (JSONField(try parse(line).get()), line.number)
+    }
+
+    private func parse(_ line: LineReader.Line) -> Result<JSONValue, StreamError> { Self.parse(line, label: label) }
+
+    /// One line as a JSON object. Pure, so batches of lines can be parsed on every core.
+    private static func parse(_ line: LineReader.Line, label: String) -> Result<JSONValue, StreamError> {
+        func fail(_ message: String) -> StreamError { StreamError(stream: label, line: line.number, message: message) }
         guard line.terminated else {
-            throw fail(line.number, "line is cut off (no newline at the end): the producer stopped mid-write")
+            return .failure(fail("line is cut off (no newline at the end): the producer stopped mid-write"))
         }
         let value: JSONValue
         do { value = try line.bytes.withUnsafeBytes { raw throws(JSONParseError) in try JSONValue(parsing: raw) } } catch {
-            throw fail(line.number, "malformed JSON: \(error)")
+            return .failure(fail("malformed JSON: \(error)"))
         }
         guard case .object = value else {
-            throw fail(line.number, "expected a JSON object, got \(value.typeName)")
+            return .failure(fail("expected a JSON object, got \(value.typeName)"))
         }
-        return (JSONField(value), line.number)
+        return .success(value)
     }
 
     private func readHeader() throws {
@@ -93,6 +103,56 @@ public final class StreamReader {
         guard let (record, number) = try nextObject() else {
             throw fail(nil, "ended after \(bodyRecords) records without an end trailer: the producer died or was cut off")
         }
+        return try classify(record, number)
+    }
+
+    /// Reads the rest of the stream in batches, parsing lines and running `transform` on the
+    /// records on every core, then handing each batch, in order, to `body`. The same refusals
+    /// as ``next()``; `body` sees nothing past a refused line's batch.
+    public func forEachBatch<T: Sendable>(size: Int = 512, transform: @escaping @Sendable (StreamRecord) throws -> T,
+                                          _ body: ([T]) throws -> Void) throws {
+        while trailer == nil {
+            var batch: [LineReader.Line] = []
+            batch.reserveCapacity(size)
+            while batch.count < size {
+                let line: LineReader.Line?
+                do { line = try lines.next() } catch { throw fail(nil, error.description) }
+                guard let line else { break }
+                batch.append(line)
+            }
+            guard !batch.isEmpty else {
+                throw fail(nil, "ended after \(bodyRecords) records without an end trailer: the producer died or was cut off")
+            }
+            let parsed = ConcurrentSlots<Result<JSONValue, StreamError>>(count: batch.count)
+            let lines = batch
+            let label = self.label
+            DispatchQueue.concurrentPerform(iterations: lines.count) { index in
+                parsed.set(index, Self.parse(lines[index], label: label))
+            }
+            var records: [StreamRecord] = []
+            records.reserveCapacity(batch.count)
+            for (index, line) in batch.enumerated() {
+                if trailer != nil { throw fail(line.number, "data after the end trailer") }
+                if let record = try classify(JSONField(try parsed.get(index).get()), line.number) { records.append(record) }
+            }
+            let transformed = ConcurrentSlots<Result<T, Error>>(count: records.count)
+            let ready = records
+            DispatchQueue.concurrentPerform(iterations: ready.count) { index in
+                transformed.set(index, Result { try transform(ready[index]) })
+            }
+            var values: [T] = []
+            values.reserveCapacity(records.count)
+            for index in 0..<records.count {
+                do { values.append(try transformed.get(index).get()) } catch {
+                    throw fail(records[index].line, "\(error)")
+                }
+            }
+            try body(values)
+        }
+    }
+
+    /// A body record, or nil for the (valid) trailer.
+    private func classify(_ record: JSONField, _ number: Int) throws -> StreamRecord? {
         let kindName: String
         do { kindName = try record.required("kind").string() } catch {
             throw fail(number, "\(error)")
@@ -137,3 +197,4 @@ public final class StreamReader {
         return all
     }
 }
+
