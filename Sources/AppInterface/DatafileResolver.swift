@@ -61,23 +61,6 @@ public struct DatafileResolver: Sendable {
         self.describe = describe
     }
 
-    /// The two query answers: `instances` and `glitchtip_projects`, each sorted by path so the
-    /// order does not depend on how the files were listed.
-    public func resolve() throws -> (instances: JSONValue, projects: JSONValue) {
-        var instances: [JSONValue] = []
-        var projects: [JSONValue] = []
-        for path in files.keys.sorted() {
-            guard let schemaName = files[path]?["$schema"]?.stringValue, let schema = Schema(rawValue: schemaName)
-            else { continue }
-            switch schema {
-            case .instance: instances.append(try instance(at: path))
-            case .project: projects.append(try project(at: path))
-            default: continue  // read when a project refers to them
-            }
-        }
-        return (.array(instances), .array(projects))
-    }
-
     /// The model, projects resolved and read on every core (each is independent of the others).
     /// The first failure in path order is the one reported, whatever finished first.
     public func model(origin: String) throws -> AppInterfaceModel {

@@ -15,6 +15,10 @@ struct CurrentStateFetcher: Sendable {
     let cache: ListingCache
     let seal: CacheSeal?
     let progress: ProgressLine?
+    /// Projects in progress at once per organization. Each holds its cache key's lock while its
+    /// request waits for a transfer slot, so starting all 10,000 of an organization at once would
+    /// hold 10,000 descriptors; a window a few times the transport's bound keeps it busy.
+    let window: Int
 
     func fetch() async -> [EncodedRecord] {
         let organizations: [GlitchTipOrganization]
@@ -74,10 +78,17 @@ struct CurrentStateFetcher: Sendable {
         }
         progress?.add(total: present.count)
         await withTaskGroup(of: EncodedRecord.self) { group in
-            for project in present {
+            var waiting = present.makeIterator()
+            for _ in 0..<max(1, window) {
+                guard let project = waiting.next() else { break }
                 group.addTask { await fetchProject(name, organization, project) }
             }
-            for await record in group { records.append(record) }
+            for await record in group {
+                records.append(record)
+                if let project = waiting.next() {
+                    group.addTask { await fetchProject(name, organization, project) }
+                }
+            }
         }
         return records
     }

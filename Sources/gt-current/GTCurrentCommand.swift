@@ -74,7 +74,8 @@ struct GTCurrentCommand: AsyncParsableCommand {
                 for (name, managed, connection) in connections {
                     let fetcher = CurrentStateFetcher(instance: name, managed: managed, allProjects: allProjects,
                                                       client: connection.client, cache: listingCache,
-                                                      seal: connection.cacheSeal, progress: progress)
+                                                      seal: connection.cacheSeal, progress: progress,
+                                                      window: concurrency * 4)
                     group.addTask { await fetcher.fetch() }
                 }
                 return await group.reduce(into: [EncodedRecord]()) { $0 += $1 }

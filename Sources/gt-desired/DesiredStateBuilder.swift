@@ -86,7 +86,8 @@ struct DesiredStateBuilder {
         let instanceRecords = selectedInstances.map(\.record)
         return .success(Output(
             instances: instanceRecords.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) },
-            projects: projects.sorted { RecordOrder.areInIncreasingOrder($0.json, $1.json) }))
+            projects: projects.sorted { [$0.instance, $0.organization, $0.project].lexicographicallyPrecedes(
+                [$1.instance, $1.organization, $1.project], by: utf8Precedes) }))
     }
 
     private func buildProject(_ project: AppInterfaceModel.Project, instance: AppInterfaceModel.Instance)

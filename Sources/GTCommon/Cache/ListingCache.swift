@@ -20,6 +20,9 @@ public final class ListingCache: Sendable {
     private let writers = DispatchQueue(label: "gt.cache.writer", qos: .utility, attributes: .concurrent)
     private let pendingWrites = DispatchGroup()
     private let writerSlots = DispatchSemaphore(value: 4)
+    /// Writes queued and not yet on disk; each holds its key's lock descriptor.
+    private let queuedWrites = Atomic<Int>(0)
+    private static let maxQueuedWrites = 64
 
     public init(directory: CacheDirectory?, ttl: CacheTTLs, refresh: Bool = false) {
         self.directory = directory
@@ -73,12 +76,18 @@ public final class ListingCache: Sendable {
         }
         memory.withLock { $0[key] = .array(items) }
         guard let directory, let seal else { return items }
+        // Back-pressure: a disk slower than the network must not pile up descriptors.
+        while queuedWrites.load(ordering: .relaxed) >= Self.maxQueuedWrites {
+            try? await Task.sleep(nanoseconds: 1_000_000)
+        }
+        queuedWrites.add(1, ordering: .relaxed)
         pendingWrites.enter()
         writers.async { [self] in
             writerSlots.wait()
             defer {
                 writerSlots.signal()
                 if let lock { directory.unlock(lock) }
+                queuedWrites.subtract(1, ordering: .relaxed)
                 pendingWrites.leave()
             }
             let entry: JSONValue = ["key": .string(key), "stored_at": .double(Self.now()), "items": .array(items)]

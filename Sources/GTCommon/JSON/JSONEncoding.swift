@@ -71,7 +71,7 @@ extension JSONValue {
 /// Byte order of two strings' UTF-8 (what jansson and Python sort keys by), by `memcmp` on their
 /// contiguous storage rather than an iterator walk: every object written sorts its keys.
 @inline(__always)
-func utf8Precedes(_ a: String, _ b: String) -> Bool {
+public func utf8Precedes(_ a: String, _ b: String) -> Bool {
     var a = a
     var b = b
     return a.withUTF8 { pa in
