@@ -78,37 +78,25 @@ struct YAMLTreeBuilder {
         case skip
     }
 
+    /// The first document's root; `null` for an empty stream.
     mutating func document() throws -> JSONValue {
-        while true {
-            switch try step() {
-            case .streamEnd: return .null
-            case .skip, .end: continue
-            case .value(let value, let anchor):
-                remember(anchor, value)
-                return value
-            case .startMapping(let anchor):
-                let value = try mapping()
-                remember(anchor, value)
-                return value
-            case .startSequence(let anchor):
-                let value = try sequence()
-                remember(anchor, value)
-                return value
-            }
-        }
+        try node(atStreamEnd: .null) ?? .null
     }
 
     private mutating func remember(_ anchor: String?, _ value: JSONValue) {
         if let anchor { anchors[anchor] = value }
     }
 
-    /// The next node's value, or nil at the end of the enclosing collection.
-    private mutating func node() throws -> JSONValue? {
+    /// The next node's value, or nil at the end of the enclosing collection. The end of the
+    /// stream gives `atStreamEnd`, or is an error inside a collection.
+    private mutating func node(atStreamEnd: JSONValue? = nil) throws -> JSONValue? {
         while true {
             switch try step() {
             case .skip: continue
             case .end: return nil
-            case .streamEnd: throw YAMLDocument.ParseError(description: "invalid YAML: unexpected end of stream")
+            case .streamEnd:
+                if let atStreamEnd { return atStreamEnd }
+                throw YAMLDocument.ParseError(description: "invalid YAML: unexpected end of stream")
             case .value(let value, let anchor):
                 remember(anchor, value)
                 return value

@@ -56,11 +56,7 @@ extension AlertRecord {
     /// Keys in byte order: extra, name, pk, quantity, recipients, timespan_minutes.
     public func write(to out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
-        if !extra.isEmpty {
-            out += #""extra":"#.utf8
-            JSONValue.object(extra).write(to: &out)
-            out.append(UInt8(ascii: ","))
-        }
+        writeExtra(extra, to: &out)
         out += #""name":"#.utf8
         JSONValue.writeString(name, to: &out)
         if let pk {
@@ -84,11 +80,7 @@ extension RecipientRecord {
     /// Keys in byte order: extra, pk, recipient_type, url.
     public func write(to out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
-        if !extra.isEmpty {
-            out += #""extra":"#.utf8
-            JSONValue.object(extra).write(to: &out)
-            out.append(UInt8(ascii: ","))
-        }
+        writeExtra(extra, to: &out)
         if let pk {
             out += #""pk":"#.utf8
             out += String(pk).utf8
@@ -100,4 +92,12 @@ extension RecipientRecord {
         JSONValue.writeString(url, to: &out)
         out.append(UInt8(ascii: "}"))
     }
+}
+
+/// `"extra":{…},` when there is anything unmanaged to keep (the first key in byte order).
+private func writeExtra(_ extra: [String: JSONValue], to out: inout [UInt8]) {
+    guard !extra.isEmpty else { return }
+    out += #""extra":"#.utf8
+    JSONValue.object(extra).write(to: &out)
+    out.append(UInt8(ascii: ","))
 }
