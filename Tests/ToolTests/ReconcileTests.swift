@@ -94,6 +94,19 @@ final class ReconcileTests: XCTestCase {
         XCTAssertTrue(try result.body().contains { $0["message"] == "Organization 'nasa' not found in instance 'gt', skipping" })
     }
 
+    func testDetailedExitCode() async throws {
+        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        let d = scenario.dataDirectory
+        let diff = "gt-desired --data '\(d)' | gt-diff --detailed-exitcode --format ndjson <(gt-current --data '\(d)' --quiet --refresh) > /dev/null"
+        XCTAssertEqual(try Tools.shell(diff, environment: scenario.environment).status, 2)  // changes
+        XCTAssertEqual(try Tools.shell("gt-desired --data '\(d)' | gt-diff --format ndjson <(gt-current --data '\(d)' --quiet --refresh) > /dev/null",
+                                       environment: scenario.environment).status, 0)  // without the flag
+        XCTAssertEqual(try scenario.pipeline(apply: true).status, 0)
+        XCTAssertEqual(try Tools.shell(diff, environment: scenario.environment).status, 0)  // nothing to do
+        scenario.sim.stop()
+        XCTAssertEqual(try Tools.shell(diff, environment: scenario.environment).status, 1)  // an error upstream
+    }
+
     func testInstanceErrorFailsTheRunAndPassesTheError() async throws {
         scenario = try await Scenario.make(in: scratchDirectory(), desired: ["my-project": [DeclaredAlert(name: "a")]], current: ["my-project": []])
         scenario.sim.stop()  // connection refused
