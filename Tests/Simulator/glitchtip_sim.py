@@ -1658,6 +1658,17 @@ class AdminApi:
             return {"ok": True}
         return run
 
+    def _wait_for_quiet(self) -> None:
+        """Lets the requests in flight finish (1 s at most) before the log is read: a handler
+        records its end just after its response leaves, so a client that reads the log the
+        moment it has its answer would otherwise race that last line."""
+        deadline = time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            with self.sim.lock:
+                if self.sim.log.in_flight == 0:
+                    return
+            time.sleep(0.002)
+
     def _reset(self, body: Any) -> dict:
         self.sim.reset()
         return {"ok": True}
@@ -1685,6 +1696,8 @@ class AdminApi:
             body = req.json_body() if req.body.strip() else {}
         except ValueError as error:
             return json_response(400, {"ok": False, "error": f"invalid JSON: {error}"})
+        if (req.method, req.path.rstrip("/")) == ("GET", "/__admin/requests"):
+            self._wait_for_quiet()
         try:
             with self.sim.lock:
                 return json_response(200, action(body))
