@@ -136,6 +136,7 @@ final class SafetyTests: XCTestCase {
                                        environment: scenario.environment).status, 0)
         try await scenario.sim.config(["latency_ms": 150])
         let result = try Tools.shell("""
+            cd '\(scenario.directory.path)'
             gt-apply --no-dry-run < '\(planFile)' > a.out & a=$!
             gt-apply --no-dry-run < '\(planFile)' > b.out & b=$!
             wait $a; ea=$?; wait $b; eb=$?
@@ -184,6 +185,7 @@ final class SafetyTests: XCTestCase {
         let d = scenario.dataDirectory
         // script(1) gives gt-diff a pseudo-terminal as stdout.
         let text = try Tools.shell("""
+            cd '\(scenario.directory.path)'
             gt-desired --data '\(d)' > desired.ndjson
             gt-current --data '\(d)' --quiet > current.ndjson
             NO_COLOR=1 script -qec "gt-diff --desired desired.ndjson current.ndjson" /dev/null
