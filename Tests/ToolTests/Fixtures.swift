@@ -22,17 +22,7 @@ extension XCTestCase {
                 description: acme
                 instance: {$ref: /instance.yml}
                 """,
-            "project.yml": """
-                $schema: /dependencies/glitchtip-project-1.yml
-                name: web
-                description: web
-                platform: python
-                app: {$ref: /app.yml}
-                teams: []
-                organization: {$ref: /org.yml}
-                \(extra)
-                alerts:\(alerts.hasPrefix("-") ? "\n" + alerts : " " + alerts)
-                """,
+            "project.yml": projectDatafile("web", organization: "/org.yml", alerts: alerts, extra: extra),
         ]
         all.merge(files) { _, new in new }
         for (name, text) in all {
@@ -40,4 +30,20 @@ extension XCTestCase {
         }
         return dir.path
     }
+}
+
+/// A `glitchtip-project-1.yml` datafile; `alerts` is a YAML block list (`- name: …`) or a flow
+/// value (`[]`), `extra` more top-level YAML.
+func projectDatafile(_ name: String, organization: String, alerts: String, extra: String = "") -> String {
+    """
+    $schema: /dependencies/glitchtip-project-1.yml
+    name: \(name)
+    description: \(name)
+    platform: python
+    app: {$ref: /app.yml}
+    teams: []
+    organization: {$ref: \(organization)}
+    \(extra)
+    alerts:\(alerts.hasPrefix("-") ? "\n" + alerts : " " + alerts)
+    """
 }

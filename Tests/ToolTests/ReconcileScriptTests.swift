@@ -53,16 +53,8 @@ final class ReconcileScriptTests: XCTestCase {
             description: t
             instance: {$ref: /instance-down.yml}
             """.write(to: data.appendingPathComponent("org-down.yml"), atomically: true, encoding: .utf8)
-        try """
-            $schema: /dependencies/glitchtip-project-1.yml
-            name: far
-            description: t
-            platform: go
-            app: {$ref: /app.yml}
-            teams: []
-            organization: {$ref: /org-down.yml}
-            alerts: []
-            """.write(to: data.appendingPathComponent("projects/far.yml"), atomically: true, encoding: .utf8)
+        try projectDatafile("far", organization: "/org-down.yml", alerts: "[]")
+            .write(to: data.appendingPathComponent("projects/far.yml"), atomically: true, encoding: .utf8)
 
         let result = try reconcile("--no-dry-run --format ndjson")
         XCTAssertEqual(result.status, 1)

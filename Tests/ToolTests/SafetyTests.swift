@@ -51,17 +51,9 @@ final class SafetyTests: XCTestCase {
         scenario = try await pendingChanges()
         let d = scenario.dataDirectory
         try "- name: c\n".write(toFile: d + "/projects/broken.yml", atomically: true, encoding: .utf8)
-        try """
-            $schema: /dependencies/glitchtip-project-1.yml
-            name: web2
-            description: t
-            platform: go
-            app: {$ref: /app.yml}
-            teams: []
-            organization: {$ref: /org.yml}
-            alerts:
-            - {name: Glitchtip-Jira-Bridge-Integration, description: d, quantity: 1, timespanMinutes: 1, recipients: []}
-            """.write(toFile: d + "/projects/web2.yml", atomically: true, encoding: .utf8)
+        try projectDatafile("web2", organization: "/org.yml", alerts:
+            "- {name: Glitchtip-Jira-Bridge-Integration, description: d, quantity: 1, timespanMinutes: 1, recipients: []}")
+            .write(toFile: d + "/projects/web2.yml", atomically: true, encoding: .utf8)
         try await assertNoMutation("gt-desired --data '\(d)' | gt-diff <(gt-current --data '\(d)' --quiet) | gt-apply --no-dry-run")
     }
 
