@@ -8,16 +8,13 @@ final class JSONTests: XCTestCase {
         try JSONValue(parsing: text).serialized()
     }
 
-    func testEveryQontractJSONFixtureRoundTrips() throws {
-        let root = TestPaths.qontractFixtures
-        let files = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)!
-            .compactMap { $0 as? URL }.filter { $0.pathExtension == "json" }
-        XCTAssertEqual(files.count, 12, "fixtures not found under \(root.path)")
+    /// Parses each file, writes it back, parses that again: both trees and both texts agree.
+    /// Returns how many files held a document; an empty file (a 204's body) must be refused.
+    private func assertRoundTrips(_ files: [URL]) throws -> Int {
         var parsed = 0
         for file in files {
             let bytes = try Data(contentsOf: file)
             if bytes.isEmpty {
-                // alerts/1/delete.json is the empty body of a 204: no document at all.
                 XCTAssertThrowsError(try JSONValue(parsing: Array(bytes))) { error in
                     XCTAssertEqual((error as? JSONParseError)?.message, "empty input")
                 }
@@ -30,7 +27,34 @@ final class JSONTests: XCTestCase {
             XCTAssertEqual(second.serialized(), text, file.path)
             parsed += 1
         }
-        XCTAssertEqual(parsed, files.count - 1)
+        return parsed
+    }
+
+    private func jsonFiles(under root: URL) -> [URL] {
+        (FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)?.compactMap { $0 as? URL } ?? [])
+            .filter { $0.pathExtension == "json" }
+    }
+
+    func testEveryGlitchTipAPIFixtureRoundTrips() throws {
+        let files = jsonFiles(under: TestPaths.packageRoot.appendingPathComponent("Tests/Fixtures/glitchtip-api"))
+        XCTAssertEqual(files.count, 10, "Tests/Fixtures/glitchtip-api not found or changed")
+        XCTAssertEqual(try assertRoundTrips(files), files.count - 1)  // alert-delete.json is empty
+        let edge = try JSONValue(parsing: Array(Data(contentsOf: TestPaths.packageRoot
+            .appendingPathComponent("Tests/Fixtures/glitchtip-api/edge-values.json"))))
+        XCTAssertEqual(edge["max"], .int(Int64.max))
+        XCTAssertEqual(edge["beyond-doubles"], .int(9_007_199_254_740_993))
+        XCTAssertEqual(edge["non-ascii"], "Sternwarte – Kuppel ☄ 観測所 🔭")
+    }
+
+    /// An optional extra: the reference's own canned answers, when a copy lies beside the checkout.
+    func testReferenceJSONFixturesRoundTripWhenPresent() throws {
+        let root = TestPaths.qontractFixtures
+        guard FileManager.default.fileExists(atPath: root.path) else {
+            throw XCTSkip("optional: no reference fixtures at \(root.path) (GT_SHARED_DIR)")
+        }
+        let files = jsonFiles(under: root)
+        XCTAssertEqual(files.count, 12, "fixtures not found under \(root.path)")
+        XCTAssertEqual(try assertRoundTrips(files), files.count - 1)
     }
 
     func testSixtyFourBitIntegersAreExact() throws {

@@ -100,78 +100,107 @@ final class DesiredTests: XCTestCase {
     /// The secret reader of the reference tests: "secret" for every secret.
     private func everySecretIsSecret() throws -> String {
         let path = scratchDirectory().appendingPathComponent("secrets.json").path
-        try #"{"gt/dev": {"token": "secret", "email": "secret"}, "gt/gjb": {"token": "secret"}, "ecret/glitchtip/webhook-url": {"url": "secret"}}"#
+        try #"{"gt/dev": {"token": "secret", "email": "secret"}, "gt/gjb": {"token": "secret"}, "observatory/glitchtip/webhook": {"url": "secret"}, "ecret/glitchtip/webhook-url": {"url": "secret"}}"#
             .write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
-    private var referenceProjects: JSONValue {
+    /// The project's own qontract-server answer (Tests/Fixtures/app-interface-graphql).
+    private var fixtureProjects: JSONValue {
         get throws {
-            let yaml = try String(contentsOf: TestPaths.qontractFixtures.appendingPathComponent(
-                "qontract-reconcile/reconcile/test/fixtures/glitchtip/project_alerts.yml"), encoding: .utf8)
+            let yaml = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent(
+                "Tests/Fixtures/app-interface-graphql/glitchtip_projects.yml"), encoding: .utf8)
             return try YAMLDocument.parse(yaml)
         }
     }
 
-    func testReferenceFixtureBuildsTheReferenceDesiredState() async throws {
-        let sim = try await referenceGraphQL(projects: referenceProjects)
+    func testGraphQLFixtureBuildsTheDesiredState() async throws {
+        let sim = try await referenceGraphQL(projects: fixtureProjects)
         let result = try Tools.run("gt-desired", ["--graphql", sim.baseURL + "/graphql"],
                                    environment: ["GT_SECRETS_FILE": try everySecretIsSecret()])
         XCTAssertEqual(result.status, 0, result.stderr)
         let byName = try projects(result)
-        // §7a.2: six projects, org NASA, instance glitchtip-dev, slug from the name.
-        XCTAssertEqual(Set(byName.keys), ["example", "no-alerts", "jira-board-and-alerts", "jira-project",
-                                          "integration-disabled", "jira-permissions-validator-disabled"])
+        XCTAssertEqual(Set(byName.keys), ["telescope", "quiet", "dome-board", "dome-project",
+                                          "board-disabled-legacy", "board-disabled-validator"])
         for project in byName.values {
-            XCTAssertEqual(project["organization"], "NASA")
+            XCTAssertEqual(project["organization"], "Observatory")
             XCTAssertEqual(project["instance"], "glitchtip-dev")
             XCTAssertEqual(project["project"], project["name"])
         }
         func alerts(_ name: String) -> [JSONValue] { byName[name]!["alerts"]!.arrayValue! }
-        // §7a.3
-        XCTAssertEqual(alerts("example"), [
-            ["name": "example-1", "timespan_minutes": 2, "quantity": 2,
-             "recipients": [["recipient_type": "email", "url": ""], ["recipient_type": "webhook", "url": "https://example.com/"]]],
-            ["name": "example-2", "timespan_minutes": 2, "quantity": 2,
+        XCTAssertEqual(alerts("telescope"), [
+            ["name": "focus-drift", "timespan_minutes": 15, "quantity": 3,
+             "recipients": [["recipient_type": "email", "url": ""], ["recipient_type": "webhook", "url": "https://hooks.example.org/"]]],
+            ["name": "shutter-stuck", "timespan_minutes": 5, "quantity": 1,
              "recipients": [["recipient_type": "webhook", "url": "secret"]]],
         ])
-        XCTAssertEqual(alerts("no-alerts"), [])
-        XCTAssertEqual(alerts("jira-board-and-alerts"), [
+        XCTAssertEqual(alerts("quiet"), [])
+        XCTAssertEqual(alerts("dome-board"), [
             ["name": "Glitchtip-Jira-Bridge-Integration", "timespan_minutes": 1, "quantity": 1, "recipients": [[
                 "recipient_type": "webhook",
-                "url": "http://gjb.com/JIRA-VIA-BOARD?labels=example-label-1&labels=example-label-2&labels=escalation-label-1&labels=escalation-label-2&components=jira-component&token=secret&issue_type=CustomIssueType",
+                "url": "http://gjb.com/DOME?labels=observatory&labels=dome&labels=policy-label&components=dome&token=secret&issue_type=Task",
             ]]],
-            ["name": "example-1", "timespan_minutes": 2, "quantity": 2, "recipients": [["recipient_type": "email", "url": ""]]],
+            ["name": "motor-stall", "timespan_minutes": 10, "quantity": 4, "recipients": [["recipient_type": "email", "url": ""]]],
         ])
-        XCTAssertEqual(alerts("jira-project"), [
+        XCTAssertEqual(alerts("dome-project"), [
             ["name": "Glitchtip-Jira-Bridge-Integration", "timespan_minutes": 1, "quantity": 1, "recipients": [[
                 "recipient_type": "webhook",
-                "url": "http://gjb.com/JIRA-VIA-PROJECT?labels=example-label-1&labels=example-label-2&components=jira-component-1&components=jira-component-2&token=secret",
+                "url": "http://gjb.com/DOMEOPS?labels=observatory&components=motors&components=shutter&token=secret",
             ]]],
         ])
-        XCTAssertEqual(alerts("integration-disabled"), [])
-        XCTAssertEqual(alerts("jira-permissions-validator-disabled"), [])
+        XCTAssertEqual(alerts("board-disabled-legacy"), [])
+        XCTAssertEqual(alerts("board-disabled-validator"), [])
     }
 
     func testDuplicatedWebhookIsRefused() async throws {
-        // §7a.4: example's first alert appended again: https://example.com twice.
-        guard case .object(var root) = try referenceProjects, case .array(var projects)? = root["glitchtip_projects"],
-              case .object(var example) = projects[0], case .array(var alerts)? = example["alerts"]
+        // telescope's first alert appended again under another name: the same webhook twice.
+        guard case .object(var root) = try fixtureProjects, case .array(var projects)? = root["glitchtip_projects"],
+              case .object(var telescope) = projects[0], case .array(var alerts)? = telescope["alerts"]
         else { return XCTFail("fixture shape") }
         var copy = alerts[0]
-        if case .object(var fields) = copy { fields["name"] = "example-3"; copy = .object(fields) }
+        if case .object(var fields) = copy { fields["name"] = "focus-drift-again"; copy = .object(fields) }
         alerts.append(copy)
-        example["alerts"] = .array(alerts)
-        projects[0] = .object(example)
+        telescope["alerts"] = .array(alerts)
+        projects[0] = .object(telescope)
         root["glitchtip_projects"] = .array(projects)
         let sim = try await referenceGraphQL(projects: .object(root))
         let result = try Tools.run("gt-desired", ["--graphql", sim.baseURL + "/graphql"],
                                    environment: ["GT_SECRETS_FILE": try everySecretIsSecret()])
         XCTAssertEqual(result.status, 1)
         XCTAssertEqual(result.stderr,
-                       "gt-desired: error: graphql glitchtip_projects[0]: project 'example', alert 'example-3': Glitchtip project alert webhook URLs must be unique across a project. Do not trigger the same webhook twice.\n")
+                       "gt-desired: error: graphql glitchtip_projects[0]: project 'telescope', alert 'focus-drift-again': Glitchtip project alert webhook URLs must be unique across a project. Do not trigger the same webhook twice.\n")
         XCTAssertEqual(try result.body().count, 0)
         XCTAssertEqual(try result.trailer()?["complete"], false)
+    }
+
+    /// An optional extra: the reference's own fixture (reference-implementation §7a.2–7a.3), when a
+    /// copy lies beside the checkout (`../shared` or GT_SHARED_DIR); skipped, and says so, otherwise.
+    func testReferenceFixtureBuildsTheReferenceDesiredStateWhenPresent() async throws {
+        let file = TestPaths.qontractFixtures.appendingPathComponent(
+            "qontract-reconcile/reconcile/test/fixtures/glitchtip/project_alerts.yml")
+        guard FileManager.default.fileExists(atPath: file.path) else {
+            throw XCTSkip("optional: no reference fixture at \(file.path) (GT_SHARED_DIR)")
+        }
+        let sim = try await referenceGraphQL(projects: try YAMLDocument.parse(String(contentsOf: file, encoding: .utf8)))
+        let result = try Tools.run("gt-desired", ["--graphql", sim.baseURL + "/graphql"],
+                                   environment: ["GT_SECRETS_FILE": try everySecretIsSecret()])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let byName = try projects(result)
+        XCTAssertEqual(Set(byName.keys), ["example", "no-alerts", "jira-board-and-alerts", "jira-project",
+                                          "integration-disabled", "jira-permissions-validator-disabled"])
+        func alerts(_ name: String) -> [JSONValue] { byName[name]!["alerts"]!.arrayValue! }
+        XCTAssertEqual(alerts("example"), [
+            ["name": "example-1", "timespan_minutes": 2, "quantity": 2,
+             "recipients": [["recipient_type": "email", "url": ""], ["recipient_type": "webhook", "url": "https://example.com/"]]],
+            ["name": "example-2", "timespan_minutes": 2, "quantity": 2,
+             "recipients": [["recipient_type": "webhook", "url": "secret"]]],
+        ])
+        XCTAssertEqual(alerts("jira-board-and-alerts").first?["recipients"]?.arrayValue?.first?["url"],
+                       "http://gjb.com/JIRA-VIA-BOARD?labels=example-label-1&labels=example-label-2&labels=escalation-label-1&labels=escalation-label-2&components=jira-component&token=secret&issue_type=CustomIssueType")
+        XCTAssertEqual(alerts("jira-project").first?["recipients"]?.arrayValue?.first?["url"],
+                       "http://gjb.com/JIRA-VIA-PROJECT?labels=example-label-1&labels=example-label-2&components=jira-component-1&components=jira-component-2&token=secret")
+        XCTAssertEqual(alerts("integration-disabled"), [])
+        XCTAssertEqual(alerts("jira-permissions-validator-disabled"), [])
     }
 
     func testJiraBridgeEmptyListAndTokenOnlyForms() async throws {
