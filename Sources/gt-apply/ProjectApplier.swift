@@ -4,8 +4,9 @@ import GTCommon
 ///
 /// First one fresh read of the project's alerts (never the cache): an action whose alert
 /// changed since the plan fails as stale instead of overwriting someone's change. A create is
-/// never retried blindly: after an ambiguous failure the alerts are listed again and the name
-/// looked for. After every mutation the project's alerts cache entry is removed.
+/// sent at most once per run: after an ambiguous failure the alerts are listed again and the
+/// name looked for; when it is not there the outcome is unknown and the action fails, for the
+/// next run to re-plan. After every mutation the project's alerts cache entry is removed.
 struct ProjectApplier: Sendable {
     let client: GlitchTipClient
     let cache: ListingCache?
@@ -55,27 +56,34 @@ struct ProjectApplier: Sendable {
         }
         let org = action.apiOrganization
         defer { invalidate(action) }
-        for attempt in 1...2 {
-            do {
-                let created = try await client.createAlert(organization: org, project: action.project, body: wanted.body())
-                live.append(created)
-                return .success(())
-            } catch {
-                guard error.isAmbiguous, attempt == 1 else { return .failure(ApplyFailure(reason: "\(error)")) }
-                // The server may have created it before failing: look before trying again.
-                guard let listed = try? await client.alerts(organization: org, project: action.project) else {
-                    return .failure(ApplyFailure(reason: "\(error); the alerts could not be listed to check whether it was created"))
-                }
-                if let made = listed.first(where: { $0.name == wanted.name }) {
-                    live = listed
-                    return AlertRecord(made).isEquivalent(to: wanted)
-                        ? .success(())
-                        : .failure(ApplyFailure(reason: "\(error); an alert named '\(wanted.name)' now exists but differs from the desired one"))
-                }
-                live = listed
-            }
+        do {
+            let created = try await client.createAlert(organization: org, project: action.project, body: wanted.body())
+            live.append(created)
+            return .success(())
+        } catch {
+            guard error.isAmbiguous else { return .failure(ApplyFailure(reason: "\(error)")) }
+            return await lookUpAfterAmbiguousCreate(action, wanted, error, &live)
         }
-        return .failure(ApplyFailure(reason: "unreachable"))
+    }
+
+    /// After a POST whose fate is unknown (no answer, a timeout, a reset, a 5xx): the server may
+    /// have stored the alert, or may still store it (a slow commit lands after the client gave
+    /// up), so a listing that lacks it proves nothing. Look once; never send it again in this
+    /// run (docs/safety.md, "An ambiguous create is never sent again").
+    private func lookUpAfterAmbiguousCreate(
+        _ action: ActionRecord, _ wanted: AlertRecord, _ error: HTTPError, _ live: inout [GlitchTipAlert]
+    ) async -> Result<Void, ApplyFailure> {
+        let unknown = "outcome unknown: the create was not sent again; re-plan (run again) to converge"
+        guard let listed = try? await client.alerts(organization: action.apiOrganization, project: action.project) else {
+            return .failure(ApplyFailure(reason: "\(error); the alerts could not be listed to check whether it was created; \(unknown)"))
+        }
+        live = listed
+        guard let made = listed.first(where: { $0.name == wanted.name }) else {
+            return .failure(ApplyFailure(reason: "\(error); the alert is not listed (yet), but the server may still store it; \(unknown)"))
+        }
+        return AlertRecord(made).isEquivalent(to: wanted)
+            ? .success(())
+            : .failure(ApplyFailure(reason: "\(error); an alert named '\(wanted.name)' now exists but differs from the desired one"))
     }
 
     /// The alert the action was planned against, as it is now, or why it cannot be acted on.

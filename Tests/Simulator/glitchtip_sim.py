@@ -1473,6 +1473,10 @@ class GraphQLSim:
 # --------------------------------------------------------------------------------------------
 
 FAULT_ACTIONS = ("status", "status_after", "html200", "reset", "truncate", "slow_body", "delay", "json")
+# Faults after which the client cannot know what the server did (issue 10, items 1, 2, 7):
+# see Handler._serve_commit_fault.
+COMMIT_FAULTS = ("reset_after", "late_commit", "short_page")
+FAULT_ACTIONS = FAULT_ACTIONS + COMMIT_FAULTS
 
 
 @dataclass
@@ -1827,6 +1831,8 @@ class Handler(BaseHTTPRequestHandler):
         if action == "reset":
             self._abort_connection()
             return None
+        if action in COMMIT_FAULTS:
+            return self._serve_commit_fault(req, spec)
         if action == "status":
             return self._send_safely(fault_status_response(spec, 500))
         if action == "html200":
@@ -1845,6 +1851,39 @@ class Handler(BaseHTTPRequestHandler):
             return self._send_safely(response, truncate=True)
         if action == "slow_body":
             return self._send_safely(response, trickle_s=float(spec.get("delay_ms", 3000)) / 1000)
+        return self._send_safely(response)
+
+    def _serve_commit_fault(self, req: Request, spec: dict) -> Optional[int]:
+        """``reset_after``: process, then RST without an answer (the change is made, the client
+        sees a dead connection). ``late_commit``: the change lands ``delay_ms`` after arrival
+        whatever the client does; with ``status`` that status is answered at once (a gateway
+        timing out while the backend goes on), else no answer: the connection is reset once the
+        change has landed. ``short_page``: process, then leave the last ``drop`` items (1, or
+        "all") out of a JSON array answer, keeping ``X-Hits``; with ``no_next`` the ``Link``
+        header is dropped too, so the page looks like the last."""
+        action = spec["action"]
+        if action == "reset_after":
+            self._process(req)
+            self._abort_connection()
+            return None
+        if action == "late_commit":
+            delay = float(spec.get("delay_ms", 4000)) / 1000
+            if "status" in spec:
+                timer = threading.Timer(delay, self._process, args=(req,))
+                timer.daemon = True
+                timer.start()
+                return self._send_safely(fault_status_response(spec, 504))
+            time.sleep(delay)
+            self._process(req)
+            self._abort_connection()
+            return None
+        response = self._process(req)
+        body = json.loads(response.body) if response.status == 200 else None
+        if isinstance(body, list):
+            drop = spec.get("drop", 1)
+            kept = [] if drop == "all" else body[:max(0, len(body) - int(drop))]
+            headers = [h for h in response.headers if not (spec.get("no_next") and h[0] == "Link")]
+            response = Response(200, json.dumps(kept).encode(), response.content_type, headers)
         return self._send_safely(response)
 
     def _process(self, req: Request) -> Response:

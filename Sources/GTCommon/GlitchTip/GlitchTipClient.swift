@@ -125,20 +125,28 @@ public final class GlitchTipClient: Sendable {
 
     /// Reads every page of a listing. The next page comes from the `Link` header; a link to
     /// another origin is refused (the token would go with it), and so is a link to a page
-    /// already read (a cursor loop).
+    /// already read (a cursor loop). Pages that add up to another total than their `X-Hits`
+    /// announced are refused (``ListingCount``).
     private func list(_ path: String) async throws(HTTPError) -> [JSONValue] {
         let first = baseURL + path + "?limit=100"
         let origin = URLParts(baseURL).origin
         var url = first
         var seen: Set<String> = [url]
         var items: [JSONValue] = []
+        var tally = ListingCount()
         while true {
             let (json, response) = try await http.sendExpectingJSON(request(.get, url))
             guard case .array(let page) = json else {
                 throw .badJSON(url: RedactedURL(url), reason: "expected a JSON array, got \(json.typeName)")
             }
             items += page
-            guard let next = LinkHeader.nextPage(in: response.headerValues("Link")) else { return items }
+            tally.add(response)
+            guard let next = LinkHeader.nextPage(in: response.headerValues("Link")) else {
+                if let problem = tally.disagreement(count: items.count) {
+                    throw .pagination(url: RedactedURL(first), reason: "incomplete listing: \(problem); not using it")
+                }
+                return items
+            }
             guard URLParts(next).origin == origin else {
                 throw .pagination(url: RedactedURL(url),
                                   reason: "next-page link points to another host (\(RedactedURL(next))); not following it")

@@ -103,6 +103,13 @@ final class CurlEasy {
         try check(gt_curl_setopt_data_cb(handle, CURLOPT_HEADERFUNCTION, headerCallback), "header function")
         try check(gt_curl_setopt_pointer(handle, CURLOPT_HEADERDATA, sinkPointer), "header data")
 
+        if !request.method.isIdempotent {
+            // libcurl silently sends a request again on a new connection when a reused one dies
+            // before any answer byte; for a POST the server may already have acted on (a duplicate
+            // alert). A fresh connection is never "reused", so libcurl cannot resend: the failure
+            // reaches gt, which looks before deciding (docs/safety.md, "The transport never resends").
+            try check(gt_curl_setopt_long(handle, CURLOPT_FRESH_CONNECT, 1), "fresh connect")
+        }
         switch request.method {
         case .get: try check(gt_curl_setopt_long(handle, CURLOPT_HTTPGET, 1), "GET")
         case .delete: try check(gt_curl_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "DELETE"), "DELETE")

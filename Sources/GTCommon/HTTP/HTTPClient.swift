@@ -32,8 +32,14 @@ public final class HTTPClient: Sendable {
     ///
     /// - Parameter retryable: overrides the method's idempotence, for a POST that changes nothing
     ///   (a GraphQL query).
+    ///
+    /// The waits between attempts add up to at most ``RetryPolicy/waitBudget(timeoutMilliseconds:)``
+    /// (the request's timeout × the retries): a `Retry-After` that does not fit in what is left
+    /// ends the retries and its response is returned, so a long server-imposed wait surfaces as
+    /// that request's failure instead of stretching the run past its budget unnoticed.
     public func send(_ request: HTTPRequest, retryable: Bool? = nil) async throws(HTTPError) -> HTTPResponse {
         var attempt = 0
+        var budget = retry.waitBudget(timeoutMilliseconds: request.timeoutMilliseconds)
         while true {
             counters.countRequest()
             let result = await transport.perform(request)
@@ -43,14 +49,15 @@ public final class HTTPClient: Sendable {
             case .success(let response):
                 guard canRetry, RetryPolicy.isRetryable(status: response.status) else { return response }
                 retryAfter = RetryPolicy.retryAfterSeconds(response.header("Retry-After"))
-                if let wait = retryAfter, wait > retry.maxRetryAfter { return response }
+                if let wait = retryAfter, wait > min(retry.maxRetryAfter, budget) { return response }
             case .failure(let error):
                 guard canRetry, case .transport(let code, _, _) = error, RetryPolicy.isRetryable(curlCode: code)
                 else { throw error }
             }
             attempt += 1
             counters.countRetry()
-            let seconds = retry.delay(attempt: attempt, retryAfter: retryAfter)
+            let seconds = min(retry.delay(attempt: attempt, retryAfter: retryAfter), budget)
+            budget -= seconds
             try? await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
         }
     }

@@ -23,6 +23,13 @@ public struct RetryPolicy: Sendable {
         return max(backoff, retryAfter ?? 0)
     }
 
+    /// The most one request may spend waiting between its attempts: its timeout × the retries
+    /// (the instance's `readTimeout` × `maxRetries`), so retries never stretch a request much past
+    /// what the instance's settings promise (docs/safety.md, "Retry waits are bounded").
+    public func waitBudget(timeoutMilliseconds: Int) -> Double {
+        Double(max(0, timeoutMilliseconds)) / 1000 * Double(maxRetries)
+    }
+
     /// Whether a response status is worth another try: overload and server errors.
     public static func isRetryable(status: Int) -> Bool { status == 429 || status >= 500 }
 
