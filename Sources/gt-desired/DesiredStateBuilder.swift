@@ -82,6 +82,7 @@ struct DesiredStateBuilder {
                 errors += failure.errors
             }
         }
+        errors += OrganizationCollisions.errors(in: selectedProjects)
         guard errors.isEmpty else { return .failure(BuildFailure(errors: errors)) }
         let instanceRecords = selectedInstances.map(\.record)
         return .success(Output(
