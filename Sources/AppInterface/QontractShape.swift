@@ -47,12 +47,20 @@ public enum QontractShape {
                 name: try f.required("name").string(),
                 consoleURL: try f.required("consoleUrl").string(),
                 automationToken: try SecretRef(f.required("automationToken")),
-                readTimeout: try f.optional("readTimeout")?.int() ?? 30,
-                maxRetries: try f.optional("maxRetries")?.int() ?? 3,
+                // The reference's `read_timeout or 30`, `max_retries or 3`: 0 means the default
+                // too (docs/architecture.md, "Instances").
+                readTimeout: orDefault(try f.optional("readTimeout")?.int(), 30),
+                maxRetries: orDefault(try f.optional("maxRetries")?.int(), 3),
                 jiraBridgeAlertURL: try f.optional("glitchtipJiraBridgeAlertUrl")?.string(),
                 jiraBridgeToken: try f.optional("glitchtipJiraBridgeToken").map(SecretRef.init),
                 origin: origin)
         }
+    }
+
+    /// Python's `value or default` for an integer: absent, null and 0 give the default.
+    private static func orDefault(_ value: Int64?, _ fallback: Int64) -> Int64 {
+        guard let value, value != 0 else { return fallback }
+        return value
     }
 
     static func project(_ value: JSONValue, origin: String) throws -> AppInterfaceModel.Project {
@@ -102,7 +110,8 @@ public enum QontractShape {
     static func jira(_ f: JSONField) throws -> AppInterfaceModel.Jira {
         try f.rejectUnknownKeys(allowed: ["project", "components", "labels", "escalationPolicy"])
         return AppInterfaceModel.Jira(
-            project: try f.optional("project")?.string(),
+            // An empty project is unset, as in the reference: the escalation policy's boards apply.
+            project: try f.optional("project")?.string().nonEmpty,
             components: try strings(f.optional("components")),
             labels: try strings(f.optional("labels")),
             escalationPolicy: try f.optional("escalationPolicy").map(escalationPolicy))
@@ -131,4 +140,8 @@ public enum QontractShape {
     private static func strings(_ field: JSONField?) throws -> [String] {
         try field?.array().map { try $0.string() } ?? []
     }
+}
+
+private extension String {
+    var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -87,8 +87,11 @@ public struct SecretsFile: SecretStore {
             throw SecretError(secret: "(all)", reason: "\(label) cannot be read: \(error.localizedDescription)")
         }
         let document: JSONValue
-        do { document = try YAMLDocument.parse(text) } catch {
-            // Only the parser's position is shown: the text around it may be a secret.
+        do { document = try YAMLDocument.parse(text) } catch let error as YAMLDocument.LimitExceeded {
+            // Says what limit was passed and where, never a text of the file.
+            throw SecretError(secret: "(all)", reason: "\(label): \(error)")
+        } catch {
+            // Nothing of the parser's message is shown: the text it quotes may be a secret.
             throw SecretError(secret: "(all)", reason: "\(label) is neither JSON nor YAML")
         }
         guard case .object(let paths) = document else {

@@ -8,6 +8,10 @@ struct DesiredStateBuilder {
     static let uniqueWebhookMessage =
         "Glitchtip project alert webhook URLs must be unique across a project. Do not trigger the same webhook twice."
 
+    /// GlitchTip's `AlertRecipient.url` column (`URLField(max_length=2000)`), counted as Django
+    /// counts, in characters of the URL as sent (docs/architecture.md, "Recipient URL length").
+    static let maxRecipientURLLength = 2000
+
     let model: AppInterfaceModel
     /// Secret values by reference; every reference the rules need must be here.
     let secrets: [SecretRef: String]
@@ -82,6 +86,7 @@ struct DesiredStateBuilder {
                 errors += failure.errors
             }
         }
+        errors += OrganizationCollisions.errors(in: selectedProjects)
         guard errors.isEmpty else { return .failure(BuildFailure(errors: errors)) }
         let instanceRecords = selectedInstances.map(\.record)
         return .success(Output(
@@ -148,9 +153,16 @@ struct DesiredStateBuilder {
         }
         var webhooks: Set<String> = []
         for alert in alerts {
+            let origin = project.alerts.first { $0.name == alert.name }?.origin ?? project.origin
             for recipient in alert.recipients where recipient.type == "webhook" {
                 if !webhooks.insert(recipient.url).inserted {
                     fail(project.origin, alert.name, Self.uniqueWebhookMessage)
+                }
+                // The URL itself is not shown: it may come from a secret.
+                let length = recipient.url.unicodeScalars.count
+                if length > Self.maxRecipientURLLength {
+                    fail(origin, alert.name, "a webhook URL is \(length) characters long; GlitchTip stores at most "
+                        + "\(Self.maxRecipientURLLength) (it would create the alert without recipients and fail every later update)")
                 }
             }
         }
