@@ -45,7 +45,7 @@ public enum QontractShape {
             ])
             return AppInterfaceModel.Instance(
                 name: try f.required("name").string(),
-                consoleURL: try f.required("consoleUrl").string(),
+                consoleURL: try InstanceRecord.checkedConsoleURL(f.required("consoleUrl").string(), field: "consoleUrl"),
                 automationToken: try SecretRef(f.required("automationToken")),
                 readTimeout: try f.optional("readTimeout")?.int() ?? 30,
                 maxRetries: try f.optional("maxRetries")?.int() ?? 3,
