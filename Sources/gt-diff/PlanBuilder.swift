@@ -16,7 +16,7 @@ enum DecodedRecord: Sendable {
         case .instance: return .instance(try InstanceRecord(field))
         case .project:
             let project = try ProjectRecord(field)
-            try DesiredRecipients.check(project)
+            try DesiredProjectRules.check(project)
             return .project(project)
         case .warning, .error: return .notice(try NoticeRecord(field))
         default: return .ignored

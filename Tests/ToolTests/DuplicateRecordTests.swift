@@ -132,6 +132,31 @@ final class DuplicateRecordTests: XCTestCase {
         try await convergesCleanly()
     }
 
+    func testAnAlertTwiceInADesiredProjectIsRefused() throws {
+        let dir = scratchDirectory()
+        let alert = #"{"name":"x","quantity":1,"recipients":[{"recipient_type":"email","url":""}],"timespan_minutes":1}"#
+        let desired = [
+            #"{"generator":"test","kind":"header","stream":"desired","version":1}"#,
+            #"{"alerts":[\#(alert),\#(alert.replacingOccurrences(of: #""quantity":1"#, with: #""quantity":5"#))],"instance":"gt","kind":"project","name":"web","organization":"nasa","project":"web"}"#,
+            #"{"complete":true,"errors":0,"kind":"end","records":1,"stats":{},"stream":"desired"}"#,
+        ]
+        let current = [
+            #"{"generator":"test","kind":"header","stream":"current","version":1}"#,
+            #"{"alerts":[],"instance":"gt","kind":"project","name":"web","organization":"nasa","organization_slug":"nasa","project":"web"}"#,
+            #"{"complete":true,"errors":0,"kind":"end","records":1,"stats":{},"stream":"current"}"#,
+        ]
+        let desiredPath = dir.appendingPathComponent("desired.ndjson").path
+        let currentPath = dir.appendingPathComponent("current.ndjson").path
+        try (desired.joined(separator: "\n") + "\n").write(toFile: desiredPath, atomically: true, encoding: .utf8)
+        try (current.joined(separator: "\n") + "\n").write(toFile: currentPath, atomically: true, encoding: .utf8)
+        let result = try Tools.run("gt-diff", ["--desired", desiredPath, currentPath])
+        XCTAssertEqual(result.status, 1, result.stdout)
+        XCTAssertTrue(result.stderr.contains("stream, line 2: project gt/nasa/web, alert 'x': the alert is declared twice in this project"),
+                      result.stderr)
+        XCTAssertEqual(try result.trailer()?["complete"], false)
+        XCTAssertFalse(try result.body().contains { $0["kind"] == "action" }, result.stdout)
+    }
+
     /// After a refusal, one clean run applies and the next plan is empty.
     private func convergesCleanly(file: StaticString = #filePath, line: UInt = #line) async throws {
         let clean = try scenario.pipeline(apply: true)
