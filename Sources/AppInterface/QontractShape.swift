@@ -45,7 +45,7 @@ public enum QontractShape {
             ])
             return AppInterfaceModel.Instance(
                 name: try f.required("name").string(),
-                consoleURL: try f.required("consoleUrl").string(),
+                consoleURL: try InstanceRecord.checkedConsoleURL(f.required("consoleUrl").string(), field: "consoleUrl"),
                 automationToken: try SecretRef(f.required("automationToken")),
                 // The reference's `read_timeout or 30`, `max_retries or 3`: 0 means the default
                 // too (docs/architecture.md, "Instances").

@@ -14,7 +14,10 @@ enum DecodedRecord: Sendable {
         let field = JSONField(record.value)
         switch record.kind {
         case .instance: return .instance(try InstanceRecord(field))
-        case .project: return .project(try ProjectRecord(field))
+        case .project:
+            let project = try ProjectRecord(field)
+            try DesiredProjectRules.check(project)
+            return .project(project)
         case .warning, .error: return .notice(try NoticeRecord(field))
         default: return .ignored
         }

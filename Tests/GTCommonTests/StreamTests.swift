@@ -28,6 +28,10 @@ final class StreamTests: XCTestCase {
 
     private let header = #"{"generator":"test","kind":"header","stream":"current","version":1}"#
     private let project = #"{"alerts":[],"instance":"i","kind":"project","name":"p","organization":"o","project":"p"}"#
+    /// The n-th of many distinct projects (a stream holds each project once).
+    private func project(_ n: Int) -> String {
+        #"{"alerts":[],"instance":"i","kind":"project","name":"p","organization":"o","project":"p\#(n)"}"#
+    }
     private func end(_ records: Int, complete: Bool = true) -> String {
         #"{"complete":\#(complete),"errors":0,"kind":"end","records":\#(records),"stats":{},"stream":"current"}"#
     }
@@ -122,7 +126,7 @@ final class StreamTests: XCTestCase {
         // One record far larger than the 64 KiB read chunk, then many small ones.
         let big = String(repeating: "x", count: 300_000)
         var lines = [header, #"{"kind":"warning","message":"\#(big)","scope":{}}"#]
-        lines += Array(repeating: project, count: 5000)
+        lines += (0..<5000).map(project)
         lines.append(end(5001))
         let r = try reader(lines.joined(separator: "\n") + "\n")
         let records = try r.readAll()
@@ -133,7 +137,7 @@ final class StreamTests: XCTestCase {
 
     /// The batched, parallel reader gives the same records and the same refusals as `next()`.
     func testBatchedReadingMatchesRecordByRecordReading() throws {
-        var lines = [header] + (0..<1500).map { _ in project }
+        var lines = [header] + (0..<1500).map(project)
         lines.append(end(1500))
         let text = lines.joined(separator: "\n") + "\n"
         var batches: [Int] = []
@@ -151,11 +155,11 @@ final class StreamTests: XCTestCase {
                 return "accepted"
             } catch { return "\(error)" }
         }
-        let malformed = [header, project, project, #"{"kind":"#, end(3)].joined(separator: "\n") + "\n"
+        let malformed = [header, project, project(1), #"{"kind":"#, end(3)].joined(separator: "\n") + "\n"
         XCTAssertEqual(batchRefusal(malformed), refusal(malformed))
         let trailing = [header, project, end(1), project].joined(separator: "\n") + "\n"
         XCTAssertEqual(batchRefusal(trailing), "current stream, line 4: data after the end trailer")
-        let cut = [header, project, project].joined(separator: "\n") + "\n"
+        let cut = [header, project, project(1)].joined(separator: "\n") + "\n"
         XCTAssertEqual(batchRefusal(cut), refusal(cut))
         let failing = [header, project, end(1)].joined(separator: "\n") + "\n"
         do {

@@ -196,7 +196,7 @@ final class SafetyTests: XCTestCase {
         let noColor = parts[0].replacingOccurrences(of: "\r", with: "")
         XCTAssertEqual(noColor.trimmingCharacters(in: .whitespacesAndNewlines), """
             gt/nasa/web
-              + create hook (quantity 1, timespan 1 min, recipients: [webhook https://…@hooks.example.com/T0?…])
+              + create hook (quantity 1, timespan 1 min, recipients: [webhook https://…@hooks.example.com/…?…])
               ~ update a: quantity 1 → 2
               - delete b (pk 2)
             Plan: 1 to create, 1 to update, 1 to delete.

@@ -19,11 +19,12 @@ public enum HTTPError: Error, Sendable, CustomStringConvertible {
         case .transport(let code, let message, let url):
             "\(url): \(message) (curl error \(code))"
         case .status(let status, let url, let detail):
-            detail.isEmpty ? "\(url): HTTP \(status)" : "\(url): HTTP \(status): \(detail)"
+            // The body may echo what was sent, a webhook URL's secret included (docs/streams.md, "Redaction").
+            detail.isEmpty ? "\(url): HTTP \(status)" : "\(url): HTTP \(status): \(RedactedURL.scrub(detail))"
         case .notJSON(let status, let contentType, let url):
             "\(url): expected JSON, got \(contentType.isEmpty ? "no content type" : contentType) (HTTP \(status))"
         case .badJSON(let url, let reason):
-            "\(url): invalid JSON in response: \(reason)"
+            "\(url): invalid JSON in response: \(RedactedURL.scrub(reason))"
         case .pagination(let url, let reason):
             "\(url): \(reason)"
         case .invalidRequest(let reason):

@@ -70,11 +70,31 @@ public struct ActionRecord: Sendable, Equatable {
         pk = try f.optional("pk")?.int()
         before = try f.optional("before").map(AlertRecord.init)
         after = try f.optional("after").map(AlertRecord.init)
-        switch type {
-        case .create where after == nil: throw JSONFieldError(path: "after", message: "a create needs the desired alert")
-        case .update where after == nil || pk == nil: throw JSONFieldError(path: "after", message: "an update needs pk and the desired alert")
-        case .delete where pk == nil: throw JSONFieldError(path: "pk", message: "a delete needs the alert's pk")
-        default: break
+        try checkApplicable()
+    }
+
+    /// Refuses an action that lacks what applying it safely needs (docs/streams.md, "What an
+    /// action must carry"): gt-apply's stale check compares the alert as it is now with
+    /// `before`, found by `pk`; without them an update or delete would hit whatever holds that pk
+    /// now, an alert renamed or edited since the plan included. The names must agree, or the
+    /// one-action-per-alert rule could be dodged.
+    private func checkApplicable() throws(JSONFieldError) {
+        let what = "\(type == .create ? "a create" : type == .update ? "an update" : "a delete")"
+        if type != .create {
+            guard let pk else { throw JSONFieldError(path: "pk", message: "\(what) needs the alert's pk") }
+            guard let before else {
+                throw JSONFieldError(path: "before", message: "\(what) needs the alert as planned (before): "
+                                     + "without it the stale check cannot tell whether the alert changed since the plan")
+            }
+            if let planned = before.pk, planned != pk {
+                throw JSONFieldError(path: "before.pk", message: "\(planned) is not the action's pk \(pk)")
+            }
+        }
+        if type != .delete {
+            guard let after else { throw JSONFieldError(path: "after", message: "\(what) needs the desired alert") }
+            if after.name != alertName {
+                throw JSONFieldError(path: "after.name", message: "'\(after.name)' is not the action's alert_name '\(alertName)'")
+            }
         }
     }
 }

@@ -65,10 +65,24 @@ public struct InstanceRecord: Sendable, Equatable {
 
     public init(_ f: JSONField) throws {
         name = try f.required("name").string()
-        consoleURL = try f.required("console_url").string()
+        consoleURL = try Self.checkedConsoleURL(f.required("console_url").string(), field: "console_url")
         token = try f.required("token").value
         readTimeout = try f.optional("read_timeout")?.int() ?? 30
         maxRetries = try f.optional("max_retries")?.int() ?? 3
+    }
+}
+
+extension InstanceRecord {
+    /// `url`, unless it carries userinfo (`https://user:password@…`): gt reaches GlitchTip with
+    /// the instance's token, and the URL is written on stdout in every `instance` record, so a
+    /// password in it would be printed (docs/streams.md, "Redaction"). The error shows the URL
+    /// redacted.
+    public static func checkedConsoleURL(_ url: String, field: String) throws(JSONFieldError) -> String {
+        guard URLParts(url).userinfo == nil else {
+            throw JSONFieldError(path: field, message: "must not carry a user name or password (\(RedactedURL.display(url))): "
+                                 + "GlitchTip is reached with the automation token; remove the userinfo from the URL")
+        }
+        return url
     }
 }
 

@@ -21,9 +21,10 @@ public struct StreamError: Error, Sendable, CustomStringConvertible, Equatable {
 /// Reads one framed stream line by line and refuses anything that is not a complete stream of
 /// the expected kind (SPEC §2): no header, another major version, a malformed line, a record of
 /// an unknown or foreign kind, no `end` trailer, a trailer that says `complete:false`, and
-/// anything after the trailer. The trailer's `records` is not checked against what came: a
-/// `jq 'select(…)'` that keeps the header and the trailer is a legitimate way to apply part of a
-/// plan, while a producer that died leaves no trailer at all.
+/// anything after the trailer, and a second record for a key already seen (``RecordIdentity``:
+/// the same project twice, the same alert acted on twice). The trailer's `records` is not
+/// checked against what came: a `jq 'select(…)'` that keeps the header and the trailer is a
+/// legitimate way to apply part of a plan, while a producer that died leaves no trailer at all.
 ///
 /// The caller must read to the end (``next()`` returns nil) before acting on any record: only
 /// then is the stream known to be complete.
@@ -34,6 +35,8 @@ public final class StreamReader {
     public private(set) var generator: String = ""
     public private(set) var trailer: StreamTrailer?
     private var bodyRecords: Int64 = 0
+    /// The line each key was first seen on (see ``RecordIdentity``).
+    private var firstLines: [String: Int] = [:]
 
     /// - Parameters:
     ///   - label: how messages name the stream, e.g. `current` or `current (snapshot.ndjson)`.
@@ -65,7 +68,8 @@ public final class StreamReader {
         }
         let value: JSONValue
         do { value = try line.bytes.withUnsafeBytes { raw throws(JSONParseError) in try JSONValue(parsing: raw) } } catch {
-            return .failure(fail("malformed JSON: \(error)"))
+            // jansson quotes the text near the error, which may be part of a webhook URL.
+            return .failure(fail("malformed JSON: \(RedactedURL.scrub("\(error)"))"))
         }
         guard case .object = value else {
             return .failure(fail("expected a JSON object, got \(value.typeName)"))
@@ -163,6 +167,10 @@ public final class StreamReader {
         }
         guard let kind = RecordKind(rawValue: kindName), stream.allowedRecordKinds.contains(kind) else {
             throw fail(number, "unknown record kind '\(kindName)' in a \(stream.rawValue) stream")
+        }
+        if let key = RecordIdentity.of(kind, record.value) {
+            if let first = firstLines[key] { throw fail(number, "\(key) duplicates line \(first)") }
+            firstLines[key] = number
         }
         bodyRecords += 1
         return StreamRecord(kind: kind, value: record.value, line: number)

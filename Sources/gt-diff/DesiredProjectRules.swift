@@ -1,0 +1,37 @@
+import GTCommon
+
+/// What a desired project record must satisfy before it is planned: rules gt-desired already
+/// enforces, checked again because a hand-written or filtered desired stream reaches gt-diff
+/// too. Each broken rule refuses the record, naming the project and the alert.
+enum DesiredProjectRules {
+    static func check(_ project: ProjectRecord) throws(JSONFieldError) {
+        var names: Set<String> = []
+        for alert in project.alerts {
+            func refuse(_ problem: String) -> JSONFieldError {
+                JSONFieldError(path: "", message: "project \(project.key), alert '\(alert.name)': \(problem)")
+            }
+            // Alerts match by name: a second one would be a second create of the same alert
+            // (docs/streams.md, "One record per key").
+            if !names.insert(alert.name).inserted { throw refuse("the alert is declared twice in this project") }
+            if let problem = recipientProblem(alert) {
+                throw refuse("\(problem); the reference refuses such a recipient (HTTP 422)")
+            }
+        }
+    }
+
+    /// The recipients a desired alert may have, as the reference's request model accepts them
+    /// (docs/streams.md, "Recipients of a desired alert"): an e-mail recipient has an empty
+    /// `url`; every other one (webhook, and the types only GlitchTip's UI makes) a non-empty
+    /// one. Planned, GlitchTip would refuse the empty URL and store the e-mail one. The URL is
+    /// never quoted: it may carry a secret.
+    private static func recipientProblem(_ alert: AlertRecord) -> String? {
+        for recipient in alert.recipients {
+            switch (recipient.type == "email", recipient.url.isEmpty) {
+            case (true, false): return "an email recipient must have an empty url"
+            case (false, true): return "a \(recipient.type) recipient needs a url (it is missing or empty)"
+            default: continue
+            }
+        }
+        return nil
+    }
+}
