@@ -153,6 +153,20 @@ final class TrustStoreTests: XCTestCase {
         XCTAssertEqual(try trusted.body().count, 10)
     }
 
+    func testReadmeDocumentsTheOrderTheCodeFollows() throws {
+        let readme = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let start = try XCTUnwrap(readme.range(of: "\n## Behind a company network\n"))
+        let rest = readme[start.upperBound...]
+        let section = String(rest[..<(rest.range(of: "\n## ")?.lowerBound ?? rest.endIndex)])
+        let positions = TrustStore.variables(for: .glitchTip).map { section.range(of: "`\($0)`")?.lowerBound }
+        XCTAssertFalse(positions.contains(nil), "every variable is in the README's section")
+        XCTAssertEqual(positions.compactMap { $0 }, positions.compactMap { $0 }.sorted(), "in the order of TrustStore")
+        XCTAssertEqual(TrustStore.variables(for: .vault), ["VAULT_CACERT", "VAULT_CAPATH"] + TrustStore.variables(for: .glitchTip))
+        for variable in ["VAULT_CACERT", "VAULT_CAPATH", "https_proxy", "HTTPS_PROXY", "http_proxy", "no_proxy"] {
+            XCTAssertTrue(section.contains("`\(variable)`"), variable)
+        }
+    }
+
     // MARK: - Vault
 
     private func vault(_ ca: TestCertificateAuthority) async throws -> Simulator {
