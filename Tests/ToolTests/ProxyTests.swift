@@ -105,11 +105,17 @@ final class ProxyTests: XCTestCase {
             try plan(scenario, ["http_proxy": "http://gtuser:\(secret)@127.0.0.1:1"]),
             try Tools.run("gt-current", ["--data", scenario.dataDirectory, "--refresh"],
                           environment: scenario.environment.merging(["http_proxy": "http://gtuser:\(secret)@127.0.0.1:1"]) { $1 }),
+            // URLs libcurl cannot parse, which it quotes whole in its message.
+            try plan(scenario, ["http_proxy": "http://gtuser:planted proxy \(secret)@127.0.0.1:\(proxy.port)"]),
+            try plan(scenario, ["http_proxy": "gtuser:planted proxy \(secret)@127.0.0.1:\(proxy.port)"]),
+            try plan(scenario, ["http_proxy": "http://gtuser:\(secret)@[::1"]),
         ]
         for result in failures {
             XCTAssertNotEqual(result.status, 0)
             XCTAssertFalse(result.stderr.isEmpty)
-            XCTAssertFalse(result.stdout.contains(secret) || result.stderr.contains(secret), result.stdout + result.stderr)
+            for leak in [secret, "planted proxy", "proxy \(secret)"] {
+                XCTAssertFalse(result.stdout.contains(leak) || result.stderr.contains(leak), result.stdout + result.stderr)
+            }
         }
     }
 }
