@@ -171,7 +171,8 @@ final class CurlEasy {
             let detail = String(cString: errorBuffer)
             var message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             if let hint = trust.hint(curlCode: Int(code.rawValue)) { message += "; \(hint)" }
-            return .failure(.transport(code: Int(code.rawValue), message: Self.scrub(ProxyCredentials(environment: Environment.current).redact(message)), url: url))
+            message = ProxyCredentials(environment: Environment.current).redact(message)
+            return .failure(.transport(code: Int(code.rawValue), message: Self.scrub(message), url: url))
         }
         var status = 0
         _ = gt_curl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
