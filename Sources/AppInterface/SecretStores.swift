@@ -55,6 +55,7 @@ public actor SecretResolver {
 
     /// The store the environment names: Vault when `VAULT_ADDR` is set (with `VAULT_TOKEN`, or
     /// AppRole `VAULT_ROLE_ID`/`VAULT_SECRET_ID`), else the secrets file `GT_SECRETS_FILE`.
+    /// `http` lends its retry policy and counters; Vault's CAs come from `environment`.
     public static func fromEnvironment(_ environment: [String: String], http: HTTPClient) throws -> SecretResolver? {
         if let address = environment["VAULT_ADDR"], !address.isEmpty {
             let auth: VaultSecretStore.Auth
@@ -66,7 +67,13 @@ public actor SecretResolver {
             } else {
                 throw SecretError(secret: "(all)", reason: "VAULT_ADDR is set but neither VAULT_TOKEN nor VAULT_ROLE_ID and VAULT_SECRET_ID are")
             }
-            return SecretResolver(store: VaultSecretStore(address: address, auth: auth, http: http))
+            // Vault gets a transport of its own: VAULT_CACERT/VAULT_CAPATH come first for it
+            // (README, "Behind a company network"); retries and counters stay the caller's.
+            let vaultHTTP = HTTPClient(
+                transport: HTTPTransport(maxConcurrent: http.transport.maxConcurrent,
+                                         trust: TrustStore(environment: environment, for: .vault)),
+                retry: http.retry, counters: http.counters)
+            return SecretResolver(store: VaultSecretStore(address: address, auth: auth, http: vaultHTTP))
         }
         if let path = environment["GT_SECRETS_FILE"], !path.isEmpty {
             return SecretResolver(store: try SecretsFile(path: path))

@@ -9,12 +9,16 @@ public final class Simulator: @unchecked Sendable {
     public let process: Process
     public let port: Int
     public let baseURL: String
-    private let admin = HTTPTransport(maxConcurrent: 1)
+    private let admin: HTTPTransport
 
-    public init(arguments: [String] = []) throws {
+    /// - Parameter tls: serve HTTPS with this CA's server certificate (`baseURL` is `https://`).
+    public init(arguments: [String] = [], tls: TestCertificateAuthority? = nil) throws {
         process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestPaths.simulatorScript.path, "--port", "0"] + arguments
+        let tlsArguments = tls.map { ["--tls-cert", $0.serverCertificate, "--tls-key", $0.serverKey] } ?? []
+        process.arguments = ["python3", TestPaths.simulatorScript.path, "--port", "0"] + tlsArguments + arguments
+        admin = HTTPTransport(maxConcurrent: 1,
+                              trust: tls.map { TrustStore(environment: ["GT_CA_BUNDLE": $0.caFile]) } ?? .system)
         let stdout = Pipe()
         process.standardOutput = stdout
         try process.run()
@@ -29,7 +33,7 @@ public final class Simulator: @unchecked Sendable {
             throw SimulatorError(message: "simulator did not print its port")
         }
         self.port = port
-        baseURL = "http://127.0.0.1:\(port)"
+        baseURL = "\(tls == nil ? "http" : "https")://127.0.0.1:\(port)"
     }
 
     public func stop() {

@@ -28,12 +28,18 @@ public enum Tools {
         return URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
     }
 
-    /// The environment a tool sees: this process's, without any gt, Vault or cache settings of
-    /// the developer's, plus `environment`.
+    /// CA and proxy settings of the developer's or the CI's: a test that wants one sets it.
+    public static let networkVariables: Set<String> = [
+        "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE",
+        "http_proxy", "HTTP_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY", "no_proxy", "NO_PROXY",
+    ]
+
+    /// The environment a tool sees: this process's, without any gt, Vault, cache, CA or proxy
+    /// settings of the developer's, plus `environment`.
     public static func environment(_ extra: [String: String]) -> [String: String] {
         var env = ProcessInfo.processInfo.environment.filter { key, _ in
             !(key.hasPrefix("GT_") && key != "GT_BIN_DIR") && !key.hasPrefix("VAULT_") && !key.hasPrefix("QAPI_")
-                && key != "NO_COLOR"
+                && key != "NO_COLOR" && !networkVariables.contains(key)
         }
         env.merge(extra) { _, new in new }
         return env

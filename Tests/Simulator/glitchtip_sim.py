@@ -45,6 +45,7 @@ import re
 import signal
 import socket
 import socketserver
+import ssl
 import struct
 import sys
 import threading
@@ -1002,6 +1003,7 @@ class Request:
     headers: Any         # http.client.HTTPMessage
     body: bytes
     host: str
+    scheme: str = "http"   # "https" when the simulator serves TLS (--tls-cert)
 
     def param(self, name: str) -> Optional[str]:
         values = parse_qs(self.query, keep_blank_values=True).get(name)
@@ -1190,7 +1192,7 @@ class GlitchTipApi:
             listing = listing_fn()
             page = paginate(listing, cursor, limit)
             body = [render(item) for item in page.items]
-        base_url = f"http://{req.host}{req.path}" + (f"?{req.query}" if req.query else "")
+        base_url = f"{req.scheme}://{req.host}{req.path}" + (f"?{req.query}" if req.query else "")
         headers = [("Link", link_header(base_url, page, self.dialect)),
                    ("X-Max-Hits", str(MAX_HITS)), ("X-Hits", str(page.total))]
         return json_response(200, body, headers)
@@ -1793,7 +1795,8 @@ class Handler(BaseHTTPRequestHandler):
     def _request(self) -> Request:
         parts = urlsplit(self.path)
         host = self.headers.get("Host") or f"127.0.0.1:{self.server.server_address[1]}"
-        return Request(self.command, parts.path or "/", parts.query, self.headers, self._read_body(), host)
+        scheme = "https" if self.server.tls_context is not None else "http"
+        return Request(self.command, parts.path or "/", parts.query, self.headers, self._read_body(), host, scheme)
 
     def _dispatch(self) -> None:
         try:
@@ -1955,11 +1958,21 @@ class SimServer(ThreadingHTTPServer):
     allow_reuse_address = True
     request_queue_size = 1024
 
-    def __init__(self, address: tuple, sim: Simulator, verbose: bool = False):
+    def __init__(self, address: tuple, sim: Simulator, verbose: bool = False,
+                 tls_context: Optional[ssl.SSLContext] = None):
         self.sim = sim
         self.admin = AdminApi(sim)
         self.verbose = verbose
+        self.tls_context = tls_context
         super().__init__(address, Handler)
+
+    def get_request(self) -> tuple:
+        sock, address = super().get_request()
+        if self.tls_context is not None:
+            # The handshake runs on the first read, in the connection's own thread: a client
+            # that refuses the certificate cannot stall the accept loop.
+            sock = self.tls_context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, address
 
     def server_bind(self) -> None:
         # HTTPServer.server_bind() calls getfqdn(), a reverse DNS lookup we do not need.
@@ -1988,7 +2001,21 @@ def parse_args(argv: Optional[list[str]]) -> argparse.Namespace:
                         help="largest page a `limit` may ask for (GlitchTip: 100); lower it to force more pages")
     parser.add_argument("--quiet", action="store_true", help="no access log (the default)")
     parser.add_argument("--verbose", action="store_true", help="access log and tracebacks on stderr")
-    return parser.parse_args(argv)
+    parser.add_argument("--tls-cert", help="PEM certificate chain: serve HTTPS instead of HTTP (with --tls-key)")
+    parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
+    args = parser.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
+    return args
+
+
+def tls_context(cert: Optional[str], key: Optional[str]) -> Optional[ssl.SSLContext]:
+    """A server context for --tls-cert/--tls-key, or None for plain HTTP."""
+    if not cert:
+        return None
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    return context
 
 
 def build_simulator(args: argparse.Namespace) -> Simulator:
@@ -2012,7 +2039,13 @@ def main(argv: Optional[list[str]] = None) -> int:
         print(f"glitchtip_sim: cannot load state: {error}", file=sys.stderr)
         return 2
     try:
-        server = SimServer(("127.0.0.1", args.port), sim, verbose=args.verbose and not args.quiet)
+        context = tls_context(args.tls_cert, args.tls_key)
+    except (OSError, ssl.SSLError) as error:
+        print(f"glitchtip_sim: cannot load the TLS certificate: {error}", file=sys.stderr)
+        return 2
+    try:
+        server = SimServer(("127.0.0.1", args.port), sim, verbose=args.verbose and not args.quiet,
+                           tls_context=context)
     except OSError as error:
         print(f"glitchtip_sim: cannot listen on 127.0.0.1:{args.port}: {error.strerror}", file=sys.stderr)
         return 1

@@ -26,8 +26,9 @@ struct Scenario {
     static let token = "scenario-planted-token"
 
     static func make(in directory: URL, desired: [String: [DeclaredAlert]], current: [String: [JSONValue]],
-                     simulatorArguments: [String] = [], readTimeout: Int = 5, maxRetries: Int = 1) async throws -> Scenario {
-        let sim = try Simulator(arguments: simulatorArguments)
+                     simulatorArguments: [String] = [], readTimeout: Int = 5, maxRetries: Int = 1,
+                     tls: TestCertificateAuthority? = nil) async throws -> Scenario {
+        let sim = try Simulator(arguments: simulatorArguments, tls: tls)
         let data = directory.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data.appendingPathComponent("projects"), withIntermediateDirectories: true)
         func write(_ path: String, _ text: String) throws {

@@ -56,6 +56,7 @@ final class CurlEasy {
     private var headerList: UnsafeMutablePointer<curl_slist>?
     let sink = TransferSink()
     private(set) var request: HTTPRequest?
+    private var trust = TrustStore.system
 
     init() throws(HTTPError) {
         guard curlGlobalInit == CURLE_OK else {
@@ -75,13 +76,14 @@ final class CurlEasy {
 
     /// Sets the handle up for `request`. `curl_easy_reset` keeps the connection cache, which is
     /// what keeps connections alive across requests.
-    func prepare(_ request: HTTPRequest) throws(HTTPError) {
+    func prepare(_ request: HTTPRequest, trust: TrustStore = .system) throws(HTTPError) {
         curl_easy_reset(handle)
         curl_slist_free_all(headerList)
         headerList = nil
         sink.reset()
         errorBuffer[0] = 0
         self.request = request
+        self.trust = trust
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
 
         try check(gt_curl_setopt_string(handle, CURLOPT_URL, request.url), "URL")
@@ -91,6 +93,7 @@ final class CurlEasy {
         // TLS verification is always on (SPEC §8).
         try check(gt_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1), "verify peer")
         try check(gt_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2), "verify host")
+        try setTrust(trust)
         // Redirects are not followed: GlitchTip only redirects a path without its trailing slash.
         try check(gt_curl_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 0), "follow")
         try check(gt_curl_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, ""), "encoding")
@@ -141,6 +144,26 @@ final class CurlEasy {
         if let headerList { try check(gt_curl_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList), "headers") }
     }
 
+    /// The CAs that verify the peer (TrustStore; README "Behind a company network"). Chosen CAs
+    /// replace the system store, file and directory alike, as with python-requests and Vault.
+    /// Proxies are left to libcurl, which reads `https_proxy`, `no_proxy`… itself.
+    private func setTrust(_ trust: TrustStore) throws(HTTPError) {
+        // Plain HTTP verifies nothing, so unusable CAs fail only what they would verify.
+        guard trust.caFile != nil || trust.caDirectory != nil || trust.problem != nil,
+              URLParts(request?.url ?? "").scheme.lowercased() == "https" else { return }
+        if let problem = trust.problem { throw .invalidRequest("\(RedactedURL(request?.url ?? "")): \(problem)") }
+        if let file = trust.caFile {
+            try check(gt_curl_setopt_string(handle, CURLOPT_CAINFO, file), "CA bundle")
+        } else {
+            try check(gt_curl_setopt_pointer(handle, CURLOPT_CAINFO, nil), "CA bundle")
+        }
+        if let directory = trust.caDirectory {
+            try check(gt_curl_setopt_string(handle, CURLOPT_CAPATH, directory), "CA directory")
+        } else {
+            try check(gt_curl_setopt_pointer(handle, CURLOPT_CAPATH, nil), "CA directory")
+        }
+    }
+
     private func check(_ code: CURLcode, _ what: String) throws(HTTPError) {
         guard code == CURLE_OK else {
             let url = RedactedURL(request?.url ?? "")
@@ -153,7 +176,9 @@ final class CurlEasy {
         let url = RedactedURL(request?.url ?? "")
         guard code == CURLE_OK else {
             let detail = String(cString: errorBuffer)
-            let message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            var message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
+            if let hint = trust.hint(curlCode: Int(code.rawValue)) { message += "; \(hint)" }
+            message = ProxyCredentials(environment: Environment.current).redact(message)
             return .failure(.transport(code: Int(code.rawValue), message: Self.scrub(message), url: url))
         }
         var status = 0

@@ -14,8 +14,10 @@ import Glibc
 public final class HTTPTransport: Sendable {
     private let queue: TransferQueue
 
-    public init(maxConcurrent: Int) {
-        queue = TransferQueue(maxConcurrent: max(1, maxConcurrent))
+    /// - Parameter trust: the CAs that verify servers; by default what the process environment
+    ///   sets for GlitchTip and qontract-server (``TrustStore``).
+    public init(maxConcurrent: Int, trust: TrustStore = TrustStore(environment: Environment.current)) {
+        queue = TransferQueue(maxConcurrent: max(1, maxConcurrent), trust: trust)
     }
 
     deinit { queue.close() }
@@ -49,9 +51,13 @@ final class TransferQueue: Sendable {
     }
 
     let maxConcurrent: Int
+    let trust: TrustStore
     private let state = Mutex(State())
 
-    init(maxConcurrent: Int) { self.maxConcurrent = maxConcurrent }
+    init(maxConcurrent: Int, trust: TrustStore) {
+        self.maxConcurrent = maxConcurrent
+        self.trust = trust
+    }
 
     func submit(_ job: TransferJob) {
         let startThread = state.withLock { state -> Bool in
@@ -154,7 +160,7 @@ final class TransferQueue: Sendable {
             for job in jobs {
                 do throws(HTTPError) {
                     let easy = if let reused = idle.popLast() { reused } else { try CurlEasy() }
-                    try easy.prepare(job.request)
+                    try easy.prepare(job.request, trust: trust)
                     guard multi.add(easy) else {
                         job.continuation.resume(returning: .failure(.invalidRequest("curl_multi_add_handle failed")))
                         continue
