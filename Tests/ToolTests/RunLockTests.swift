@@ -52,6 +52,7 @@ final class RunLockTests: XCTestCase {
             try await simulator.load(SimState.state([SimState.organization("\(name)-org", projects: [SimState.project("web-\(name)")])],
                                                     tokens: [Self.token: ["org:read", "project:read", "project:write", "project:admin"]]))
         }
+        XCTAssertEqual(mkdir(directory.appendingPathComponent("locks").path, 0o700), 0)
         try #"{"gt/creds": {"token": "\#(Self.token)", "email": "bot@example.com"}}"#
             .write(to: directory.appendingPathComponent("secrets.json"), atomically: true, encoding: .utf8)
         return (directory, ["GT_SECRETS_FILE": directory.appendingPathComponent("secrets.json").path,
