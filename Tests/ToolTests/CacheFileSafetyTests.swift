@@ -45,6 +45,7 @@ final class CacheFileSafetyTests: XCTestCase {
         XCTAssertEqual(second.streamWithoutTrailer, first.streamWithoutTrailer)
         XCTAssertTrue(second.stderr.contains("cache entry \(fifo) ignored: not a regular file"), second.stderr)
         XCTAssertTrue(second.stderr.contains("cache entry \(link) ignored: it is a symbolic link"), second.stderr)
+        XCTAssertFalse(second.stdout.contains(made.token) || second.stderr.contains(made.token), "a token in the output")
         // Both were misses (fetched again), the others hits.
         let paths = try await made.sim.requestLog().requests.compactMap { $0["path"]?.stringValue }.sorted()
         XCTAssertEqual(paths, [0, 1].map { "/api/0/projects/gt-00-org-00/\(Fleet.projectName(0, $0))/alerts/" })

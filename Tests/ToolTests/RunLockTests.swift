@@ -102,6 +102,7 @@ final class RunLockTests: XCTestCase {
         let (summaries, output) = try applyTogether(all, prod, in: directory, environment: environment)
         XCTAssertTrue(output.contains("exits 0 0"), output)
         XCTAssertEqual(summaries.map { $0["status"]?.stringValue ?? "" }.sorted(), ["skipped", "success"], output)
+        XCTAssertFalse(output.contains(Self.token), "a token in the output")
         XCTAssertTrue(summaries.contains { $0["reason"] == "duplicate_task" && $0["errors"] == .null }, output)
         let posts = try await simulators[0].requestLog().matching("POST")
         XCTAssertEqual(posts.count, 5, "prod was changed by both runs")
