@@ -60,12 +60,14 @@ struct GTApplyCommand: AsyncParsableCommand {
         var counters: [HTTPCounters] = []
         if let maxDeletes, plan.deletes > maxDeletes {
             report.refuse("the plan deletes \(plan.deletes) alerts, more than --max-deletes \(maxDeletes); nothing applied")
-        } else if !dryRun && !plan.actions.isEmpty {
+        } else if !dryRun {
+            // Every --no-dry-run takes the lock, even with nothing to do: a concurrent run is
+            // skipped as the reference's is (docs/architecture.md, "Lock and cache directories").
             var lock: RunLock?
             do {
-                let directory = try CacheDirectory.defaultPath(environment: environment).map(CacheDirectory.init)
-                let lockDirectory = environment["GT_LOCK_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? directory?.path ?? "/tmp"
-                switch try RunLock.acquire(directory: lockDirectory, instanceSet: plan.instanceSet) {
+                let directory = try CacheDirectory.fromEnvironment(environment)
+                let lockDirectory = try RunLock.directory(environment: environment, cache: directory)
+                switch try RunLock.acquire(directory: lockDirectory, instances: plan.lockedInstances) {
                 case .acquired(let held):
                     lock = held
                 case .busy:
@@ -74,7 +76,7 @@ struct GTApplyCommand: AsyncParsableCommand {
                     report.refuse("another gt-apply (pid \(pid)) has held the lock for \(plan.instanceSet) for \(seconds) s, "
                                   + "over \(Int(RunLock.staleAfter)) s: a stale holder; nothing applied")
                 }
-                if lock != nil {
+                if lock != nil && !plan.actions.isEmpty {
                     let cache = directory.map { ListingCache(directory: $0, ttl: CacheTTLs()) }
                     let secrets = try SecretResolver.fromEnvironment(environment, http: HTTPClient(
                         transport: HTTPTransport(maxConcurrent: 2), retry: RetryPolicy(maxRetries: 3)))

@@ -15,10 +15,14 @@ struct CurrentStateFetcher: Sendable {
     let cache: ListingCache
     let seal: CacheSeal?
     let progress: ProgressLine?
-    /// Projects in progress at once per organization. Each holds its cache key's lock while its
-    /// request waits for a transfer slot, so starting all 10,000 of an organization at once would
-    /// hold 10,000 descriptors; a window a few times the transport's bound keeps it busy.
+    /// Project tasks started at once per organization: a window a few times the transport's
+    /// bound keeps it busy without creating 10,000 tasks for a 10,000-project organization.
     let window: Int
+    /// Listings in progress at once for this instance, across all its organizations. A listing
+    /// that misses holds its cache key's lock file while its request waits for a transfer slot,
+    /// so this bound (twice the transport's) is what bounds the descriptors held, whatever the
+    /// number of organizations and projects (docs/architecture.md, "Concurrency").
+    let permits: AsyncPermits
 
     func fetch() async -> [EncodedRecord] {
         let organizations: [GlitchTipOrganization]
@@ -112,7 +116,7 @@ struct CurrentStateFetcher: Sendable {
 
     /// A listing through the cache. What GlitchTip sent must also decode, or it is not cached.
     private func listing(_ listing: GlitchTipClient.Listing, key: String) async throws -> [JSONValue] {
-        try await cache.value(for: key, seal: seal) { [client] in
+        try await permits.withPermit { try await cache.value(for: key, seal: seal) { [client] in
             let items = try await client.items(of: listing)
             switch listing {
             case .organizations: _ = try GlitchTipDecoding.organizations(items)
@@ -120,7 +124,7 @@ struct CurrentStateFetcher: Sendable {
             case .alerts: _ = try GlitchTipDecoding.alerts(items)
             }
             return items
-        }
+        } }
     }
 }
 

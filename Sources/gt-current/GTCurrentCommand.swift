@@ -51,7 +51,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
             let model = try await source.load(http: sourceHTTP)
             let instances = try model.instances(named: appInterface.instance)
             let ttl = try CacheTTLs.fromEnvironment(environment)
-            let directory = try CacheDirectory.defaultPath(environment: environment).map(CacheDirectory.init)
+            let directory = try CacheDirectory.fromEnvironment(environment)
             let listingCache = ListingCache(directory: directory, ttl: ttl, refresh: refresh)
             cache = listingCache
             let secrets = try SecretResolver.fromEnvironment(environment, http: sourceHTTP)
@@ -75,7 +75,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
                     let fetcher = CurrentStateFetcher(instance: name, managed: managed, allProjects: allProjects,
                                                       client: connection.client, cache: listingCache,
                                                       seal: connection.cacheSeal, progress: progress,
-                                                      window: concurrency * 4)
+                                                      window: concurrency * 4, permits: AsyncPermits(concurrency * 2))
                     group.addTask { await fetcher.fetch() }
                 }
                 return await group.reduce(into: [EncodedRecord]()) { $0 += $1 }
@@ -84,6 +84,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
             records += fetched
             listingCache.finishWrites()
             listingCache.problems.forEach { diagnostics.warning($0) }
+            directory?.notices.all.forEach { diagnostics.warning($0) }
         } catch {
             diagnostics.error("\(error)")
             writer.finish(complete: false, stats: stats(started, counters, cache))

@@ -1,3 +1,4 @@
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -10,41 +11,41 @@ import Glibc
 /// once: the reader that misses takes the lock, reads again, and only then fetches.
 public struct CacheDirectory: Sendable {
     public let path: String
+    /// Entries found and refused (a FIFO, a link, a device, a huge file): each a miss, and a
+    /// warning for the operator.
+    public let notices = CacheNotices()
+    /// The largest entry read: the biggest organization's alert listings are a few MiB; a file
+    /// larger than this is not one gt wrote.
+    public static let maxEntryBytes = 64 << 20
+
+    /// `GT_CACHE_DIR`, else `$XDG_CACHE_HOME/gt`, else `~/.cache/gt`, with the variable it came
+    /// from; nil when none is set: there is no shared fallback such as `/tmp`.
+    public static func defaultLocation(environment: [String: String]) -> (path: String, variable: String)? {
+        if let dir = environment["GT_CACHE_DIR"], !dir.isEmpty { return (dir, "GT_CACHE_DIR") }
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return (xdg + "/gt", "XDG_CACHE_HOME") }
+        if let home = environment["HOME"], !home.isEmpty { return (home + "/.cache/gt", "HOME") }
+        return nil
+    }
 
     /// `GT_CACHE_DIR`, else `$XDG_CACHE_HOME/gt`, else `~/.cache/gt`.
     public static func defaultPath(environment: [String: String]) -> String? {
-        if let dir = environment["GT_CACHE_DIR"], !dir.isEmpty { return dir }
-        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/gt" }
-        if let home = environment["HOME"], !home.isEmpty { return home + "/.cache/gt" }
-        return nil
+        defaultLocation(environment: environment)?.path
+    }
+
+    /// The default cache directory, opened; nil when no variable names one.
+    public static func fromEnvironment(_ environment: [String: String]) throws -> CacheDirectory? {
+        try defaultLocation(environment: environment).map { try CacheDirectory(path: $0.path, variable: $0.variable) }
     }
 
     public struct CacheError: Error, CustomStringConvertible {
         public let description: String
     }
 
-    /// Opens (creating it 0700 if needed) the directory.
-    public init(path: String) throws {
+    /// Opens (creating it 0700 if needed) the directory; refuses one that is not private
+    /// (``PrivateDirectory``). `variable` is the setting `path` came from, for the message.
+    public init(path: String, variable: String = "GT_CACHE_DIR") throws {
         self.path = path
-        try Self.makeDirectory(path)
-    }
-
-    private static func makeDirectory(_ path: String) throws {
-        var partial = path.hasPrefix("/") ? "" : "."
-        for component in path.split(separator: "/") {
-            partial += "/" + component
-            if mkdir(partial, 0o700) != 0 && errno != EEXIST {
-                throw CacheError(description: "cache directory \(path): \(String(cString: strerror(errno)))")
-            }
-        }
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw CacheError(description: "cache directory \(path) is not a directory")
-        }
-        // The cache holds API data of production instances: owner only.
-        if info.st_mode & 0o777 != 0o700, chmod(path, 0o700) != 0 {
-            throw CacheError(description: "cache directory \(path): cannot make it 0700: \(String(cString: strerror(errno)))")
-        }
+        try PrivateDirectory.prepare(path, purpose: "cache directory", variable: variable)
     }
 
     /// The file name of a key: its characters outside `[A-Za-z0-9._-]` percent-encoded, so no key
@@ -65,17 +66,46 @@ public struct CacheDirectory: Sendable {
     func entryPath(_ key: String) -> String { "\(path)/\(fileName(key)).json" }
 
     /// The bytes stored for `key`, or nil when there are none or they cannot be read.
+    ///
+    /// Only a regular file of at most ``maxEntryBytes`` is read. The open neither follows a
+    /// symbolic link (`O_NOFOLLOW`) nor waits for a FIFO's writer (`O_NONBLOCK`); what it finds
+    /// instead (a link to `/dev/zero`, a FIFO, a device, a huge file) is a miss with a notice,
+    /// and the next write replaces it with a real entry.
     func read(_ key: String) -> [UInt8]? {
-        let fd = open(entryPath(key), O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        let entry = entryPath(key)
+        let fd = open(entry, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else {
+            let failure = errno
+            if failure != ENOENT {
+                notices.add("cache entry \(entry) ignored: "
+                            + (failure == ELOOP ? "it is a symbolic link" : String(cString: strerror(failure))))
+            }
+            return nil
+        }
         defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { return nil }
+        guard info.st_mode & S_IFMT == S_IFREG else {
+            notices.add("cache entry \(entry) ignored: not a regular file")
+            return nil
+        }
+        guard info.st_size <= Self.maxEntryBytes else {
+            notices.add("cache entry \(entry) ignored: \(info.st_size) bytes, over \(Self.maxEntryBytes)")
+            return nil
+        }
+        // Bounded by the size limit even if the file grows while it is read.
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(Int(info.st_size))
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0 { if errno == EINTR { continue }; return nil }
             if n == 0 { return bytes }
             bytes += chunk[0..<n]
+            if bytes.count > Self.maxEntryBytes {
+                notices.add("cache entry \(entry) ignored: over \(Self.maxEntryBytes) bytes")
+                return nil
+            }
         }
     }
 
@@ -83,7 +113,7 @@ public struct CacheDirectory: Sendable {
     func write(_ key: String, _ bytes: [UInt8]) throws {
         let final = entryPath(key)
         let temporary = "\(final).tmp.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw CacheError(description: "cache write \(final): \(String(cString: strerror(errno)))") }
         var offset = 0
         var failure: Int32 = 0
@@ -108,10 +138,16 @@ public struct CacheDirectory: Sendable {
     }
 
     /// Takes the exclusive lock of `key` without blocking; nil while another process holds it.
+    /// The lock file is never a link followed or anything but a regular file.
     func tryLock(_ key: String) throws -> Int32? {
         let lockPath = "\(path)/\(fileName(key)).lock"
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600)
         guard fd >= 0 else { throw CacheError(description: "cache lock \(lockPath): \(String(cString: strerror(errno)))") }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw CacheError(description: "cache lock \(lockPath): not a regular file")
+        }
         if flock(fd, LOCK_EX | LOCK_NB) == 0 { return fd }
         close(fd)
         return nil
@@ -121,4 +157,18 @@ public struct CacheDirectory: Sendable {
         flock(fd, LOCK_UN)
         close(fd)
     }
+}
+
+/// What the cache directory refused to read, in order, each once (a key is looked up twice
+/// around its lock).
+public final class CacheNotices: Sendable {
+    private let state = Mutex<(seen: Set<String>, all: [String])>(([], []))
+
+    public init() {}
+
+    func add(_ notice: String) {
+        state.withLock { if $0.seen.insert(notice).inserted { $0.all.append(notice) } }
+    }
+
+    public var all: [String] { state.withLock { $0.all } }
 }
