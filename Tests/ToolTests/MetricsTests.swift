@@ -146,4 +146,26 @@ final class MetricsTests: XCTestCase {
         XCTAssertEqual(value(text, #"gt_last_run_cache_hits{tool="gt-current"}"#), 0, text)
         XCTAssertEqual(value(text, #"gt_runs_total{status="success"}"#), 2)
     }
+
+    /// The alert rule in README "Operating gt" passes `promtool check rules`, and every gt
+    /// metric it uses is one gt-apply writes.
+    func testTheReadmeAlertRulePassesPromtool() throws {
+        let readme = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let blocks = readme.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
+        let rule = try XCTUnwrap(blocks.first { $0.hasPrefix("groups:") }, "no alert rule (a yaml block starting with groups:) in the README")
+        let directory = scratchDirectory()
+        let rules = directory.appendingPathComponent("gt-rules.yml")
+        try rule.write(to: rules, atomically: true, encoding: .utf8)
+        let check = try Tools.shell("promtool check rules '\(rules.path)'")
+        XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
+        XCTAssertTrue(check.stdout.contains("SUCCESS: 1 rules found"), check.stdout)
+
+        let metrics = directory.appendingPathComponent("gt.prom").path
+        _ = try Tools.shell("printf '' | gt-apply --metrics-file '\(metrics)'")
+        let written = try String(contentsOfFile: metrics, encoding: .utf8)
+        let used = try NSRegularExpression(pattern: "gt_[a-z_]+").matches(in: rule, range: NSRange(rule.startIndex..., in: rule))
+            .map { String(rule[Range($0.range, in: rule)!]) }
+        XCTAssertFalse(used.isEmpty)
+        for name in used { XCTAssertTrue(written.contains("\n\(name) ") || written.contains("\n\(name){"), "the rule uses \(name), which gt-apply does not write") }
+    }
 }

@@ -39,7 +39,8 @@ final class StreamSchemaTests: XCTestCase {
             desired: ["web": [DeclaredAlert(name: "new"), DeclaredAlert(name: "changed", quantity: 9,
                                                                          recipients: [("webhook", "https://hooks.example.com/x?t=1")])],
                       "api": [DeclaredAlert(name: "keep")], "ghost": [DeclaredAlert(name: "n")]],
-            current: ["web": [SimState.alert("changed", quantity: 1), SimState.alert("old")], "api": [SimState.alert("keep")]])
+            current: ["web": [SimState.alert("changed", quantity: 1), SimState.alert("old")],
+                      "api": [SimState.alert("keep"), SimState.alert("chat", recipients: [("discord", "https://discord.example.com/api/webhooks/1/x")])]])
         let streams = scratchDirectory()
         var files: [String] = []
         files += try runPipeline("plan", in: streams)                         // dry run, missing project, warning
@@ -74,8 +75,26 @@ final class StreamSchemaTests: XCTestCase {
 
         let result = try validate(files)
         XCTAssertEqual(result.status, 0, result.stdout + result.stderr)
+        // The failed run's streams: deletes, a failed action, a missing project, an error (upstream-error's).
+        XCTAssertEqual(try Tools.shell("""
+            cd '\(streams.path)' && cp failed.actions.ndjson plan.ndjson && cp plan.current.ndjson current.ndjson \\
+              && cat failed.results.ndjson upstream-error.results.ndjson > results.ndjson
+            """).status, 0)
+        try assertDocumentedQueriesRun(in: streams)
         XCTAssertTrue(result.stdout.hasSuffix("streams: \(files.count) files, \(kinds.count) lines, 0 not matching docs/streams.schema.json\n"),
                       result.stdout)
+    }
+
+    /// The `jq` examples of docs/streams.md run on real streams (saved under the names they use).
+    private func assertDocumentedQueriesRun(in streams: URL, file: StaticString = #filePath, line: UInt = #line) throws {
+        let doc = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("docs/streams.md"), encoding: .utf8)
+        let queries = doc.split(separator: "\n").filter { $0.hasPrefix("    jq ") || $0.hasPrefix("    tail ") }.map { $0.dropFirst(4) }
+        XCTAssertGreaterThanOrEqual(queries.count, 5, file: file, line: line)
+        for query in queries {
+            let result = try Tools.shell("cd '\(streams.path)' && \(query)")
+            XCTAssertEqual(result.status, 0, "\(query): \(result.stderr)", file: file, line: line)
+            XCTAssertFalse(result.stdout.isEmpty, "\(query) found nothing", file: file, line: line)
+        }
     }
 
     func testARecordThatDoesNotMatchIsReportedWithItsLine() throws {
