@@ -147,6 +147,22 @@ final class MetricsTests: XCTestCase {
         XCTAssertEqual(value(text, #"gt_runs_total{status="success"}"#), 2)
     }
 
+    /// A run gt-reconcile kills at its --timeout still leaves a failed run in the file.
+    func testAReconcileTimeoutIsRecordedAsFailed() async throws {
+        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []],
+                                           readTimeout: 30)
+        try await scenario.sim.config(["latency_ms": 3000])
+        let metrics = scenario.directory.appendingPathComponent("gt.prom").path
+        let result = try Tools.shell("'\(reconcileScript)' --data '\(scenario.dataDirectory)' --no-dry-run --timeout 1 --metrics-file '\(metrics)'",
+                                     environment: scenario.environment.merging(["GT_BIN_DIR": Tools.binDirectory.path]) { $1 })
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stderr.contains("did not complete within the timeout period"), result.stderr)
+        let text = try String(contentsOfFile: metrics, encoding: .utf8)
+        try assertPromtoolAccepts(metrics)
+        XCTAssertEqual(value(text, #"gt_last_run_status{status="failed"}"#), 1, text)
+        XCTAssertEqual(value(text, #"gt_runs_total{status="failed"}"#), 1)
+    }
+
     /// The alert rule in README "Operating gt" passes `promtool check rules`, and every gt
     /// metric it uses is one gt-apply writes.
     func testTheReadmeAlertRulePassesPromtool() throws {
