@@ -25,6 +25,9 @@ struct GTApplyCommand: AsyncParsableCommand {
     @Option(help: "Requests in flight per instance (projects in parallel; actions within a project in order).")
     var concurrency = 4
 
+    @Option(help: ArgumentHelp("After the run, write Prometheus metrics to this file, atomically (node_exporter's textfile collector; also GT_METRICS_FILE).", valueName: "path"))
+    var metricsFile: String?
+
     @OptionGroup(title: "Output")
     var output: OutputOptions
 
@@ -42,6 +45,8 @@ struct GTApplyCommand: AsyncParsableCommand {
         let writer = text ? nil : StreamWriter(stream: .results, generator: "gt-apply \(GTVersion.current)", output: stdout)
 
         var plan = ApplyPlan()
+        let metricsPath = metricsFile ?? environment["GT_METRICS_FILE"].flatMap { $0.isEmpty ? nil : $0 }
+        var actionStats: [String: JSONValue] = [:]
         do {
             let reader = try StreamReader(stream: .actions, lines: LineReader(fd: 0))
             while let record = try reader.next() {
@@ -49,10 +54,16 @@ struct GTApplyCommand: AsyncParsableCommand {
                     throw StreamError(stream: "actions", line: record.line, message: "\(error)")
                 }
             }
+            actionStats = reader.trailer?.stats ?? [:]
         } catch {
             // Nothing is applied from a stream that is not known to be complete.
             diagnostics.error("\(error); nothing applied")
             writer?.finish(complete: false)
+            if let metricsPath {
+                let metrics = RunMetrics(status: "failed", dryRun: dryRun, report: nil, plan: ApplyPlan(), refusals: 1,
+                                         actionStats: [:], ownStats: ["elapsed_ms": .int(Int64((ContinuousClock.now - started).milliseconds))])
+                do { try metrics.write(to: metricsPath) } catch { diagnostics.error("\(error)") }
+            }
             throw ExitCode.failure
         }
 
@@ -97,11 +108,22 @@ struct GTApplyCommand: AsyncParsableCommand {
         if let writer {
             report.records().forEach(writer.write)
             writer.finish(stats: stats)
+        } else if output.wantsMarkdown {
+            stdout.write(report.markdown(dryRun: dryRun))
+            stdout.flush()
         } else {
             stdout.write(report.text(PlanText(color: output.wantsColor(environment: environment)), dryRun: dryRun))
             stdout.flush()
         }
         report.ownErrors.forEach(diagnostics.error)
+        if let metricsPath {
+            let metrics = RunMetrics(status: report.status, dryRun: dryRun, report: report, plan: plan,
+                                     refusals: report.runErrors.count, actionStats: actionStats, ownStats: stats)
+            do { try metrics.write(to: metricsPath) } catch {
+                diagnostics.error("\(error)")
+                throw ExitCode.failure
+            }
+        }
         if report.status == "skipped" { return }
         if !report.allErrors.isEmpty { throw ExitCode.failure }
     }

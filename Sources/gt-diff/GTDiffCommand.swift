@@ -33,6 +33,7 @@ struct GTDiffCommand: ParsableCommand {
     }
 
     func run() throws {
+        let started = ContinuousClock.now
         let environment = Environment.current
         let diagnostics = Diagnostics(tool: "gt-diff")
         let stdout = FileOutput.standardOutput()
@@ -41,12 +42,14 @@ struct GTDiffCommand: ParsableCommand {
 
         var builder = PlanBuilder()
         let actions: [ActionRecord]
+        // The upstream trailers' stats ride on in ours, so gt-apply's --metrics-file sees every tool's counters.
+        var upstream: [String: JSONValue] = [:]
         do {
-            try read(.desired, path: desired ?? "-", transform: DecodedRecord.desired) { batch in
+            upstream["desired"] = try read(.desired, path: desired ?? "-", transform: DecodedRecord.desired) { batch in
                 batch.forEach { builder.addDesired($0) }
             }
             let wanted = builder.desired
-            try read(.current, path: current, transform: { try DecodedRecord.current($0, against: wanted) }) { batch in
+            upstream["current"] = try read(.current, path: current, transform: { try DecodedRecord.current($0, against: wanted) }) { batch in
                 batch.forEach { builder.addCurrent($0) }
             }
             actions = builder.plan()
@@ -61,7 +64,11 @@ struct GTDiffCommand: ParsableCommand {
             builder.notices.forEach { writer.write($0.json) }
             actions.forEach { writer.write($0.json) }
             let count = { (kind: ActionRecord.Kind) in Int64(actions.filter { $0.type == kind }.count) }
-            writer.finish(stats: ["creates": .int(count(.create)), "updates": .int(count(.update)), "deletes": .int(count(.delete))])
+            writer.finish(stats: ["creates": .int(count(.create)), "updates": .int(count(.update)), "deletes": .int(count(.delete)),
+                                  "elapsed_ms": .int(Int64((ContinuousClock.now - started).milliseconds)), "upstream": .object(upstream)])
+        } else if output.wantsMarkdown {
+            stdout.write(PlanMarkdown().render(actions, notices: builder.notices, instances: builder.instances.map(\.name)))
+            stdout.flush()
         } else {
             let plan = PlanText(color: output.wantsColor(environment: environment))
             var lines = builder.notices.map(plan.notice)
@@ -75,11 +82,13 @@ struct GTDiffCommand: ParsableCommand {
     }
 
     /// Reads a whole stream, records decoded on every core, batches handed to `body` in order;
-    /// throws unless the stream is complete.
+    /// throws unless the stream is complete. Returns the stream's trailer stats.
+    @discardableResult
     private func read(_ kind: StreamKind, path: String, transform: @escaping @Sendable (StreamRecord) throws -> DecodedRecord,
-                      _ body: ([DecodedRecord]) -> Void) throws {
+                      _ body: ([DecodedRecord]) -> Void) throws -> JSONValue {
         let label = path == "-" ? kind.rawValue : "\(kind.rawValue) (\(path))"
         let reader = try StreamReader(stream: kind, lines: LineReader(path: path), label: label)
         try reader.forEachBatch(transform: transform, body)
+        return .object(reader.trailer?.stats ?? [:])
     }
 }

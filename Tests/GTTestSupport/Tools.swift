@@ -75,9 +75,20 @@ public enum Tools {
         process.waitUntilExit()
         try out.close()
         try err.close()
-        return ToolResult(status: process.terminationStatus,
-                          stdout: try String(contentsOf: outURL, encoding: .utf8),
+        let stdout = try String(contentsOf: outURL, encoding: .utf8)
+        saveStream(stdout)
+        return ToolResult(status: process.terminationStatus, stdout: stdout,
                           stderr: try String(contentsOf: errURL, encoding: .utf8))
+    }
+
+    /// With `GT_TEST_STREAMS_DIR` set (scripts/test sets it), every stream a test's tool run
+    /// writes on stdout is kept there, and scripts/test checks them all against
+    /// docs/streams.schema.json.
+    private static func saveStream(_ stdout: String) {
+        guard let directory = ProcessInfo.processInfo.environment["GT_TEST_STREAMS_DIR"], !directory.isEmpty,
+              stdout.hasPrefix(#"{"generator":"#) else { return }
+        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try? stdout.write(toFile: "\(directory)/\(UUID().uuidString).ndjson", atomically: true, encoding: .utf8)
     }
 
     /// Runs a shell pipeline (bash, `set -o pipefail`) with the tools on PATH.

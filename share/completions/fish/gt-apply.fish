@@ -20,7 +20,7 @@ function __gt-apply_parse_tokens -S
     set -l unparsed_tokens (__gt-apply_tokens -pc)
     switch $unparsed_tokens[1]
     case 'gt-apply'
-        __gt-apply_parse_subcommand 0 'dry-run' 'no-dry-run' 'max-deletes=' 'concurrency=' 'format=' 'color=' 'version' 'h/help'
+        __gt-apply_parse_subcommand 0 'dry-run' 'no-dry-run' 'max-deletes=' 'concurrency=' 'metrics-file=' 'format=' 'color=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __gt-apply_parse_subcommand -r 1 'version'
@@ -81,7 +81,8 @@ complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_opti
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" no-dry-run' -l 'no-dry-run' -d 'Only report what would be done (the default); --no-dry-run executes.'
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" max-deletes' -l 'max-deletes' -d 'Refuse the whole run when the plan deletes more alerts than this.' -rfka ''
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" concurrency' -l 'concurrency' -d 'Requests in flight per instance (projects in parallel; actions within a project in order).' -rfka ''
-complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" format' -l 'format' -d 'text (a plan for people), ndjson (the stream), or auto: text on a terminal.' -rfka 'auto text ndjson'
+complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" metrics-file' -l 'metrics-file' -d 'After the run, write Prometheus metrics to this file, atomically (node_exporter\'s textfile collector; also GT_METRICS_FILE).' -rfka ''
+complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" format' -l 'format' -d 'text (a plan for people), ndjson (the stream), markdown (a plan for a merge-request comment), or auto: text on a terminal.' -rfka 'auto text ndjson markdown'
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" color' -l 'color' -d 'Color the text output: auto (a terminal without NO_COLOR), always, never.' -rfka 'auto always never'
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" version' -l 'version' -d 'Show the version.'
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -79,7 +79,7 @@ end
 complete -c 'gt-diff' -f
 complete -c 'gt-diff' -n '__gt-diff_should_offer_completions_for_flags_or_options "gt-diff" desired' -l 'desired' -d 'The desired stream (default: stdin).' -rfka ''
 complete -c 'gt-diff' -n '__gt-diff_should_offer_completions_for_flags_or_options "gt-diff" detailed-exitcode' -l 'detailed-exitcode' -d 'Exit 0 when there is nothing to do, 2 when there are changes, 1 on an error.'
-complete -c 'gt-diff' -n '__gt-diff_should_offer_completions_for_flags_or_options "gt-diff" format' -l 'format' -d 'text (a plan for people), ndjson (the stream), or auto: text on a terminal.' -rfka 'auto text ndjson'
+complete -c 'gt-diff' -n '__gt-diff_should_offer_completions_for_flags_or_options "gt-diff" format' -l 'format' -d 'text (a plan for people), ndjson (the stream), markdown (a plan for a merge-request comment), or auto: text on a terminal.' -rfka 'auto text ndjson markdown'
 complete -c 'gt-diff' -n '__gt-diff_should_offer_completions_for_flags_or_options "gt-diff" color' -l 'color' -d 'Color the text output: auto (a terminal without NO_COLOR), always, never.' -rfka 'auto always never'
 complete -c 'gt-diff' -n '__gt-diff_should_offer_completions_for_flags_or_options "gt-diff" version' -l 'version' -d 'Show the version.'
 complete -c 'gt-diff' -n '__gt-diff_should_offer_completions_for_flags_or_options "gt-diff" h help' -s 'h' -l 'help' -d 'Show help information.'

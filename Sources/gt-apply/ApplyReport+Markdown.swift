@@ -1,0 +1,20 @@
+import GTCommon
+
+extension ApplyReport {
+    /// The run as a merge-request comment (`--format markdown`): the plan in Markdown
+    /// (PlanMarkdown), each action's outcome after it, the run's own errors and the status.
+    func markdown(dryRun: Bool) -> String {
+        if let skippedReason {
+            return PlanMarkdown.escape("Skipped: \(skippedReason) (another gt-apply is running for \(plan.instanceSet)).") + "\n"
+        }
+        let notices = plan.notices + runErrors.map { NoticeRecord(.error, message: $0) }
+        let footer = dryRun ? "Dry run: nothing applied (use --no-dry-run to apply)."
+            : "Applied \(appliedCount) of \(plan.actions.count) actions; status \(status)."
+        return PlanMarkdown().render(plan.actions, notices: notices, instances: Array(plan.instances.keys), footer: [footer]) { index in
+            let outcome = outcomes[index]
+            if outcome.applied { return "✓ applied" }
+            if let error = outcome.error { return "✗ \(error)" }
+            return nil
+        }
+    }
+}
