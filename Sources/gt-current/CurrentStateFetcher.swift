@@ -47,6 +47,12 @@ struct CurrentStateFetcher: Sendable {
                 }
             }
         }
+        let collisions = OrganizationMatcher.collisions(targets.map { ($0.name, $0.organization.slug, $0.projects ?? []) })
+        for (name, message) in collisions.sorted(by: { $0.key < $1.key }) {
+            records.append(EncodedRecord(NoticeRecord(.error, instance: instance, organization: name,
+                                                      message: "\(instance)/\(name): \(message)").json))
+        }
+        targets.removeAll { collisions[$0.name] != nil }
         await withTaskGroup(of: [EncodedRecord].self) { group in
             for target in targets {
                 group.addTask { await fetchOrganization(target.name, target.organization, projects: target.projects) }
@@ -125,13 +131,5 @@ struct CurrentStateFetcher: Sendable {
             }
             return items
         } }
-    }
-}
-
-/// Which GlitchTip organization an App-Interface organization is (SPEC §4): the one with its
-/// name, else the one whose slug is `slugify(name)`.
-enum OrganizationMatcher {
-    static func match(_ name: String, in organizations: [GlitchTipOrganization]) -> GlitchTipOrganization? {
-        organizations.first { $0.name == name } ?? organizations.first { $0.slug == slugify(name) }
     }
 }
