@@ -32,6 +32,9 @@ struct GTCurrentCommand: AsyncParsableCommand {
     @Flag(help: "No progress line and no warnings on stderr (errors are still printed).")
     var quiet = false
 
+    @Option(help: ArgumentHelp(SecondTier.cacheURLHelp, valueName: "url"))
+    var cacheUrl: String?
+
     func validate() throws {
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
     }
@@ -51,8 +54,9 @@ struct GTCurrentCommand: AsyncParsableCommand {
             let model = try await source.load(http: sourceHTTP)
             let instances = try model.instances(named: appInterface.instance)
             let ttl = try CacheTTLs.fromEnvironment(environment)
-            let directory = try CacheDirectory.defaultPath(environment: environment).map(CacheDirectory.init)
-            let listingCache = ListingCache(directory: directory, ttl: ttl, refresh: refresh)
+            let tier = try SecondTier.open(redis: try SecondTier.redis(flag: cacheUrl, environment: environment),
+                                           environment: environment)
+            let listingCache = ListingCache(tier: tier, ttl: ttl, refresh: refresh)
             cache = listingCache
             let secrets = try SecretResolver.fromEnvironment(environment, http: sourceHTTP)
             let connector = GlitchTipConnector(secrets: secrets, concurrency: concurrency)
