@@ -10,7 +10,8 @@ struct GTApplyCommand: AsyncParsableCommand {
         abstract: "Apply planned actions to GlitchTip; dry run unless --no-dry-run (results stream).",
         discussion: """
             Reads the whole action stream first and acts only on a complete one. With --no-dry-run, \
-            one run per instance set at a time (a concurrent one reports skipped/duplicate_task); \
+            one run per instance set at a time (a concurrent one reports skipped/duplicate_task; with \
+            GT_CACHE_URL also across hosts, per instance, through Redis); \
             before an update or delete the project's alerts are read fresh, and a changed alert fails \
             as a stale plan. Instance tokens are read through Vault or GT_SECRETS_FILE.
             """,

@@ -10,7 +10,8 @@ struct GTCurrentCommand: AsyncParsableCommand {
         abstract: "Fetch the live GlitchTip project alerts (current stream).",
         discussion: """
             Reads from App-Interface which instances, organizations and projects are managed, then \
-            lists them in GlitchTip through a two-tier cache (GT_CACHE_DIR; TTLs from \
+            lists them in GlitchTip through a two-tier cache (GT_CACHE_DIR, or Redis shared between \
+            hosts with GT_CACHE_URL; TTLs from \
             QAPI_GLITCHTIP_{ORGANIZATIONS,PROJECTS,ALERTS}_CACHE_TTL, 3600 s by default). A listing \
             that fails gives an error record for its scope and no project record; exit status 1 \
             when any error was written.

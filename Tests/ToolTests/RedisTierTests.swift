@@ -356,6 +356,29 @@ final class RedisTierTests: XCTestCase {
         XCTAssertEqual(paths5, [])
     }
 
+    func testURLFormsAndTheirPrintedFormHideThePassword() throws {
+        let full = try RedisURL(parsing: "redis://:pa%40ss@cache.internal:6380/2")
+        XCTAssertEqual(full.endpoint, .tcp(host: "cache.internal", port: 6380))
+        XCTAssertEqual(full.password, "pa@ss")
+        XCTAssertNil(full.user)
+        XCTAssertEqual(full.database, 2)
+        XCTAssertEqual(full.description, "redis://:***@cache.internal:6380/2")
+        let acl = try RedisURL(parsing: "redis://gt:secret@[::1]")
+        XCTAssertEqual(acl.endpoint, .tcp(host: "::1", port: 6379))
+        XCTAssertEqual(acl.user, "gt")
+        XCTAssertEqual(acl.description, "redis://gt:***@[::1]:6379/0")
+        XCTAssertEqual(try RedisURL(parsing: "redis://h").description, "redis://h:6379/0")
+        let socket = try RedisURL(parsing: "unix:///run/redis.sock?db=4")
+        XCTAssertEqual(socket.endpoint, .unix(path: "/run/redis.sock"))
+        XCTAssertEqual(socket.database, 4)
+        for bad in ["redis://h:0", "redis://h:port", "redis://h/x", "redis://", "unix://relative.sock", "unix:///s?x=1", "http://h"] {
+            XCTAssertThrowsError(try RedisURL(parsing: bad), bad)
+        }
+        XCTAssertNil(try RedisURL.configured(flag: nil, environment: ["GT_CACHE_URL": ""]))
+        XCTAssertEqual(try RedisURL.configured(flag: "redis://flag", environment: ["GT_CACHE_URL": "redis://env"])?.endpoint,
+                       .tcp(host: "flag", port: 6379))
+    }
+
     func testRedissAndMalformedURLsAreRefusedClearly() async throws {
         let dir = scratchDirectory()
         fleet = try await Fleet.make(in: dir, organizations: 1, projects: 1, alerts: 1)
