@@ -207,6 +207,38 @@ final class RedisTierTests: XCTestCase {
         XCTAssertEqual(try redis.keys().filter { $0.hasSuffix("apply-lock") }, [], "the owner released its lock")
     }
 
+    func testRunLockIsAllOrNothingExtendedWhileHeldAndReleasedOnlyByItsOwner() async throws {
+        redis = try RedisServer(in: scratchDirectory())
+        let client = RedisClient(url: try RedisURL(parsing: redis.url()))
+        func pttl(_ instance: String) throws -> Int {
+            Int(try redis.cli(["PTTL", RedisRunLock.key(instance: instance)]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -100
+        }
+        // Another run holds "b": a run for {a, b} takes neither (and leaves "a" free again).
+        XCTAssertTrue(try client.tryLock(RedisRunLock.key(instance: "b"), token: "other-run", milliseconds: 60_000))
+        guard case .busy(let instance) = try RedisRunLock.acquire(client, instances: ["b", "a"]) else {
+            return XCTFail("took a lock another run holds")
+        }
+        XCTAssertEqual(instance, "b")
+        XCTAssertEqual(try pttl("a"), -2, "the lock on a was not released")
+        XCTAssertFalse(try client.unlock(RedisRunLock.key(instance: "b"), token: "not-the-owner"), "a stranger released a lock")
+        XCTAssertTrue(try client.unlock(RedisRunLock.key(instance: "b"), token: "other-run"))
+
+        // Held for 3 s at a time, extended every second: alive well past 3 s.
+        guard case .acquired(let lock) = try RedisRunLock.acquire(client, instances: ["a", "b"], milliseconds: 3000) else {
+            return XCTFail("could not take free locks")
+        }
+        if case .acquired = try RedisRunLock.acquire(client, instances: ["b"]) { XCTFail("two runs hold b") }
+        try await Task.sleep(nanoseconds: 5_000_000_000)
+        XCTAssertGreaterThan(try pttl("a"), 0, "not extended")
+        XCTAssertGreaterThan(try pttl("b"), 0, "not extended")
+        XCTAssertNil(lock.lost)
+        XCTAssertNil(lock.release())
+        XCTAssertEqual(try redis.keys(), [])
+        // The server gone: acquiring throws (gt-apply then refuses), never "acquired".
+        redis.stop()
+        XCTAssertThrowsError(try RedisRunLock.acquire(RedisClient(url: try RedisURL(parsing: redis.url())), instances: ["a"]))
+    }
+
     func testApplyRefusesToMutateWhenRedisIsDownUnlessFileLocksOnly() async throws {
         let dir = scratchDirectory()
         redis = try RedisServer(in: dir, password: "planted-redis-password")

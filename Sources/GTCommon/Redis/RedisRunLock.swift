@@ -1,4 +1,3 @@
-import GTCommon
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -10,32 +9,35 @@ import Glibc
 /// on. It lives 600 s (the reference's task lock) and is extended every 200 s while the run is
 /// alive, so a run killed hard frees its instances within 600 s; it is released by its owner
 /// only (a Lua compare-and-delete).
-final class RedisRunLock: Sendable {
-    static let milliseconds = 600_000
-    static let refreshEvery: UInt64 = 200_000_000_000
+public final class RedisRunLock: Sendable {
+    public static let defaultMilliseconds = 600_000
 
-    enum Outcome {
+    public enum Outcome {
         case acquired(RedisRunLock)
         /// Another run holds this instance's lock; whatever this one took is released again.
         case busy(instance: String)
     }
 
-    static func key(instance: String) -> String { "glitchtip:\(instance):apply-lock" }
+    public static func key(instance: String) -> String { "glitchtip:\(instance):apply-lock" }
 
     private let client: RedisClient
     private let keys: [String]
     private let token: String
+    private let milliseconds: Int
     private let lostReason = Mutex<String?>(nil)
     private let refresher = Mutex<Task<Void, Never>?>(nil)
 
-    private init(client: RedisClient, keys: [String], token: String) {
+    private init(client: RedisClient, keys: [String], token: String, milliseconds: Int) {
         self.client = client
         self.keys = keys
         self.token = token
+        self.milliseconds = milliseconds
     }
 
-    /// Takes every instance's lock or none. Throws when the server cannot be reached.
-    static func acquire(_ client: RedisClient, instances: [String]) throws -> Outcome {
+    /// Takes every instance's lock or none; extends them every third of their lifetime until
+    /// ``release()``. Throws when the server cannot be reached.
+    public static func acquire(_ client: RedisClient, instances: [String],
+                               milliseconds: Int = defaultMilliseconds) throws -> Outcome {
         var host = [CChar](repeating: 0, count: 256)
         gethostname(&host, host.count - 1)
         let hostName = String(decoding: host.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
@@ -55,22 +57,22 @@ final class RedisRunLock: Sendable {
             }
             taken.append(key)
         }
-        let lock = RedisRunLock(client: client, keys: taken, token: token)
+        let lock = RedisRunLock(client: client, keys: taken, token: token, milliseconds: milliseconds)
         lock.startRefreshing()
         return .acquired(lock)
     }
 
     /// Why the run no longer holds its locks (the server failed, or a lock expired), if it does not.
-    var lost: String? { lostReason.withLock { $0 } }
+    public var lost: String? { lostReason.withLock { $0 } }
 
     private func startRefreshing() {
         let task = Task { [self] in
             while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: Self.refreshEvery)
+                try? await Task.sleep(nanoseconds: UInt64(milliseconds / 3) * 1_000_000)
                 if Task.isCancelled { return }
                 for key in keys {
                     do {
-                        if try !client.extend(key, token: token, milliseconds: Self.milliseconds) {
+                        if try !client.extend(key, token: token, milliseconds: milliseconds) {
                             lostReason.withLock { $0 = $0 ?? "the run lock \(key) expired and is no longer this run's" }
                         }
                     } catch {
@@ -83,12 +85,12 @@ final class RedisRunLock: Sendable {
     }
 
     /// Stops extending and deletes the locks this run still owns; a problem as text, if any.
-    func release() -> String? {
+    public func release() -> String? {
         refresher.withLock { $0?.cancel() }
         var problems: [String] = []
         for key in keys.reversed() {
             do { _ = try client.unlock(key, token: token) } catch {
-                problems.append("the run lock \(key) could not be released (it expires within \(Self.milliseconds / 1000) s): \(error)")
+                problems.append("the run lock \(key) could not be released (it expires within \(milliseconds / 1000) s): \(error)")
             }
         }
         return problems.isEmpty ? nil : problems.joined(separator: "; ")
