@@ -39,6 +39,9 @@ struct GTApplyCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
+        if let cacheUrl {
+            do { _ = try RedisURL(parsing: cacheUrl) } catch { throw ValidationError("--cache-url: \(error)") }
+        }
         if let maxDeletes, maxDeletes < 0 { throw ValidationError("--max-deletes must be 0 or more") }
     }
 

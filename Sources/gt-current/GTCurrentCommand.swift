@@ -38,6 +38,9 @@ struct GTCurrentCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
+        if let cacheUrl {
+            do { _ = try RedisURL(parsing: cacheUrl) } catch { throw ValidationError("--cache-url: \(error)") }
+        }
     }
 
     func run() async throws {

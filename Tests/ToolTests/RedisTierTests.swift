@@ -415,12 +415,16 @@ final class RedisTierTests: XCTestCase {
         let dir = scratchDirectory()
         fleet = try await Fleet.make(in: dir, organizations: 1, projects: 1, alerts: 1)
         let tls = try fleet.current(["--cache-url", "rediss://:planted-redis-password@redis.example.com:6380/0"])
-        XCTAssertEqual(tls.status, 1)
+        XCTAssertEqual(tls.status, 64, "a bad flag")
         XCTAssertTrue(tls.stderr.contains("TLS is not supported"), tls.stderr)
         XCTAssertTrue(tls.stderr.contains("local TLS tunnel"), tls.stderr)
         XCTAssertFalse(tls.stderr.contains("planted-redis-password"), tls.stderr)
         let bad = try fleet.current(environment: ["GT_CACHE_URL": "memcached://127.0.0.1:11211"])
         XCTAssertEqual(bad.status, 1)
         XCTAssertTrue(bad.stderr.contains("expected redis://[:password@]host[:port][/db] or unix:///path/to/redis.sock[?db=N]"), bad.stderr)
+        let apply = try Tools.run("gt-apply", ["--cache-url", "redis://:planted-redis-password@h:notaport"], stdin: "")
+        XCTAssertEqual(apply.status, 64)
+        XCTAssertTrue(apply.stderr.contains("--cache-url: cache URL redis://h:notaport: bad port"), apply.stderr)
+        XCTAssertFalse(apply.stderr.contains("planted-redis-password"), apply.stderr)
     }
 }
