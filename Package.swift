@@ -29,11 +29,17 @@ let package = Package(
         .systemLibrary(
             name: "CLibCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"]), .brew(["openssl"])]),
+        // hiredis: the shared cache tier and run locks on Redis/Valkey (GT_CACHE_URL). No
+        // pkgConfig: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM refuses with a warning
+        // on every build; its other flags (-lhiredis, the default include dir) are in the module map.
+        .systemLibrary(
+            name: "CHiredis",
+            providers: [.apt(["libhiredis-dev"]), .brew(["hiredis"])]),
         .target(name: "CShims", dependencies: ["CCurl", "CJansson"]),
         .target(
             name: "GTCommon",
             dependencies: [
-                "CShims", "CCurl", "CJansson", "CLibCrypto",
+                "CShims", "CCurl", "CJansson", "CLibCrypto", "CHiredis",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // App-Interface sources and secrets: what gt-desired, gt-current and gt-apply share beyond

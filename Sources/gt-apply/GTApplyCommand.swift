@@ -10,7 +10,8 @@ struct GTApplyCommand: AsyncParsableCommand {
         abstract: "Apply planned actions to GlitchTip; dry run unless --no-dry-run (results stream).",
         discussion: """
             Reads the whole action stream first and acts only on a complete one. With --no-dry-run, \
-            one run per instance set at a time (a concurrent one reports skipped/duplicate_task); \
+            one run per instance set at a time (a concurrent one reports skipped/duplicate_task; with \
+            GT_CACHE_URL also across hosts, per instance, through Redis); \
             before an update or delete the project's alerts are read fresh, and a changed alert fails \
             as a stale plan. Instance tokens are read through Vault or GT_SECRETS_FILE.
             """,
@@ -31,8 +32,19 @@ struct GTApplyCommand: AsyncParsableCommand {
     @OptionGroup(title: "Output")
     var output: OutputOptions
 
+    @Option(help: ArgumentHelp(SecondTier.cacheURLHelp, valueName: "url"))
+    var cacheUrl: String?
+
+    @Flag(help: """
+        With a shared cache (--cache-url, GT_CACHE_URL): take only this host's file lock, not the         shared run locks. Gives up excluding runs on other hosts (two hosts may apply the same plan         and create alerts twice); allows applying while the Redis server is down.
+        """)
+    var fileLocksOnly = false
+
     func validate() throws {
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
+        if let cacheUrl {
+            do { _ = try RedisURL(parsing: cacheUrl) } catch { throw ValidationError("--cache-url: \(error)") }
+        }
         if let maxDeletes, maxDeletes < 0 { throw ValidationError("--max-deletes must be 0 or more") }
     }
 
@@ -75,7 +87,9 @@ struct GTApplyCommand: AsyncParsableCommand {
             // Every --no-dry-run takes the lock, even with nothing to do: a concurrent run is
             // skipped as the reference's is (docs/architecture.md, "Lock and cache directories").
             var lock: RunLock?
+            var sharedLock: RedisRunLock?
             do {
+                let redis = try SecondTier.redis(flag: cacheUrl, environment: environment)
                 let directory = try CacheDirectory.fromEnvironment(environment)
                 let lockDirectory = try RunLock.directory(environment: environment, cache: directory)
                 switch try RunLock.acquire(directory: lockDirectory, instances: plan.lockedInstances) {
@@ -87,16 +101,25 @@ struct GTApplyCommand: AsyncParsableCommand {
                     report.refuse("another gt-apply (pid \(pid)) has held the lock for \(plan.instanceSet) for \(seconds) s, "
                                   + "over \(Int(RunLock.staleAfter)) s: a stale holder; nothing applied")
                 }
+                if lock != nil, let redis, !fileLocksOnly {
+                    sharedLock = try takeSharedLock(redis, plan, &report)
+                    if sharedLock == nil { lock?.release(); lock = nil }
+                }
                 if lock != nil && !plan.actions.isEmpty {
-                    let cache = directory.map { ListingCache(directory: $0, ttl: CacheTTLs()) }
+                    let tier = try SecondTier.open(redis: redis, environment: environment)
+                    let cache = tier.map { ListingCache(tier: $0, ttl: CacheTTLs()) }
                     let secrets = try SecretResolver.fromEnvironment(environment, http: HTTPClient(
                         transport: HTTPTransport(maxConcurrent: 2), retry: RetryPolicy(maxRetries: 3)))
                     counters = await execute(plan, into: &report, cache: cache,
-                                             connector: GlitchTipConnector(secrets: secrets, concurrency: concurrency))
+                                             connector: GlitchTipConnector(secrets: secrets, concurrency: concurrency),
+                                             mayMutate: sharedGuard(redis, sharedLock))
+                    // A shared entry not removed after a mutation: other hosts plan from it until its TTL.
+                    cache?.problems.forEach { fileLocksOnly ? diagnostics.warning($0) : report.refuse($0) }
                 }
             } catch {
                 report.refuse("\(error); nothing applied")
             }
+            if let problem = sharedLock?.release() { report.refuse(problem) }
             lock?.release()
         }
 
@@ -131,7 +154,7 @@ struct GTApplyCommand: AsyncParsableCommand {
     /// Runs every project's actions (projects concurrently, each project's in order), one
     /// connection per instance.
     private func execute(_ plan: ApplyPlan, into report: inout ApplyReport, cache: ListingCache?,
-                         connector: GlitchTipConnector) async -> [HTTPCounters] {
+                         connector: GlitchTipConnector, mayMutate: @escaping @Sendable () -> String?) async -> [HTTPCounters] {
         var clients: [String: Result<GlitchTipConnector.Connection, Error>] = [:]
         for name in Set(plan.actions.map(\.instance)).sorted() {
             guard let instance = plan.instances[name] else {
@@ -148,7 +171,7 @@ struct GTApplyCommand: AsyncParsableCommand {
                     let failed = actions.map { ActionOutcome(applied: false, error: ProjectApplier.message($0, "cannot connect: \(error)")) }
                     group.addTask { Array(zip(indices, failed)) }
                 case .success(let connection):
-                    let applier = ProjectApplier(client: connection.client, cache: cache)
+                    let applier = ProjectApplier(client: connection.client, cache: cache, mayMutate: mayMutate)
                     group.addTask { Array(zip(indices, await applier.apply(actions))) }
                 }
             }
@@ -156,5 +179,39 @@ struct GTApplyCommand: AsyncParsableCommand {
         }
         for (index, outcome) in outcomes { report.outcomes[index] = outcome }
         return clients.values.compactMap { try? $0.get().http.counters }
+    }
+}
+
+/// The shared run lock (README "Running on many hosts"), beside the file lock.
+extension GTApplyCommand {
+    /// Every instance's shared lock, or nil with the report marked `skipped`/`duplicate_task`.
+    /// A server that cannot be reached throws: other hosts cannot be excluded, nothing is applied.
+    private func takeSharedLock(_ redis: RedisClient, _ plan: ApplyPlan, _ report: inout ApplyReport) throws -> RedisRunLock? {
+        do {
+            switch try RedisRunLock.acquire(redis, instances: plan.lockedInstances) {
+            case .acquired(let held): return held
+            case .busy:
+                report.skip(reason: "duplicate_task")
+                return nil
+            }
+        } catch {
+            throw ApplyReport.Problem("""
+                cannot take the shared run lock (\(error)): runs on other hosts cannot be excluded; \
+                --file-locks-only applies with this host's lock only
+                """)
+        }
+    }
+
+    /// Before each mutation: a reason not to make it once the shared lock is no longer known to
+    /// be held (the server failed mid-run, or the lock expired).
+    private func sharedGuard(_ redis: RedisClient?, _ lock: RedisRunLock?) -> @Sendable () -> String? {
+        guard let redis, let lock else { return { nil } }
+        return {
+            if let lost = lock.lost { return "not applied: \(lost); other hosts can no longer be excluded" }
+            if let failure = redis.failure {
+                return "not applied: the shared cache and lock server failed mid-run (\(failure)); other hosts can no longer be excluded"
+            }
+            return nil
+        }
     }
 }

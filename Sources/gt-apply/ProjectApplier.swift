@@ -10,6 +10,8 @@ import GTCommon
 struct ProjectApplier: Sendable {
     let client: GlitchTipClient
     let cache: ListingCache?
+    /// A reason to make no more mutations (the shared run lock lost mid-run), checked before each.
+    var mayMutate: @Sendable () -> String? = { nil }
 
     func apply(_ actions: [ActionRecord]) async -> [ActionOutcome] {
         guard let first = actions.first else { return [] }
@@ -24,6 +26,10 @@ struct ProjectApplier: Sendable {
         }
         var outcomes: [ActionOutcome] = []
         for action in actions {
+            if let reason = mayMutate() {
+                outcomes.append(ActionOutcome(applied: false, error: Self.message(action, reason)))
+                continue
+            }
             let result: Result<Void, ApplyFailure>
             switch action.type {
             case .create: result = await create(action, &live)

@@ -87,6 +87,8 @@ struct CurrentStateFetcher: Sendable {
             }
         }
         progress?.add(total: present.count)
+        // One round trip for every project's entry where the tier can (Redis pipelines them).
+        if seal != nil { cache.prefetch(present.map { CacheKey.alerts(instance: instance, organization: organization.slug, project: $0.slug) }) }
         await withTaskGroup(of: EncodedRecord.self) { group in
             var waiting = present.makeIterator()
             for _ in 0..<max(1, window) {

@@ -10,7 +10,8 @@ struct GTCurrentCommand: AsyncParsableCommand {
         abstract: "Fetch the live GlitchTip project alerts (current stream).",
         discussion: """
             Reads from App-Interface which instances, organizations and projects are managed, then \
-            lists them in GlitchTip through a two-tier cache (GT_CACHE_DIR; TTLs from \
+            lists them in GlitchTip through a two-tier cache (GT_CACHE_DIR, or Redis shared between \
+            hosts with GT_CACHE_URL; TTLs from \
             QAPI_GLITCHTIP_{ORGANIZATIONS,PROJECTS,ALERTS}_CACHE_TTL, 3600 s by default). A listing \
             that fails gives an error record for its scope and no project record; exit status 1 \
             when any error was written.
@@ -32,8 +33,14 @@ struct GTCurrentCommand: AsyncParsableCommand {
     @Flag(help: "No progress line and no warnings on stderr (errors are still printed).")
     var quiet = false
 
+    @Option(help: ArgumentHelp(SecondTier.cacheURLHelp, valueName: "url"))
+    var cacheUrl: String?
+
     func validate() throws {
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
+        if let cacheUrl {
+            do { _ = try RedisURL(parsing: cacheUrl) } catch { throw ValidationError("--cache-url: \(error)") }
+        }
     }
 
     func run() async throws {
@@ -51,8 +58,9 @@ struct GTCurrentCommand: AsyncParsableCommand {
             let model = try await source.load(http: sourceHTTP)
             let instances = try model.instances(named: appInterface.instance)
             let ttl = try CacheTTLs.fromEnvironment(environment)
-            let directory = try CacheDirectory.fromEnvironment(environment)
-            let listingCache = ListingCache(directory: directory, ttl: ttl, refresh: refresh)
+            let tier = try SecondTier.open(redis: try SecondTier.redis(flag: cacheUrl, environment: environment),
+                                           environment: environment)
+            let listingCache = ListingCache(tier: tier, ttl: ttl, refresh: refresh)
             cache = listingCache
             let secrets = try SecretResolver.fromEnvironment(environment, http: sourceHTTP)
             let connector = GlitchTipConnector(secrets: secrets, concurrency: concurrency)
@@ -84,7 +92,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
             records += fetched
             listingCache.finishWrites()
             listingCache.problems.forEach { diagnostics.warning($0) }
-            directory?.notices.all.forEach { diagnostics.warning($0) }
+            (tier as? FileCacheTier)?.directory.notices.all.forEach { diagnostics.warning($0) }
         } catch {
             diagnostics.error("\(error)")
             writer.finish(complete: false, stats: stats(started, counters, cache))

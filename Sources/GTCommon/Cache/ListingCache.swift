@@ -4,10 +4,15 @@ import Synchronization
 import Glibc
 #endif
 
-/// The two-tier cache of GlitchTip listings (SPEC §4): memory for this process, then files
-/// shared between runs, with double-checked locking so concurrent runs fetch once.
+/// The two-tier cache of GlitchTip listings (SPEC §4): memory for this process, then a second
+/// tier shared between runs (files, or Redis shared between hosts: ``CacheTier``), with
+/// double-checked locking so concurrent runs fetch once.
 public final class ListingCache: Sendable {
-    private let directory: CacheDirectory?
+    private let directory: (any CacheTier)?
+    /// The shared tier failed (``CacheTierUnavailable``): GlitchTip only from then on, one warning.
+    private let tierDown = Atomic<Bool>(false)
+    /// Sealed entries read ahead in one round trip (``prefetch(_:)``), each taken once.
+    private let prefetched = Mutex<[String: [UInt8]]>([:])
     private let ttl: CacheTTLs
     /// `--refresh`: never read an entry, still write the fresh one.
     private let refresh: Bool
@@ -24,10 +29,26 @@ public final class ListingCache: Sendable {
     private let queuedWrites = Atomic<Int>(0)
     private static let maxQueuedWrites = 64
 
-    public init(directory: CacheDirectory?, ttl: CacheTTLs, refresh: Bool = false) {
-        self.directory = directory
+    public convenience init(directory: CacheDirectory?, ttl: CacheTTLs, refresh: Bool = false) {
+        self.init(tier: directory.map(FileCacheTier.init), ttl: ttl, refresh: refresh)
+    }
+
+    public init(tier: (any CacheTier)?, ttl: CacheTTLs, refresh: Bool = false) {
+        self.directory = tier
         self.ttl = ttl
         self.refresh = refresh
+    }
+
+    /// Reads the entries of `keys` ahead, in one round trip where the tier can (Redis pipelines
+    /// them); a later ``value(for:seal:fetch:)`` of one of them then does no I/O of its own.
+    public func prefetch(_ keys: [String]) {
+        guard !refresh, !keys.isEmpty, let tier = activeTier else { return }
+        do {
+            guard let values = try tier.read(keys) else { return }
+            prefetched.withLock { stored in
+                for (key, value) in zip(keys, values) { if let value { stored[key] = value } }
+            }
+        } catch { tierFailed(error) }
     }
 
     public var hits: Int { hitCount.load(ordering: .relaxed) }
@@ -47,11 +68,11 @@ public final class ListingCache: Sendable {
             hitCount.add(1, ordering: .relaxed)
             return items
         }
-        guard let directory, let seal else { return try await fetchAndStore(key, nil, lock: nil, fetch) }
+        guard let directory = activeTier, let seal else { return try await fetchAndStore(key, nil, lock: nil, fetch) }
         let lock = try await acquire(key, in: directory)
         // Another run may have fetched while this one waited for the lock.
         if !refresh, let items = lookup(key, seal) {
-            directory.unlock(lock)
+            lock?.release()
             hitCount.add(1, ordering: .relaxed)
             return items
         }
@@ -61,21 +82,42 @@ public final class ListingCache: Sendable {
     /// Forgets `key` in both tiers (after a mutation of what it lists).
     public func remove(_ key: String) {
         _ = memory.withLock { $0.removeValue(forKey: key) }
-        directory?.remove(key)
+        _ = prefetched.withLock { $0.removeValue(forKey: key) }
+        do { try activeTier?.remove(key) } catch { tierFailed(error) }
+    }
+
+    /// The second tier, unless it failed earlier in this run.
+    private var activeTier: (any CacheTier)? { tierDown.load(ordering: .relaxed) ? nil : directory }
+
+    /// A shared tier that cannot be reached is an optimisation lost, not an error: one warning,
+    /// then GlitchTip directly. Other errors stay the listing's (a file tier's lock failing).
+    private func tierFailed(_ error: Error) {
+        guard error is CacheTierUnavailable else {
+            writeProblems.withLock { $0.append("\(error)") }
+            return
+        }
+        if tierDown.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged {
+            writeProblems.withLock {
+                $0.append("shared cache unavailable (\(error)); reading GlitchTip directly for the rest of this run")
+            }
+        }
     }
 
     /// Fetches, then stores the entry in the background; the key's lock (if any) is released
     /// once the entry is on disk, so a run waiting on it reads the new entry.
-    private func fetchAndStore(_ key: String, _ seal: CacheSeal?, lock: Int32?,
+    private func fetchAndStore(_ key: String, _ seal: CacheSeal?, lock: (any CacheTierLock)?,
                                _ fetch: @Sendable () async throws -> [JSONValue]) async throws -> [JSONValue] {
         missCount.add(1, ordering: .relaxed)
         let items: [JSONValue]
         do { items = try await fetch() } catch {
-            if let lock { directory?.unlock(lock) }
+            lock?.release()
             throw error
         }
         memory.withLock { $0[key] = .array(items) }
-        guard let directory, let seal else { return items }
+        guard let directory = activeTier, let seal else {
+            lock?.release()
+            return items
+        }
         // Back-pressure: a disk slower than the network must not pile up descriptors.
         while queuedWrites.load(ordering: .relaxed) >= Self.maxQueuedWrites {
             try? await Task.sleep(nanoseconds: 1_000_000)
@@ -86,7 +128,7 @@ public final class ListingCache: Sendable {
             writerSlots.wait()
             defer {
                 writerSlots.signal()
-                if let lock { directory.unlock(lock) }
+                lock?.release()
                 queuedWrites.subtract(1, ordering: .relaxed)
                 pendingWrites.leave()
             }
@@ -97,14 +139,15 @@ public final class ListingCache: Sendable {
                 writeProblems.withLock { $0.append("cache entry \(key) could not be sealed; not stored") }
                 return
             }
-            do { try directory.write(key, sealed) } catch { writeProblems.withLock { $0.append("\(error)") } }
+            guard activeTier != nil else { return }
+            do { try directory.write(key, sealed, seconds: ttl.seconds(for: key)) } catch { tierFailed(error) }
         }
         return items
     }
 
     private func lookup(_ key: String, _ seal: CacheSeal?) -> [JSONValue]? {
         if let value = memory.withLock({ $0[key] }) { return value.arrayValue }
-        guard let directory, let seal, let sealed = directory.read(key), let bytes = seal.open(sealed, entry: key),
+        guard let seal, let sealed = readSecondTier(key), let bytes = seal.open(sealed, entry: key),
               let entry = try? JSONValue(parsing: bytes),
               entry["key"]?.stringValue == key,
               let storedAt = entry["stored_at"].flatMap(Self.seconds),
@@ -116,11 +159,28 @@ public final class ListingCache: Sendable {
         return items
     }
 
-    /// Waits for the key's lock without blocking a thread of the cooperative pool.
-    private func acquire(_ key: String, in directory: CacheDirectory) async throws -> Int32 {
+    private func readSecondTier(_ key: String) -> [UInt8]? {
+        if let value = prefetched.withLock({ $0.removeValue(forKey: key) }) { return value }
+        guard let tier = activeTier else { return nil }
+        do { return try tier.read(key) } catch {
+            tierFailed(error)
+            return nil
+        }
+    }
+
+    /// Waits for the key's lock without blocking a thread of the cooperative pool, at most the
+    /// tier's `lockWaitLimit`; nil after that (or when the tier failed): fetch without it.
+    private func acquire(_ key: String, in directory: any CacheTier) async throws -> (any CacheTierLock)? {
         var delay: UInt64 = 2_000_000
+        let started = Self.now()
         while true {
-            if let fd = try directory.tryLock(key) { return fd }
+            do {
+                if let lock = try directory.tryLock(key) { return lock }
+            } catch let error as CacheTierUnavailable {
+                tierFailed(error)
+                return nil
+            }
+            if Self.now() - started > directory.lockWaitLimit { return nil }
             try await Task.sleep(nanoseconds: delay)
             delay = min(delay * 2, 50_000_000)
         }
