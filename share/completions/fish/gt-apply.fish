@@ -20,7 +20,7 @@ function __gt-apply_parse_tokens -S
     set -l unparsed_tokens (__gt-apply_tokens -pc)
     switch $unparsed_tokens[1]
     case 'gt-apply'
-        __gt-apply_parse_subcommand 0 'dry-run' 'no-dry-run' 'max-deletes=' 'concurrency=' 'format=' 'color=' 'version' 'h/help'
+        __gt-apply_parse_subcommand 0 'dry-run' 'no-dry-run' 'max-deletes=' 'concurrency=' 'data=' 'bundle=' 'graphql=' 'instance=' 'format=' 'color=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __gt-apply_parse_subcommand -r 1 'version'
@@ -81,6 +81,10 @@ complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_opti
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" no-dry-run' -l 'no-dry-run' -d 'Only report what would be done (the default); --no-dry-run executes.'
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" max-deletes' -l 'max-deletes' -d 'Refuse the whole run when the plan deletes more alerts than this.' -rfka ''
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" concurrency' -l 'concurrency' -d 'Requests in flight per instance (projects in parallel; actions within a project in order).' -rfka ''
+complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" data' -l 'data' -d 'An App-Interface data directory of YAML datafiles (env GT_DATA_DIR).' -rfka ''
+complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" bundle' -l 'bundle' -d 'A qontract bundle JSON file.' -rfka ''
+complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" graphql' -l 'graphql' -d 'A qontract-server GraphQL URL (env GT_GRAPHQL_URL; bearer token from GT_GRAPHQL_TOKEN).' -rfka ''
+complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" instance' -l 'instance' -d 'Only this GlitchTip instance.' -rfka ''
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" format' -l 'format' -d 'text (a plan for people), ndjson (the stream), or auto: text on a terminal.' -rfka 'auto text ndjson'
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" color' -l 'color' -d 'Color the text output: auto (a terminal without NO_COLOR), always, never.' -rfka 'auto always never'
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" version' -l 'version' -d 'Show the version.'
