@@ -24,9 +24,12 @@ struct ApplyReport {
         attempted = Array(repeating: true, count: plan.actions.count)
     }
 
-    /// Takes the actions' states at the end of the run; `signal` when the run was interrupted.
-    /// An action whose request was still under way is reported as failed, its outcome unknown.
+    /// Takes the actions' states at the end of the run; `signal` when a signal came. An action
+    /// whose request was still under way is reported as failed, its outcome unknown. A signal
+    /// that came when every action was done interrupted nothing: the run is reported as it ended.
     mutating func record(_ states: [ApplyProgress.State], interruptedBy signal: Int32?) {
+        let everyActionDone = states.allSatisfy { if case .done = $0 { true } else { false } }
+        let signal = everyActionDone ? nil : signal
         for (index, state) in states.enumerated() {
             switch state {
             case .done(let outcome):
