@@ -5,14 +5,7 @@ import GTCommon
 /// First one fresh read of the project's alerts (never the cache): an action whose alert
 /// changed since the plan fails as stale instead of overwriting someone's change. A create is
 /// never retried blindly: after an ambiguous failure the alerts are listed again and the name
-/// looked for.
-///
-/// The cache learns from the fresh read (docs/architecture.md): the project's alerts entry is
-/// removed right after it, before any change (a run killed mid-way leaves no stale entry), and
-/// again after every change; when nothing was changed (every action refused as stale, say),
-/// the fresh listing replaces the entry, so the next cached run plans from the truth.
-///
-/// Once `shouldStop` says the run was interrupted, no new change starts (docs/streams.md).
+/// looked for. After every mutation the project's alerts cache entry is removed.
 struct ProjectApplier: Sendable {
     let client: GlitchTipClient
     let cache: ListingCache?
@@ -21,7 +14,13 @@ struct ProjectApplier: Sendable {
     let shouldStop: @Sendable () -> Bool
 
     /// Applies `actions` (the plan's actions at `indices`), reporting each one to `progress`
-    /// as it starts and ends.
+    /// as it starts and ends. Once `shouldStop` says the run was interrupted, no new action
+    /// starts (docs/streams.md, "interrupted").
+    ///
+    /// The cache learns from the fresh read (docs/architecture.md): the project's alerts entry
+    /// is removed right after it, before any change (a run killed mid-way leaves no stale
+    /// entry); when no change was sent (every action refused as stale, say), the fresh listing
+    /// replaces the entry, so the next cached run plans from the truth.
     func apply(_ actions: [ActionRecord], at indices: [Int], into progress: ApplyProgress) async {
         guard let first = actions.first, !shouldStop() else { return }
         let organization = first.apiOrganization
@@ -79,9 +78,6 @@ struct ProjectApplier: Sendable {
         sent = true
         defer { invalidate(action) }
         for attempt in 1...2 {
-            if attempt > 1, shouldStop() {
-                return .failure(ApplyFailure(reason: "the first POST failed ambiguously and the run was interrupted before it was sent again"))
-            }
             do {
                 let created = try await client.createAlert(organization: org, project: action.project, body: wanted.body())
                 live.append(created)
