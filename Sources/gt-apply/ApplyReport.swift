@@ -1,13 +1,17 @@
 import GTCommon
 
 /// What a run did: an outcome per action, the run's own errors, and the summary the reference
-/// reports (`status`, `reason`, `actions`, `applied_count`, `errors`).
+/// reports (`status`, `reason`, `actions`, `applied_actions`, `applied_count`, `errors`).
 struct ApplyReport {
     let plan: ApplyPlan
     var outcomes: [ActionOutcome]
+    /// Whether each action was attempted; only an interrupted run leaves some out of the results.
+    private(set) var attempted: [Bool]
     /// Errors of the run itself (refusals), beside the actions' own.
     private(set) var runErrors: [String] = []
     private(set) var skippedReason: String?
+    /// The signal that interrupted the run (docs/streams.md, "interrupted").
+    private(set) var interruption: Int32?
 
     struct Problem: Error, CustomStringConvertible {
         let description: String
@@ -17,6 +21,32 @@ struct ApplyReport {
     init(plan: ApplyPlan) {
         self.plan = plan
         outcomes = Array(repeating: .planned, count: plan.actions.count)
+        attempted = Array(repeating: true, count: plan.actions.count)
+    }
+
+    /// Takes the actions' states at the end of the run; `signal` when a signal came. An action
+    /// whose request was still under way is reported as failed, its outcome unknown. A signal
+    /// that came when every action was done interrupted nothing: the run is reported as it ended.
+    mutating func record(_ states: [ApplyProgress.State], interruptedBy signal: Int32?) {
+        let everyActionDone = states.allSatisfy { if case .done = $0 { true } else { false } }
+        let signal = everyActionDone ? nil : signal
+        for (index, state) in states.enumerated() {
+            switch state {
+            case .done(let outcome):
+                outcomes[index] = outcome
+            case .inFlight:
+                outcomes[index] = ActionOutcome(applied: false, error: ProjectApplier.message(plan.actions[index],
+                    "the run was interrupted while its request was under way: whether it was applied is unknown "
+                    + "(the next run plans from what GlitchTip then holds)"))
+            case .notStarted:
+                attempted[index] = signal == nil
+            }
+        }
+        guard let signal else { return }
+        interruption = signal
+        let skipped = attempted.filter { !$0 }.count
+        runErrors.append("interrupted by \(Interruption.name(signal)): \(skipped) of \(plan.actions.count) actions not attempted; "
+                         + "the next run plans from what GlitchTip then holds")
     }
 
     mutating func refuse(_ reason: String) { runErrors.append(reason) }
@@ -32,23 +62,30 @@ struct ApplyReport {
 
     var status: String {
         if skippedReason != nil { return "skipped" }
+        if interruption != nil { return "interrupted" }
         return allErrors.isEmpty ? "success" : "failed"
+    }
+
+    /// The actions applied, in the reference's shape (its `applied_actions`).
+    var appliedActions: [JSONValue] {
+        zip(plan.actions, outcomes).filter { $0.1.applied }.map { $0.0.seedJSON }
     }
 
     var summary: JSONValue {
         var fields: [String: JSONValue] = [
             "kind": "summary", "status": .string(status), "actions": .array(plan.actions.map(\.seedJSON)),
-            "applied_count": .int(Int64(appliedCount)),
+            "applied_actions": .array(appliedActions), "applied_count": .int(Int64(appliedCount)),
             "errors": skippedReason == nil ? .array(allErrors.map { .string($0) }) : .null,
         ]
         if let skippedReason { fields["reason"] = .string(skippedReason) }
+        if let interruption { fields["reason"] = .string(Interruption.name(interruption)) }
         return .object(fields)
     }
 
     func records() -> [JSONValue] {
         var records = plan.notices.map(\.json)
         if skippedReason == nil {
-            for (action, outcome) in zip(plan.actions, outcomes) {
+            for (index, (action, outcome)) in zip(plan.actions, outcomes).enumerated() where attempted[index] {
                 guard case .object(var fields) = action.json else { continue }
                 fields["kind"] = nil
                 records.append(["kind": "result", "action": .object(fields), "applied": .bool(outcome.applied),
@@ -66,6 +103,7 @@ struct ApplyReport {
             return lines.joined(separator: "\n") + "\n"
         }
         lines += plan.render(self.plan.actions) { index in
+            guard attempted[index] else { return "· not attempted" }
             let outcome = outcomes[index]
             if outcome.applied { return "✓ applied" }
             if let error = outcome.error { return "✗ \(error)" }
@@ -75,6 +113,9 @@ struct ApplyReport {
         lines.append(plan.counts(self.plan.actions))
         if dryRun {
             lines.append("Dry run: nothing applied (use --no-dry-run to apply).")
+        } else if let interruption {
+            lines.append("Interrupted by \(Interruption.name(interruption)): applied \(appliedCount) of \(self.plan.actions.count) actions, "
+                         + "\(attempted.filter { !$0 }.count) not attempted; status interrupted.")
         } else {
             lines.append("Applied \(appliedCount) of \(self.plan.actions.count) actions; status \(status).")
         }

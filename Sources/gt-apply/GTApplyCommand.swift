@@ -10,17 +10,22 @@ struct GTApplyCommand: AsyncParsableCommand {
         abstract: "Apply planned actions to GlitchTip; dry run unless --no-dry-run (results stream).",
         discussion: """
             Reads the whole action stream first and acts only on a complete one. With --no-dry-run, \
-            one run per instance set at a time (a concurrent one reports skipped/duplicate_task; with \
-            GT_CACHE_URL also across hosts, per instance, through Redis); \
+            one run per instance at a time (a concurrent one reports skipped/duplicate_task; with \
+            GT_CACHE_URL also across hosts, through Redis); \
             before an update or delete the project's alerts are read fresh, and a changed alert fails \
-            as a stale plan. Instance tokens are read through Vault or GT_SECRETS_FILE.
+            as a stale plan. Instance tokens are read through Vault or GT_SECRETS_FILE and sent only \
+            to the instance's URL as App-Interface declares it (--data, --bundle, --graphql, or \
+            GT_DATA_DIR / GT_GRAPHQL_URL; needed with --no-dry-run). SIGINT/SIGTERM: no new change \
+            starts, the run reports what it attempted (status interrupted) and exits 128+signal.
             """,
         version: GTVersion.current)
 
     @Flag(inversion: .prefixedNo, help: "Only report what would be done (the default); --no-dry-run executes.")
     var dryRun = true
 
-    @Option(help: ArgumentHelp("Refuse the whole run when the plan deletes more alerts than this.", valueName: "n"))
+    // `.unconditional`: `--max-deletes -1` reaches validate() and gets the real reason, instead
+    // of being taken for an option ("Missing value").
+    @Option(parsing: .unconditional, help: ArgumentHelp("Refuse the whole run when the plan deletes more alerts than this.", valueName: "n"))
     var maxDeletes: Int?
 
     @Option(help: "Requests in flight per instance (projects in parallel; actions within a project in order).")
@@ -29,6 +34,9 @@ struct GTApplyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("After the run, write Prometheus metrics to this file, atomically (node_exporter's textfile collector; also GT_METRICS_FILE).", valueName: "path"))
     var metricsFile: String?
 
+    @OptionGroup(title: "App-Interface (with --no-dry-run: where each instance's token may be sent)")
+    var appInterface: AppInterfaceOptions
+
     @OptionGroup(title: "Output")
     var output: OutputOptions
 
@@ -36,16 +44,22 @@ struct GTApplyCommand: AsyncParsableCommand {
     var cacheUrl: String?
 
     @Flag(help: """
-        With a shared cache (--cache-url, GT_CACHE_URL): take only this host's file lock, not the         shared run locks. Gives up excluding runs on other hosts (two hosts may apply the same plan         and create alerts twice); allows applying while the Redis server is down.
+        With a shared cache (--cache-url, GT_CACHE_URL): take only this host's file lock, not the \
+        shared run locks. Gives up excluding runs on other hosts (two hosts may apply the same plan \
+        and create alerts twice); allows applying while the Redis server is down.
         """)
     var fileLocksOnly = false
 
+    /// After the first signal, how long the requests under way are waited for before the run
+    /// reports without them (docs/streams.md, "interrupted"). gt-reconcile waits longer.
+    static let interruptGrace: Duration = .seconds(5)
+
     func validate() throws {
         guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
+        if let maxDeletes, maxDeletes < 0 { throw ValidationError("--max-deletes must be ≥ 0, got \(maxDeletes)") }
         if let cacheUrl {
             do { _ = try RedisURL(parsing: cacheUrl) } catch { throw ValidationError("--cache-url: \(error)") }
         }
-        if let maxDeletes, maxDeletes < 0 { throw ValidationError("--max-deletes must be 0 or more") }
     }
 
     func run() async throws {
@@ -54,11 +68,17 @@ struct GTApplyCommand: AsyncParsableCommand {
         let diagnostics = Diagnostics(tool: "gt-apply")
         let stdout = FileOutput.standardOutput()
         let text = output.wantsText()
-        let writer = text ? nil : StreamWriter(stream: .results, generator: "gt-apply \(GTVersion.current)", output: stdout)
+        let generator = "gt-apply \(GTVersion.current)"
+        // A signal while the plan is read: nothing was applied; the results stream says it is
+        // incomplete, and the process ends at once.
+        let interruption = Interruption { _ in
+            if !text { StreamWriter(stream: .results, generator: generator, output: .standardOutput()).finish(complete: false) }
+        }
 
         var plan = ApplyPlan()
         let metricsPath = metricsFile ?? environment["GT_METRICS_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         var actionStats: [String: JSONValue] = [:]
+        var readError: Error?
         do {
             let reader = try StreamReader(stream: .actions, lines: LineReader(fd: 0))
             while let record = try reader.next() {
@@ -68,8 +88,13 @@ struct GTApplyCommand: AsyncParsableCommand {
             }
             actionStats = reader.trailer?.stats ?? [:]
         } catch {
+            readError = error
+        }
+        interruption.beginRunning()
+        let writer = text ? nil : StreamWriter(stream: .results, generator: generator, output: stdout)
+        if let readError {
             // Nothing is applied from a stream that is not known to be complete.
-            diagnostics.error("\(error); nothing applied")
+            diagnostics.error("\(readError); nothing applied")
             writer?.finish(complete: false)
             if let metricsPath {
                 let metrics = RunMetrics(status: "failed", dryRun: dryRun, report: nil, plan: ApplyPlan(), refusals: 1,
@@ -80,14 +105,15 @@ struct GTApplyCommand: AsyncParsableCommand {
         }
 
         var report = ApplyReport(plan: plan)
-        var counters: [HTTPCounters] = []
+        let progress = ApplyProgress(count: plan.actions.count)
+        var abandoned = false
+        var lock: RunLock?
+        var sharedLock: RedisRunLock?
         if let maxDeletes, plan.deletes > maxDeletes {
             report.refuse("the plan deletes \(plan.deletes) alerts, more than --max-deletes \(maxDeletes); nothing applied")
         } else if !dryRun {
             // Every --no-dry-run takes the lock, even with nothing to do: a concurrent run is
             // skipped as the reference's is (docs/architecture.md, "Lock and cache directories").
-            var lock: RunLock?
-            var sharedLock: RedisRunLock?
             do {
                 let redis = try SecondTier.redis(flag: cacheUrl, environment: environment)
                 let directory = try CacheDirectory.fromEnvironment(environment)
@@ -106,13 +132,12 @@ struct GTApplyCommand: AsyncParsableCommand {
                     if sharedLock == nil { lock?.release(); lock = nil }
                 }
                 if lock != nil && !plan.actions.isEmpty {
-                    let tier = try SecondTier.open(redis: redis, environment: environment)
-                    let cache = tier.map { ListingCache(tier: $0, ttl: CacheTTLs()) }
-                    let secrets = try SecretResolver.fromEnvironment(environment, http: HTTPClient(
-                        transport: HTTPTransport(maxConcurrent: 2), retry: RetryPolicy(maxRetries: 3)))
-                    counters = await execute(plan, into: &report, cache: cache,
-                                             connector: GlitchTipConnector(secrets: secrets, concurrency: concurrency),
-                                             mayMutate: sharedGuard(redis, sharedLock))
+                    let cache = try SecondTier.open(redis: redis, environment: environment).map { ListingCache(tier: $0, ttl: CacheTTLs()) }
+                    let executor = try await executor(plan, environment: environment, cache: cache, interruption: interruption,
+                                                      progress: progress, mayMutate: sharedGuard(redis, sharedLock))
+                    Task { await executor.run(into: progress); progress.markFinished() }
+                    abandoned = !(await waitForWork(progress, interruption))
+                    report.record(progress.snapshot, interruptedBy: interruption.signal)
                     // A shared entry not removed after a mutation: other hosts plan from it until its TTL.
                     cache?.problems.forEach { fileLocksOnly ? diagnostics.warning($0) : report.refuse($0) }
                 }
@@ -120,8 +145,8 @@ struct GTApplyCommand: AsyncParsableCommand {
                 report.refuse("\(error); nothing applied")
             }
             if let problem = sharedLock?.release() { report.refuse(problem) }
-            lock?.release()
         }
+        let counters = progress.httpCounters
 
         let stats: [String: JSONValue] = [
             "requests": .int(Int64(counters.reduce(0) { $0 + $1.requests })),
@@ -131,14 +156,12 @@ struct GTApplyCommand: AsyncParsableCommand {
         if let writer {
             report.records().forEach(writer.write)
             writer.finish(stats: stats)
-        } else if output.wantsMarkdown {
-            stdout.write(report.markdown(dryRun: dryRun))
-            stdout.flush()
         } else {
             stdout.write(report.text(PlanText(color: output.wantsColor(environment: environment)), dryRun: dryRun))
             stdout.flush()
         }
         report.ownErrors.forEach(diagnostics.error)
+        lock?.release()
         if let metricsPath {
             let metrics = RunMetrics(status: report.status, dryRun: dryRun, report: report, plan: plan,
                                      refusals: report.runErrors.count, actionStats: actionStats, ownStats: stats)
@@ -147,38 +170,43 @@ struct GTApplyCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
+        if let signal = report.interruption {
+            // Requests still under way are left behind: end without the exit handlers, which
+            // would race libcurl's cleanup on the transfer threads (docs/architecture.md).
+            if abandoned { _exit(Interruption.exitStatus(signal)) }
+            throw ExitCode(Interruption.exitStatus(signal))
+        }
         if report.status == "skipped" { return }
         if !report.allErrors.isEmpty { throw ExitCode.failure }
     }
 
-    /// Runs every project's actions (projects concurrently, each project's in order), one
-    /// connection per instance.
-    private func execute(_ plan: ApplyPlan, into report: inout ApplyReport, cache: ListingCache?,
-                         connector: GlitchTipConnector, mayMutate: @escaping @Sendable () -> String?) async -> [HTTPCounters] {
-        var clients: [String: Result<GlitchTipConnector.Connection, Error>] = [:]
-        for name in Set(plan.actions.map(\.instance)).sorted() {
-            guard let instance = plan.instances[name] else {
-                clients[name] = .failure(ApplyReport.Problem("no instance record for '\(name)' in the action stream"))
-                continue
-            }
-            do { clients[name] = .success(try await connector.connect(instance)) } catch { clients[name] = .failure(error) }
+    /// Reads App-Interface (the instances gt-apply may send tokens to) and sets up the run.
+    private func executor(_ plan: ApplyPlan, environment: [String: String], cache: ListingCache?, interruption: Interruption,
+                          progress: ApplyProgress, mayMutate: @escaping @Sendable () -> String?) async throws -> PlanExecutor {
+        let source: AppInterfaceSource
+        do { source = try appInterface.source(environment: environment) } catch {
+            throw ApplyReport.Problem("gt-apply --no-dry-run checks the plan's instances against App-Interface: \(error)")
         }
-        let outcomes = await withTaskGroup(of: [(Int, ActionOutcome)].self) { group in
-            for indices in plan.byProject {
-                let actions = indices.map { plan.actions[$0] }
-                switch clients[actions[0].instance]! {
-                case .failure(let error):
-                    let failed = actions.map { ActionOutcome(applied: false, error: ProjectApplier.message($0, "cannot connect: \(error)")) }
-                    group.addTask { Array(zip(indices, failed)) }
-                case .success(let connection):
-                    let applier = ProjectApplier(client: connection.client, cache: cache, mayMutate: mayMutate)
-                    group.addTask { Array(zip(indices, await applier.apply(actions))) }
-                }
-            }
-            return await group.reduce(into: [(Int, ActionOutcome)]()) { $0 += $1 }
+        let sourceHTTP = HTTPClient(transport: HTTPTransport(maxConcurrent: 2), retry: RetryPolicy(maxRetries: 3))
+        progress.add(sourceHTTP.counters)
+        let model = try await source.load(http: sourceHTTP)
+        let declared = try model.instances(named: appInterface.instance)
+        let secrets = try SecretResolver.fromEnvironment(environment, http: sourceHTTP)
+        return PlanExecutor(plan: plan,
+                            trust: InstanceTrust(declared: Dictionary(uniqueKeysWithValues: declared.map { ($0.name, $0.record) }),
+                                                 selection: appInterface.instance),
+                            cache: cache, connector: GlitchTipConnector(secrets: secrets, concurrency: concurrency),
+                            concurrency: concurrency, interruption: interruption, mayMutate: mayMutate)
+    }
+
+    /// Waits until every action is done, or, after a signal, at most ``interruptGrace`` more.
+    /// False when the run stopped waiting for requests still under way.
+    private func waitForWork(_ progress: ApplyProgress, _ interruption: Interruption) async -> Bool {
+        while !progress.isFinished {
+            if let elapsed = interruption.elapsedSinceSignal, elapsed > Self.interruptGrace { return false }
+            try? await Task.sleep(nanoseconds: 20_000_000)
         }
-        for (index, outcome) in outcomes { report.outcomes[index] = outcome }
-        return clients.values.compactMap { try? $0.get().http.counters }
+        return true
     }
 }
 

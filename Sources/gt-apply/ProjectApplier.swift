@@ -10,38 +10,59 @@ import GTCommon
 struct ProjectApplier: Sendable {
     let client: GlitchTipClient
     let cache: ListingCache?
+    /// Seals the entry written from the fresh read (the instance's key, as gt-current's).
+    let seal: CacheSeal?
+    let shouldStop: @Sendable () -> Bool
     /// A reason to make no more mutations (the shared run lock lost mid-run), checked before each.
     var mayMutate: @Sendable () -> String? = { nil }
 
-    func apply(_ actions: [ActionRecord]) async -> [ActionOutcome] {
-        guard let first = actions.first else { return [] }
+    /// Applies `actions` (the plan's actions at `indices`), reporting each one to `progress`
+    /// as it starts and ends. Once `shouldStop` says the run was interrupted, no new action
+    /// starts (docs/streams.md, "interrupted").
+    ///
+    /// The cache learns from the fresh read (docs/architecture.md): the project's alerts entry
+    /// is removed right after it, before any change (a run killed mid-way leaves no stale
+    /// entry); when no change was sent (every action refused as stale, say), the fresh listing
+    /// replaces the entry, so the next cached run plans from the truth.
+    func apply(_ actions: [ActionRecord], at indices: [Int], into progress: ApplyProgress) async {
+        guard let first = actions.first, !shouldStop() else { return }
         let organization = first.apiOrganization
         let project = first.project
+        let key = CacheKey.alerts(instance: first.instance, organization: organization, project: project)
+        let fresh: [JSONValue]
         var live: [GlitchTipAlert]
         do {
-            live = try await client.alerts(organization: organization, project: project)
+            fresh = try await client.items(of: .alerts(organization: organization, project: project))
+            live = try GlitchTipDecoding.alerts(fresh)
         } catch {
             let reason = "cannot read the project's alerts before changing them: \(error)"
-            return actions.map { ActionOutcome(applied: false, error: Self.message($0, reason)) }
+            for (index, action) in zip(indices, actions) {
+                progress.finish(index, ActionOutcome(applied: false, error: Self.message(action, reason)))
+            }
+            return
         }
-        var outcomes: [ActionOutcome] = []
-        for action in actions {
+        cache?.remove(key)
+        var sent = false
+        for (index, action) in zip(indices, actions) {
+            if shouldStop() { break }
+            progress.start(index)
             if let reason = mayMutate() {
-                outcomes.append(ActionOutcome(applied: false, error: Self.message(action, reason)))
+                progress.finish(index, ActionOutcome(applied: false, error: Self.message(action, reason)))
                 continue
             }
             let result: Result<Void, ApplyFailure>
             switch action.type {
-            case .create: result = await create(action, &live)
-            case .update: result = await update(action, &live)
-            case .delete: result = await delete(action, &live)
+            case .create: result = await create(action, &live, &sent)
+            case .update: result = await update(action, &live, &sent)
+            case .delete: result = await delete(action, &live, &sent)
             }
             switch result {
-            case .success: outcomes.append(.done)
-            case .failure(let failure): outcomes.append(ActionOutcome(applied: false, error: Self.message(action, failure.reason)))
+            case .success: progress.finish(index, .done)
+            case .failure(let failure):
+                progress.finish(index, ActionOutcome(applied: false, error: Self.message(action, failure.reason)))
             }
         }
-        return outcomes
+        if !sent { cache?.replace(key, with: fresh, seal: seal) }
     }
 
     struct ApplyFailure: Error { let reason: String }
@@ -55,12 +76,13 @@ struct ProjectApplier: Sendable {
         cache?.remove(CacheKey.alerts(instance: action.instance, organization: action.apiOrganization, project: action.project))
     }
 
-    private func create(_ action: ActionRecord, _ live: inout [GlitchTipAlert]) async -> Result<Void, ApplyFailure> {
+    private func create(_ action: ActionRecord, _ live: inout [GlitchTipAlert], _ sent: inout Bool) async -> Result<Void, ApplyFailure> {
         guard let wanted = action.after else { return .failure(ApplyFailure(reason: "no desired alert in the action")) }
         if live.contains(where: { $0.name == wanted.name }) {
             return .failure(ApplyFailure(reason: "stale plan: an alert named '\(wanted.name)' was created since the plan"))
         }
         let org = action.apiOrganization
+        sent = true
         defer { invalidate(action) }
         do {
             let created = try await client.createAlert(organization: org, project: action.project, body: wanted.body())
@@ -102,7 +124,7 @@ struct ProjectApplier: Sendable {
         return .success(now)
     }
 
-    private func update(_ action: ActionRecord, _ live: inout [GlitchTipAlert]) async -> Result<Void, ApplyFailure> {
+    private func update(_ action: ActionRecord, _ live: inout [GlitchTipAlert], _ sent: inout Bool) async -> Result<Void, ApplyFailure> {
         guard let wanted = action.after, let pk = action.pk else { return .failure(ApplyFailure(reason: "no pk or desired alert")) }
         let now: GlitchTipAlert
         switch unchanged(action, in: live) {
@@ -110,6 +132,7 @@ struct ProjectApplier: Sendable {
         case .success(nil): return .failure(ApplyFailure(reason: "stale plan: alert pk \(pk) no longer exists"))
         case .success(let found?): now = found
         }
+        sent = true
         defer { invalidate(action) }
         do {
             // The full body, with the unmanaged fields as they are (a 4.x PUT resets what it is not sent).
@@ -122,7 +145,7 @@ struct ProjectApplier: Sendable {
         }
     }
 
-    private func delete(_ action: ActionRecord, _ live: inout [GlitchTipAlert]) async -> Result<Void, ApplyFailure> {
+    private func delete(_ action: ActionRecord, _ live: inout [GlitchTipAlert], _ sent: inout Bool) async -> Result<Void, ApplyFailure> {
         guard let pk = action.pk else { return .failure(ApplyFailure(reason: "no pk in the action")) }
         switch unchanged(action, in: live) {
         case .failure(let failure): return .failure(failure)
@@ -130,6 +153,7 @@ struct ProjectApplier: Sendable {
         case .success: break
         }
         let org = action.apiOrganization
+        sent = true
         defer { invalidate(action) }
         do {
             switch try await client.deleteAlert(organization: org, project: action.project, pk: pk) {

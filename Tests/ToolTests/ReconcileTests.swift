@@ -65,7 +65,8 @@ final class ReconcileTests: XCTestCase {
     func testServiceVectors() async throws {
         scenario = try await Scenario.make(in: scratchDirectory(), desired: ["my-project": []], current: ["my-project": []])
         var result = try scenario.pipeline()
-        XCTAssertEqual(try summary(result), ["kind": "summary", "status": "success", "actions": [], "applied_count": 0, "errors": []])
+        XCTAssertEqual(try summary(result), ["kind": "summary", "status": "success", "actions": [], "applied_actions": [], "applied_count": 0,
+                                                   "errors": []])
 
         try await scenario.setCurrent(["my-project": [SimState.alert("old-alert", quantity: 50, timespan: 5)]])
         XCTAssertEqual(try scenario.plan().map { "\($0.type) \($0.alertName)" }, ["delete old-alert"])

@@ -21,7 +21,9 @@ struct Scenario {
     var environment: [String: String] {
         ["GT_SECRETS_FILE": directory.appendingPathComponent("secrets.json").path,
          "GT_CACHE_DIR": directory.appendingPathComponent("cache").path,
-         "GT_LOCK_DIR": directory.path]
+         "GT_LOCK_DIR": directory.path,
+         // gt-apply --no-dry-run reads App-Interface's instances (where a token may be sent).
+         "GT_DATA_DIR": dataDirectory]
     }
     static let token = "scenario-planted-token"
 

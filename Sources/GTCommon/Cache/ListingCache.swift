@@ -79,7 +79,7 @@ public final class ListingCache: Sendable {
         return try await fetchAndStore(key, seal, lock: lock, fetch)
     }
 
-    /// Forgets `key` in both tiers (after a mutation of what it lists).
+    /// Forgets `key` in both tiers (before and after a mutation of what it lists).
     public func remove(_ key: String) {
         _ = memory.withLock { $0.removeValue(forKey: key) }
         _ = prefetched.withLock { $0.removeValue(forKey: key) }
@@ -100,6 +100,31 @@ public final class ListingCache: Sendable {
             writeProblems.withLock {
                 $0.append("shared cache unavailable (\(error)); reading GlitchTip directly for the rest of this run")
             }
+        }
+    }
+
+    /// Replaces the entry of `key` in both tiers with `items`, a listing just read from the
+    /// server: what gt-apply learns from its fresh read becomes what the next cached run plans
+    /// from (docs/architecture.md). Written at once, not in the background, so the entry is on
+    /// disk when this returns; without a seal the file entry is only removed.
+    public func replace(_ key: String, with items: [JSONValue], seal: CacheSeal?) {
+        memory.withLock { $0[key] = .array(items) }
+        _ = prefetched.withLock { $0.removeValue(forKey: key) }
+        guard let tier = activeTier else { return }
+        do {
+            guard let seal else { return try tier.remove(key) }
+            let entry: JSONValue = ["key": .string(key), "stored_at": .double(Self.now()), "items": .array(items)]
+            var bytes: [UInt8] = []
+            entry.write(to: &bytes)
+            guard let sealed = seal.seal(bytes, entry: key) else {
+                try tier.remove(key)
+                return writeProblems.withLock { $0.append("cache entry \(key) could not be sealed; removed") }
+            }
+            try tier.write(key, sealed, seconds: ttl.seconds(for: key))
+        } catch {
+            // An entry that could not be replaced must not stay: the next run would plan from it.
+            try? tier.remove(key)
+            tierFailed(error)
         }
     }
 

@@ -1,0 +1,77 @@
+import AppInterface
+import GTCommon
+
+/// Runs a plan's actions against GlitchTip: one connection per instance (to App-Interface's
+/// URL, see ``InstanceTrust``), at most `concurrency` projects at a time per instance, each
+/// project's actions in order.
+///
+/// With at most as many projects in progress as the transport has slots, a request never waits
+/// in the transport's queue: once the run is interrupted, no change that was not already under
+/// way starts (docs/streams.md, "interrupted").
+struct PlanExecutor: Sendable {
+    let plan: ApplyPlan
+    let trust: InstanceTrust
+    let cache: ListingCache?
+    let connector: GlitchTipConnector
+    let concurrency: Int
+    let interruption: Interruption
+    /// A reason to make no more mutations (the shared run lock lost mid-run), checked before each.
+    let mayMutate: @Sendable () -> String?
+
+    func run(into progress: ApplyProgress) async {
+        var appliers: [String: Result<ProjectApplier, InstanceTrust.Refusal>] = [:]
+        for name in Set(plan.actions.map(\.instance)).sorted() {
+            if interruption.isInterrupted { break }
+            switch trust.instance(name, planned: plan.instances[name]) {
+            case .failure(let refusal):
+                appliers[name] = .failure(refusal)
+            case .success(let instance):
+                do {
+                    let connection = try await connector.connect(instance)
+                    progress.add(connection.http.counters)
+                    appliers[name] = .success(ProjectApplier(client: connection.client, cache: cache, seal: connection.cacheSeal,
+                                                             shouldStop: { [interruption] in interruption.isInterrupted },
+                                                             mayMutate: mayMutate))
+                } catch {
+                    appliers[name] = .failure(InstanceTrust.Refusal(description: "cannot connect: \(error)"))
+                }
+            }
+        }
+        var byInstance: [String: [[Int]]] = [:]
+        for indices in plan.byProject {
+            byInstance[plan.actions[indices[0]].instance, default: []].append(indices)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for (name, projects) in byInstance {
+                switch appliers[name] {
+                case nil:
+                    continue  // interrupted before this instance was connected: nothing attempted
+                case .failure(let refusal)?:
+                    for index in projects.joined() {
+                        progress.finish(index, ActionOutcome(applied: false,
+                                                             error: ProjectApplier.message(plan.actions[index], refusal.description)))
+                    }
+                case .success(let applier)?:
+                    group.addTask { await apply(projects, with: applier, into: progress) }
+                }
+            }
+        }
+    }
+
+    /// One instance's projects, `concurrency` at a time; none starts once the run is interrupted.
+    private func apply(_ projects: [[Int]], with applier: ProjectApplier, into progress: ApplyProgress) async {
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            for indices in projects {
+                if running == concurrency {
+                    await group.next()
+                    running -= 1
+                }
+                if interruption.isInterrupted { break }
+                let actions = indices.map { plan.actions[$0] }
+                group.addTask { await applier.apply(actions, at: indices, into: progress) }
+                running += 1
+            }
+        }
+    }
+}

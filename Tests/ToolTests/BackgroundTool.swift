@@ -1,0 +1,64 @@
+import Foundation
+import GTCommon
+import GTTestSupport
+import XCTest
+
+/// A built tool running in the background, for tests that act on it while it runs (a signal,
+/// a kill). Output goes to files, as with `Tools.run`.
+final class BackgroundTool: @unchecked Sendable {
+    let process = Process()
+    private let scratch: URL
+
+    init(_ tool: String, _ arguments: [String], stdinFile: String?, environment: [String: String], scratch: URL) throws {
+        self.scratch = scratch
+        process.executableURL = Tools.binDirectory.appendingPathComponent(tool)
+        process.arguments = arguments
+        process.environment = Tools.environment(environment)
+        process.currentDirectoryURL = TestPaths.packageRoot
+        _ = FileManager.default.createFile(atPath: scratch.appendingPathComponent("stdout").path, contents: nil)
+        _ = FileManager.default.createFile(atPath: scratch.appendingPathComponent("stderr").path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: scratch.appendingPathComponent("stdout"))
+        process.standardError = try FileHandle(forWritingTo: scratch.appendingPathComponent("stderr"))
+        process.standardInput = try stdinFile.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) } ?? Pipe()
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    func signal(_ signo: Int32) { kill(pid, signo) }
+
+    /// Waits for the exit, at most `seconds` (then kills it and fails the test).
+    func finish(within seconds: Double, file: StaticString = #filePath, line: UInt = #line) async throws -> Finished {
+        let deadline = Date().addingTimeInterval(seconds)
+        while process.isRunning, Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        if process.isRunning {
+            kill(pid, SIGKILL)
+            XCTFail("\(process.executableURL?.lastPathComponent ?? "tool") did not exit within \(seconds) s", file: file, line: line)
+        }
+        process.waitUntilExit()
+        return Finished(status: process.terminationStatus,
+                          stdout: try String(contentsOf: scratch.appendingPathComponent("stdout"), encoding: .utf8),
+                          stderr: try String(contentsOf: scratch.appendingPathComponent("stderr"), encoding: .utf8))
+    }
+}
+
+/// What a background tool did (`ToolResult`'s shape).
+struct Finished {
+    let status: Int32
+    let stdout: String
+    let stderr: String
+
+    func records() throws -> [JSONValue] {
+        try stdout.split(separator: "\n").map { try JSONValue(parsing: String($0)) }
+    }
+}
+
+/// Polls `condition` every 50 ms for at most `seconds`.
+func eventually(within seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try await condition() { return true }
+        try await Task.sleep(nanoseconds: 50_000_000)
+    }
+    return try await condition()
+}
