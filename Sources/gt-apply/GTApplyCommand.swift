@@ -156,6 +156,9 @@ struct GTApplyCommand: AsyncParsableCommand {
         if let writer {
             report.records().forEach(writer.write)
             writer.finish(stats: stats)
+        } else if output.wantsMarkdown {
+            stdout.write(report.markdown(dryRun: dryRun))
+            stdout.flush()
         } else {
             stdout.write(report.text(PlanText(color: output.wantsColor(environment: environment)), dryRun: dryRun))
             stdout.flush()

@@ -15,7 +15,8 @@ struct Fleet {
     let token = "token-gt-00"
     var state: JSONValue
 
-    var environment: [String: String] { ["GT_SECRETS_FILE": secretsFile, "GT_CACHE_DIR": cacheDirectory] }
+    /// GT_DATA_DIR: gt-apply sends a token only to App-Interface's URL for it.
+    var environment: [String: String] { ["GT_SECRETS_FILE": secretsFile, "GT_CACHE_DIR": cacheDirectory, "GT_DATA_DIR": dataDirectory] }
 
     static func make(in directory: URL, organizations: Int, projects: Int, alerts: Int, simulatorArguments: [String] = [],
                      instanceYAML: String? = nil) async throws -> Fleet {

@@ -87,7 +87,7 @@ final class MarkdownPlanTests: XCTestCase {
         // Names render exactly as written: escaped, not interpreted.
         XCTAssertTrue(items.contains("create \(Self.oddName) (quantity 1, timespan 1 min, recipients: [email])"), "\(items)")
         XCTAssertTrue(items.contains {
-            $0.hasPrefix("update changed: quantity 1 → 5, recipients [email] → [webhook https://…@hooks.example.com/services/x?…]")
+            $0.hasPrefix("update changed: quantity 1 → 5, recipients [email] → [webhook https://…@hooks.example.com/services/…?…]")
         }, "\(items)")
         XCTAssertTrue(items.contains { $0.hasPrefix("delete gone (pk ") }, "\(items)")
         XCTAssertEqual(doc["html_inline"], 0, "a name opened raw HTML")

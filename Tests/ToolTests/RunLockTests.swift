@@ -57,7 +57,9 @@ final class RunLockTests: XCTestCase {
             .write(to: directory.appendingPathComponent("secrets.json"), atomically: true, encoding: .utf8)
         return (directory, ["GT_SECRETS_FILE": directory.appendingPathComponent("secrets.json").path,
                             "GT_CACHE_DIR": directory.appendingPathComponent("cache").path,
-                            "GT_LOCK_DIR": directory.appendingPathComponent("locks").path])
+                            "GT_LOCK_DIR": directory.appendingPathComponent("locks").path,
+                            // gt-apply sends a token only to App-Interface's URL for it.
+                            "GT_DATA_DIR": data.path])
     }
 
     private func plan(_ directory: URL, _ environment: [String: String], instance: String?, into file: String) throws {
