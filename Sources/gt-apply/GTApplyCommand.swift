@@ -173,6 +173,10 @@ struct GTApplyCommand: AsyncParsableCommand {
                 throw ExitCode.failure
             }
         }
+        do { try stdout.finish() } catch {
+            diagnostics.error("\(error)")
+            throw ExitCode.failure
+        }
         if let signal = report.interruption {
             // Requests still under way are left behind: end without the exit handlers, which
             // would race libcurl's cleanup on the transfer threads (docs/architecture.md).

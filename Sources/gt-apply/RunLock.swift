@@ -27,7 +27,8 @@ struct RunLock {
         case stale(seconds: Int, pid: String)
     }
 
-    let fds: [Int32]
+    /// The held locks, each the owner of its descriptor (``FileLock``).
+    let locks: [FileLock]
 
     struct LockError: Error, CustomStringConvertible { let description: String }
 
@@ -43,21 +44,19 @@ struct RunLock {
                         + "XDG_CACHE_HOME or HOME); gt never falls back to a shared directory such as /tmp")
     }
 
-    /// Takes the lock of every instance in `instances` (sorted, each once), or none.
+    /// Takes the lock of every instance in `instances` (sorted, each once), or none: a lock
+    /// taken before a failure is released when `held` goes out of scope.
     static func acquire(directory: String, instances: [String]) throws -> Outcome {
-        var held: [Int32] = []
-        func releaseAll() { held.forEach { close($0) } }
+        var held: [FileLock] = []
         for instance in Set(instances).sorted() {
             let path = "\(directory)/apply-\(fileName(instance)).lock"
-            let fd: Int32
-            do { fd = try openLockFile(path) } catch {
-                releaseAll()
-                throw error
-            }
-            if flock(fd, LOCK_EX | LOCK_NB) != 0 {
-                let holder = contents(fd)
-                close(fd)
-                releaseAll()
+            let lock = try openLockFile(path)
+            let taken: Bool
+            do { taken = try lock.tryLock() } catch { throw LockError(description: "run lock \(path): \(error)") }
+            if !taken {
+                let holder = contents(lock)
+                lock.release()
+                held.forEach { $0.release() }
                 let parts = holder.split(separator: " ")
                 if parts.count >= 2, let started = Double(parts[1]) {
                     let age = now() - started
@@ -65,21 +64,23 @@ struct RunLock {
                 }
                 return .busy
             }
-            held.append(fd)
+            held.append(lock)
         }
-        let stamp = "\(getpid()) \(now())\n"
-        for fd in held {
-            _ = ftruncate(fd, 0)
-            _ = stamp.utf8CString.withUnsafeBufferPointer { pwrite(fd, $0.baseAddress, $0.count - 1, 0) }
+        let stamp = Array("\(getpid()) \(now())\n".utf8)
+        for lock in held {
+            try? lock.withDescriptor { fd throws(Errno) in
+                try SystemCall.truncate(fd)
+                try SystemCall.writeAll(fd, stamp, at: 0)
+            }
         }
-        return .acquired(RunLock(fds: held))
+        return .acquired(RunLock(locks: held))
     }
 
+    /// Clears the stamps and releases every lock; a second call does nothing.
     func release() {
-        for fd in fds {
-            _ = ftruncate(fd, 0)
-            flock(fd, LOCK_UN)
-            close(fd)
+        for lock in locks {
+            try? lock.withDescriptor { fd throws(Errno) in try SystemCall.truncate(fd) }
+            lock.release()
         }
     }
 
@@ -94,24 +95,26 @@ struct RunLock {
 
     /// Opens (creating it 0600) a lock file: never through a link (`O_NOFOLLOW`), never a FIFO
     /// or a device, never a file of another user or one with another name (a hard link).
-    private static func openLockFile(_ path: String) throws -> Int32 {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600)
-        guard fd >= 0 else {
-            let reason = errno == ELOOP ? "it is a symbolic link; gt never follows one" : String(cString: strerror(errno))
-            throw LockError(description: "run lock \(path): \(reason)")
+    private static func openLockFile(_ path: String) throws -> FileLock {
+        do throws(FileLock.OpenFailure) {
+            return try FileLock(path: path) { info in
+                info.st_mode & S_IFMT == S_IFREG && info.st_uid == geteuid() && info.st_nlink == 1
+            }
+        } catch {
+            switch error {
+            case .system(let failure):
+                let reason = failure == .tooManySymbolicLinks ? "it is a symbolic link; gt never follows one" : "\(failure)"
+                throw LockError(description: "run lock \(path): \(reason)")
+            case .refused:
+                throw LockError(description: "run lock \(path): not a regular file of this user with a single link; "
+                                + "gt never writes a file it did not create: remove it")
+            }
         }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG, info.st_uid == geteuid(), info.st_nlink == 1 else {
-            close(fd)
-            throw LockError(description: "run lock \(path): not a regular file of this user with a single link; "
-                            + "gt never writes a file it did not create: remove it")
-        }
-        return fd
     }
 
-    private static func contents(_ fd: Int32) -> String {
+    private static func contents(_ lock: FileLock) -> String {
         var buffer = [UInt8](repeating: 0, count: 128)
-        let n = buffer.withUnsafeMutableBytes { pread(fd, $0.baseAddress, $0.count, 0) }
+        let n = (try? lock.withDescriptor { fd throws(Errno) in try SystemCall.read(fd, into: &buffer, at: 0) }) ?? 0
         return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self).trimmingNewline : ""
     }
 

@@ -200,10 +200,9 @@ struct RunMetrics {
                                              attributes: [.posixPermissions: 0o644]) else {
             throw WriteError(description: "cannot write the metrics file \(path): cannot create \(temporary)")
         }
-        if rename(temporary, path) != 0 {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw WriteError(description: "cannot write the metrics file \(path): \(reason)")
+        do throws(Errno) { try SystemCall.rename(temporary, to: path) } catch {
+            try? SystemCall.unlink(temporary)
+            throw WriteError(description: "cannot write the metrics file \(path): \(error)")
         }
     }
 }

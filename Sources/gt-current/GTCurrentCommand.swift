@@ -48,7 +48,8 @@ struct GTCurrentCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let diagnostics = Diagnostics(tool: "gt-current")
         let source = try appInterface.source(environment: environment)
-        let writer = StreamWriter(stream: .current, generator: "gt-current \(GTVersion.current)", output: .standardOutput())
+        let stdout = FileOutput.standardOutput()
+        let writer = StreamWriter(stream: .current, generator: "gt-current \(GTVersion.current)", output: stdout)
         let sourceHTTP = HTTPClient(transport: HTTPTransport(maxConcurrent: 4), retry: RetryPolicy(maxRetries: 3))
         var counters: [HTTPCounters] = [sourceHTTP.counters]
         var cache: ListingCache?
@@ -105,6 +106,10 @@ struct GTCurrentCommand: AsyncParsableCommand {
             if record.kind == .warning, !quiet { diagnostics.warning(record.message ?? "") }
         }
         writer.finish(stats: stats(started, counters, cache))
+        do { try stdout.finish() } catch {
+            diagnostics.error("\(error)")
+            throw ExitCode.failure
+        }
         if writer.errors > 0 { throw ExitCode.failure }
     }
 

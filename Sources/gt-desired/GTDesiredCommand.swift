@@ -24,8 +24,8 @@ struct GTDesiredCommand: AsyncParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let diagnostics = Diagnostics(tool: "gt-desired")
         let source = try appInterface.source(environment: environment)
-        let writer = StreamWriter(stream: .desired, generator: "gt-desired \(GTVersion.current)",
-                                  output: .standardOutput())
+        let stdout = FileOutput.standardOutput()
+        let writer = StreamWriter(stream: .desired, generator: "gt-desired \(GTVersion.current)", output: stdout)
         let http = HTTPClient(transport: HTTPTransport(maxConcurrent: 4), retry: RetryPolicy(maxRetries: 3))
 
         var errors: [String] = []
@@ -56,6 +56,10 @@ struct GTDesiredCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         writer.finish(stats: stats)
+        do { try stdout.finish() } catch {
+            diagnostics.error("\(error)")
+            throw ExitCode.failure
+        }
     }
 
     /// Reads every needed secret, collecting each failure (by path and field, never a value).

@@ -77,6 +77,11 @@ struct GTDiffCommand: ParsableCommand {
             stdout.write(lines.joined(separator: "\n") + "\n")
             stdout.flush()
         }
+        // A plan that did not reach its reader must not end in status 0 (docs/architecture.md, "System calls").
+        do { try stdout.finish() } catch {
+            diagnostics.error("\(error)")
+            throw ExitCode.failure
+        }
         if errors > 0 { throw ExitCode.failure }
         if detailedExitcode && !actions.isEmpty { throw ExitCode(2) }
     }

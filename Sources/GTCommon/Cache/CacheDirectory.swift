@@ -70,42 +70,49 @@ public struct CacheDirectory: Sendable {
     /// Only a regular file of at most ``maxEntryBytes`` is read. The open neither follows a
     /// symbolic link (`O_NOFOLLOW`) nor waits for a FIFO's writer (`O_NONBLOCK`); what it finds
     /// instead (a link to `/dev/zero`, a FIFO, a device, a huge file) is a miss with a notice,
-    /// and the next write replaces it with a real entry.
+    /// and the next write replaces it with a real entry. Only a missing entry (`ENOENT`) is a
+    /// plain miss: any other failure (`EACCES`, `EIO`…) is a miss with a notice naming the entry.
     func read(_ key: String) -> [UInt8]? {
         let entry = entryPath(key)
-        let fd = open(entry, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
-        guard fd >= 0 else {
-            let failure = errno
-            if failure != ENOENT {
-                notices.add("cache entry \(entry) ignored: "
-                            + (failure == ELOOP ? "it is a symbolic link" : String(cString: strerror(failure))))
+        let fd: Int32
+        do throws(Errno) { fd = try SystemCall.open(entry, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK) } catch {
+            if error != .noSuchFile {
+                notices.add("cache entry \(entry) ignored: " + (error == .tooManySymbolicLinks ? "it is a symbolic link" : "\(error)"))
             }
             return nil
         }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { return nil }
-        guard info.st_mode & S_IFMT == S_IFREG else {
-            notices.add("cache entry \(entry) ignored: not a regular file")
-            return nil
-        }
-        guard info.st_size <= Self.maxEntryBytes else {
-            notices.add("cache entry \(entry) ignored: \(info.st_size) bytes, over \(Self.maxEntryBytes)")
-            return nil
-        }
-        // Bounded by the size limit even if the file grows while it is read.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(Int(info.st_size))
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 { if errno == EINTR { continue }; return nil }
-            if n == 0 { return bytes }
-            bytes += chunk[0..<n]
-            if bytes.count > Self.maxEntryBytes {
-                notices.add("cache entry \(entry) ignored: over \(Self.maxEntryBytes) bytes")
+        defer { SystemCall.close(fd) }
+        return read(opened: fd, entry: entry)
+    }
+
+    /// The entry open on `fd`, or nil with a notice naming `entry`.
+    func read(opened fd: Int32, entry: String) -> [UInt8]? {
+        do throws(Errno) {
+            let info = try SystemCall.fileStatus(fd)
+            guard info.st_mode & S_IFMT == S_IFREG else {
+                notices.add("cache entry \(entry) ignored: not a regular file")
                 return nil
             }
+            guard info.st_size <= Self.maxEntryBytes else {
+                notices.add("cache entry \(entry) ignored: \(info.st_size) bytes, over \(Self.maxEntryBytes)")
+                return nil
+            }
+            // Bounded by the size limit even if the file grows while it is read.
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(Int(info.st_size))
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            while true {
+                let n = try SystemCall.read(fd, into: &chunk)
+                if n == 0 { return bytes }
+                bytes += chunk[0..<n]
+                if bytes.count > Self.maxEntryBytes {
+                    notices.add("cache entry \(entry) ignored: over \(Self.maxEntryBytes) bytes")
+                    return nil
+                }
+            }
+        } catch {
+            notices.add("cache entry \(entry) ignored: \(error)")
+            return nil
         }
     }
 
@@ -113,49 +120,45 @@ public struct CacheDirectory: Sendable {
     func write(_ key: String, _ bytes: [UInt8]) throws {
         let final = entryPath(key)
         let temporary = "\(final).tmp.\(getpid()).\(UInt32.random(in: 0...UInt32.max))"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw CacheError(description: "cache write \(final): \(String(cString: strerror(errno)))") }
-        var offset = 0
-        var failure: Int32 = 0
-        bytes.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 { if errno == EINTR { continue }; failure = errno; return }
-                offset += n
+        do throws(Errno) {
+            let fd = try SystemCall.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: 0o600)
+            do throws(Errno) {
+                defer { SystemCall.close(fd) }
+                try SystemCall.writeAll(fd, bytes)
+                try SystemCall.synchronize(fd)
+            } catch {
+                try? SystemCall.unlink(temporary)
+                throw error
             }
-        }
-        if failure == 0, fsync(fd) != 0 { failure = errno }
-        close(fd)
-        if failure == 0, rename(temporary, final) != 0 { failure = errno }
-        if failure != 0 {
-            unlink(temporary)
-            throw CacheError(description: "cache write \(final): \(String(cString: strerror(failure)))")
+            do throws(Errno) { try SystemCall.rename(temporary, to: final) } catch {
+                try? SystemCall.unlink(temporary)
+                throw error
+            }
+        } catch {
+            throw CacheError(description: "cache write \(final): \(error)")
         }
     }
 
     func remove(_ key: String) {
-        unlink(entryPath(key))
+        try? SystemCall.unlink(entryPath(key))
     }
 
     /// Takes the exclusive lock of `key` without blocking; nil while another process holds it.
     /// The lock file is never a link followed or anything but a regular file.
-    func tryLock(_ key: String) throws -> Int32? {
+    func tryLock(_ key: String) throws -> FileLock? {
         let lockPath = "\(path)/\(fileName(key)).lock"
-        let fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0o600)
-        guard fd >= 0 else { throw CacheError(description: "cache lock \(lockPath): \(String(cString: strerror(errno)))") }
-        var info = stat()
-        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
-            close(fd)
-            throw CacheError(description: "cache lock \(lockPath): not a regular file")
+        let lock: FileLock
+        do throws(FileLock.OpenFailure) {
+            lock = try FileLock(path: lockPath) { $0.st_mode & S_IFMT == S_IFREG }
+        } catch {
+            switch error {
+            case .refused: throw CacheError(description: "cache lock \(lockPath): not a regular file")
+            case .system(let failure): throw CacheError(description: "cache lock \(lockPath): \(failure)")
+            }
         }
-        if flock(fd, LOCK_EX | LOCK_NB) == 0 { return fd }
-        close(fd)
-        return nil
-    }
-
-    func unlock(_ fd: Int32) {
-        flock(fd, LOCK_UN)
-        close(fd)
+        do { return try lock.tryLock() ? lock : nil } catch {
+            throw CacheError(description: "cache lock \(lockPath): \(error)")
+        }
     }
 }
 

@@ -42,14 +42,11 @@ public struct FileCacheTier: CacheTier {
     public func write(_ key: String, _ bytes: [UInt8], seconds: Double) throws { try directory.write(key, bytes) }
     public func remove(_ key: String) throws { directory.remove(key) }
     public func tryLock(_ key: String) throws -> (any CacheTierLock)? {
-        try directory.tryLock(key).map { FileLock(directory: directory, fd: $0) }
+        try directory.tryLock(key)
     }
     /// A holder of a file lock is alive on this host (the kernel drops the lock when it dies).
     public var lockWaitLimit: Double { .infinity }
-
-    struct FileLock: CacheTierLock {
-        let directory: CacheDirectory
-        let fd: Int32
-        func release() { directory.unlock(fd) }
-    }
 }
+
+/// A file tier's per-key lock: released once, by its owner or its `deinit`.
+extension FileLock: CacheTierLock {}

@@ -24,16 +24,17 @@ public enum PrivateDirectory {
     public static func prepare(_ path: String, purpose: String, variable: String) throws {
         let fix = "set \(variable) to a directory only you can write (gt creates it 0700 when it is missing)"
         var partial = path.hasPrefix("/") ? "" : "."
+        func refusal(_ failure: Errno) -> Refusal {
+            Refusal(description: "\(purpose) \(path) (from \(variable)): \(failure); \(fix)")
+        }
         for component in path.split(separator: "/") {
             partial += "/" + component
-            if mkdir(partial, 0o700) != 0 && errno != EEXIST {
-                throw Refusal(description: "\(purpose) \(path) (from \(variable)): \(String(cString: strerror(errno))); \(fix)")
+            switch Result(catching: { () throws(Errno) in try SystemCall.makeDirectory(partial, mode: 0o700) }) {
+            case .failure(let failure) where failure != .fileExists: throw refusal(failure)
+            default: break
             }
         }
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw Refusal(description: "\(purpose) \(path) (from \(variable)): \(String(cString: strerror(errno))); \(fix)")
-        }
+        let info = try Result(catching: { () throws(Errno) in try SystemCall.fileStatus(path: path) }).mapError(refusal).get()
         guard info.st_mode & S_IFMT == S_IFDIR else {
             throw Refusal(description: "\(purpose) \(path) (from \(variable)) is not a directory; \(fix)")
         }

@@ -120,28 +120,24 @@ public struct TrustStore: Sendable, Equatable, CustomStringConvertible {
     // MARK: checks (the messages name the path, never its contents)
 
     private static func isDirectory(_ path: String) -> Bool {
-        var info = stat()
-        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
+        (try? SystemCall.fileStatus(path: path)).map { $0.st_mode & S_IFMT == S_IFDIR } ?? false
     }
-
-    private static func errnoText() -> String { String(cString: strerror(errno)) }
 
     /// Nil when `path` is a readable file holding at least one PEM certificate.
     private static func checkBundle(_ path: String) -> String? {
         if isDirectory(path) { return "is a directory, not a PEM file" }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return "cannot be read: \(errnoText())" }
-        defer { close(fd) }
         var text: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 65536)
-        while text.count < 64 << 20 {
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return "cannot be read: \(errnoText())"
+        do throws(Errno) {
+            let fd = try SystemCall.open(path, O_RDONLY | O_CLOEXEC)
+            defer { SystemCall.close(fd) }
+            var chunk = [UInt8](repeating: 0, count: 65536)
+            while text.count < 64 << 20 {
+                let n = try SystemCall.read(fd, into: &chunk)
+                if n == 0 { break }
+                text += chunk[0..<n]
             }
-            if n == 0 { break }
-            text += chunk[0..<n]
+        } catch {
+            return "cannot be read: \(error)"
         }
         let pem = String(decoding: text, as: UTF8.self)
         guard pem.contains("-----BEGIN CERTIFICATE-----") || pem.contains("-----BEGIN TRUSTED CERTIFICATE-----") else {
@@ -153,10 +149,10 @@ public struct TrustStore: Sendable, Equatable, CustomStringConvertible {
     /// Nil when `path` is a readable directory with at least one hashed name (`1a2b3c4d.0`):
     /// OpenSSL looks certificates up by those names only.
     private static func checkDirectory(_ path: String) -> String? {
-        guard isDirectory(path) else {
-            return access(path, F_OK) == 0 ? "is not a directory" : "cannot be read: \(errnoText())"
-        }
-        guard let dir = opendir(path) else { return "cannot be read: \(errnoText())" }
+        let info: stat
+        do throws(Errno) { info = try SystemCall.fileStatus(path: path) } catch { return "cannot be read: \(error)" }
+        guard info.st_mode & S_IFMT == S_IFDIR else { return "is not a directory" }
+        guard let dir = opendir(path) else { return "cannot be read: \(Errno.current)" }
         defer { closedir(dir) }
         while let entry = readdir(dir) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in

@@ -8,18 +8,28 @@ import Darwin
 ///
 /// Writes go straight to `write(2)` in large chunks; no Foundation, no stdio locking on the
 /// hot path of a 100k-record stream.
+///
+/// A write that fails (a full disk, `EPIPE` from a closed pipe when `SIGPIPE` is ignored) is
+/// kept as ``failure``, and what follows is dropped; the tool calls ``finish()`` before it exits
+/// and exits 1 with the message, so an output that did not arrive never ends in status 0
+/// (docs/architecture.md, "System calls").
 public final class FileOutput {
     private let fd: Int32
+    /// What the descriptor is, for the message ("standard output").
+    public let name: String
     private var buffer: [UInt8] = []
     private let flushThreshold = 1 << 16
+    /// The first write that failed; nothing is written after it.
+    public private(set) var failure: OutputError?
 
-    public init(fd: Int32) {
+    public init(fd: Int32, name: String? = nil) {
         self.fd = fd
+        self.name = name ?? "file descriptor \(fd)"
         buffer.reserveCapacity(flushThreshold * 2)
     }
 
-    public static func standardOutput() -> FileOutput { FileOutput(fd: 1) }
-    public static func standardError() -> FileOutput { FileOutput(fd: 2) }
+    public static func standardOutput() -> FileOutput { FileOutput(fd: 1, name: "standard output") }
+    public static func standardError() -> FileOutput { FileOutput(fd: 2, name: "standard error") }
 
     public var isTerminal: Bool { isatty(fd) == 1 }
 
@@ -40,21 +50,27 @@ public final class FileOutput {
     }
 
     public func flush() {
-        var offset = 0
-        buffer.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return  // EPIPE and the like: the reader is gone, nothing useful to do
-                }
-                offset += n
-            }
+        defer { buffer.removeAll(keepingCapacity: true) }
+        guard failure == nil, !buffer.isEmpty else { return }
+        do throws(Errno) { try SystemCall.writeAll(fd, buffer) } catch {
+            failure = OutputError(name: name, errno: error)
         }
-        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Flushes, then throws the first write failure, if any. Call before exit.
+    public func finish() throws(OutputError) {
+        flush()
+        if let failure { throw failure }
     }
 
     deinit { flush() }
+}
+
+/// A write to an output failed: "cannot write standard output: No space left on device".
+public struct OutputError: Error, Sendable, CustomStringConvertible {
+    public let name: String
+    public let errno: Errno
+    public var description: String { "cannot write \(name): \(errno)" }
 }
 
 /// One-line messages on stderr, prefixed with the tool's name (`gt-diff: error: …`).
@@ -67,6 +83,6 @@ public struct Diagnostics: Sendable {
 
     private func emit(_ level: String, _ message: String) {
         let line = "\(tool): \(level): \(message)\n"
-        _ = line.utf8CString.withUnsafeBufferPointer { Glibc.write(2, $0.baseAddress, $0.count - 1) }
+        try? SystemCall.writeAll(2, line)  // nowhere left to report a failure
     }
 }

@@ -32,14 +32,14 @@ public final class LineReader {
             self.init(fd: 0)
             return
         }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else {
-            throw InputError(description: "\(path): \(String(cString: strerror(errno)))")
+        do throws(Errno) {
+            self.init(fd: try SystemCall.open(path, O_RDONLY | O_CLOEXEC), ownsDescriptor: true)
+        } catch {
+            throw InputError(description: "\(path): \(error)")
         }
-        self.init(fd: fd, ownsDescriptor: true)
     }
 
-    deinit { if ownsDescriptor { close(fd) } }
+    deinit { if ownsDescriptor { SystemCall.close(fd) } }
 
     /// A line read from the input: its bytes without the newline, and whether a newline ended it
     /// (a last line without one means the producer was cut off mid-write).
@@ -78,15 +78,12 @@ public final class LineReader {
         }
         let oldCount = buffer.count
         buffer.append(contentsOf: repeatElement(0, count: chunkSize))
-        let n = buffer.withUnsafeMutableBytes { raw in
-            var r: Int
-            repeat { r = read(fd, raw.baseAddress! + oldCount, chunkSize) } while r < 0 && errno == EINTR
-            return r
-        }
-        if n < 0 {
-            let reason = String(cString: strerror(errno))
+        let n: Int
+        do throws(Errno) {
+            n = try SystemCall.read(fd, into: &buffer, from: oldCount)
+        } catch {
             buffer.removeSubrange(oldCount...)
-            throw InputError(description: "read failed: \(reason)")
+            throw InputError(description: "read failed: \(error)")
         }
         buffer.removeSubrange((oldCount + n)...)
         if n == 0 { atEOF = true }

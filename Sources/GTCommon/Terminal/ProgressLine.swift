@@ -43,6 +43,6 @@ public final class ProgressLine: Sendable {
     }
 
     private static func emit(_ text: String) {
-        _ = text.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+        try? SystemCall.writeAll(2, text)
     }
 }

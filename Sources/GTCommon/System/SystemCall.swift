@@ -1,0 +1,98 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The file system calls gt makes, each throwing a typed ``Errno`` (docs/architecture.md,
+/// "System calls"). `EINTR` is retried in ``retrying(_:)`` and nowhere else; `close` is never
+/// retried (on Linux the descriptor is gone even when it reports `EINTR`).
+public enum SystemCall {
+    /// Runs `call`, a libc call that returns -1 and sets `errno` on failure, again while it is
+    /// interrupted by a signal: the one place `EINTR` is handled.
+    @discardableResult
+    static func retrying<Result: FixedWidthInteger>(_ call: () -> Result) throws(Errno) -> Result {
+        while true {
+            let result = call()
+            if result != -1 { return result }
+            let failure = Errno.current
+            if failure != .interrupted { throw failure }
+        }
+    }
+
+    public static func open(_ path: String, _ flags: Int32, mode: mode_t = 0) throws(Errno) -> Int32 {
+        try retrying { Glibc.open(path, flags, mode) }
+    }
+
+    /// Closes `fd`; its error is dropped: the descriptor is released whatever `close` says.
+    public static func close(_ fd: Int32) { _ = Glibc.close(fd) }
+
+    /// Reads at most `buffer.count` bytes; 0 at the end of the file.
+    public static func read(_ fd: Int32, into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int {
+        try retrying { Glibc.read(fd, buffer.baseAddress, buffer.count) }
+    }
+
+    /// Reads into `bytes` from index `start` to its end; 0 at the end of the file.
+    public static func read(_ fd: Int32, into bytes: inout [UInt8], from start: Int = 0) throws(Errno) -> Int {
+        try bytes.withUnsafeMutableBytes { raw in
+            Result { () throws(Errno) in try read(fd, into: UnsafeMutableRawBufferPointer(rebasing: raw[start...])) }
+        }.get()
+    }
+
+    /// Reads into `bytes` from the file's `offset`, without moving the file position.
+    public static func read(_ fd: Int32, into bytes: inout [UInt8], at offset: off_t) throws(Errno) -> Int {
+        try bytes.withUnsafeMutableBytes { raw in
+            Result { () throws(Errno) in try retrying { Glibc.pread(fd, raw.baseAddress, raw.count, offset) } }
+        }.get()
+    }
+
+    /// Writes all of `bytes`, however many `write(2)` calls that takes.
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer) throws(Errno) {
+        var offset = 0
+        while offset < bytes.count {
+            offset += try retrying { Glibc.write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
+        }
+    }
+
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(Errno) {
+        try bytes.withUnsafeBytes { raw in Result { () throws(Errno) in try writeAll(fd, raw) } }.get()
+    }
+
+    public static func writeAll(_ fd: Int32, _ text: String) throws(Errno) {
+        try writeAll(fd, Array(text.utf8))
+    }
+
+    /// Writes all of `bytes` at `offset`, without moving the file position.
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8], at offset: off_t) throws(Errno) {
+        try bytes.withUnsafeBytes { raw in
+            Result { () throws(Errno) in
+                var done = 0
+                while done < raw.count {
+                    done += try retrying { Glibc.pwrite(fd, raw.baseAddress! + done, raw.count - done, offset + off_t(done)) }
+                }
+            }
+        }.get()
+    }
+
+    public static func fileStatus(_ fd: Int32) throws(Errno) -> stat {
+        var info = stat()
+        try retrying { fstat(fd, &info) }
+        return info
+    }
+
+    public static func fileStatus(path: String) throws(Errno) -> stat {
+        var info = stat()
+        try retrying { stat(path, &info) }
+        return info
+    }
+
+    public static func synchronize(_ fd: Int32) throws(Errno) { try retrying { fsync(fd) } }
+    public static func truncate(_ fd: Int32, to length: off_t = 0) throws(Errno) { try retrying { ftruncate(fd, length) } }
+    public static func rename(_ from: String, to: String) throws(Errno) { try retrying { Glibc.rename(from, to) } }
+    public static func unlink(_ path: String) throws(Errno) { try retrying { Glibc.unlink(path) } }
+    public static func makeDirectory(_ path: String, mode: mode_t) throws(Errno) { try retrying { mkdir(path, mode) } }
+
+    /// `flock(2)`: `EWOULDBLOCK` (``Errno/wouldBlock``) when `LOCK_NB` is set and another
+    /// holder has the lock.
+    public static func lock(_ fd: Int32, _ operation: Int32) throws(Errno) { try retrying { flock(fd, operation) } }
+}
