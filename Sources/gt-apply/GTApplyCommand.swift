@@ -197,6 +197,7 @@ struct GTApplyCommand: AsyncParsableCommand {
         let sourceHTTP = HTTPClient(transport: HTTPTransport(maxConcurrent: 2), retry: RetryPolicy(maxRetries: 3))
         progress.add(sourceHTTP.counters)
         let model = try await source.load(http: sourceHTTP)
+        await sourceHTTP.transport.shutdown()  // App-Interface is read; Vault gets a transport of its own
         let declared = try model.instances(named: appInterface.instance)
         let secrets = try SecretResolver.fromEnvironment(environment, http: sourceHTTP)
         return PlanExecutor(plan: plan,
@@ -211,7 +212,7 @@ struct GTApplyCommand: AsyncParsableCommand {
     private func waitForWork(_ progress: ApplyProgress, _ interruption: Interruption) async -> Bool {
         while !progress.isFinished {
             if let elapsed = interruption.elapsedSinceSignal, elapsed > Self.interruptGrace { return false }
-            try? await Task.sleep(nanoseconds: 20_000_000)
+            do { try await Task.sleep(nanoseconds: 20_000_000) } catch { return false }
         }
         return true
     }

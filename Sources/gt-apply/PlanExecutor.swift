@@ -20,6 +20,7 @@ struct PlanExecutor: Sendable {
 
     func run(into progress: ApplyProgress) async {
         var appliers: [String: Result<ProjectApplier, InstanceTrust.Refusal>] = [:]
+        var transports: [HTTPTransport] = []
         for name in Set(plan.actions.map(\.instance)).sorted() {
             if interruption.isInterrupted { break }
             switch trust.instance(name, planned: plan.instances[name]) {
@@ -29,6 +30,7 @@ struct PlanExecutor: Sendable {
                 do {
                     let connection = try await connector.connect(instance)
                     progress.add(connection.http.counters)
+                    transports.append(connection.http.transport)
                     appliers[name] = .success(ProjectApplier(client: connection.client, cache: cache, seal: connection.cacheSeal,
                                                              shouldStop: { [interruption] in interruption.isInterrupted },
                                                              mayMutate: mayMutate))
@@ -56,6 +58,8 @@ struct PlanExecutor: Sendable {
                 }
             }
         }
+        // Every transfer thread ends before the run reports (docs/architecture.md, "Concurrency").
+        for transport in transports { await transport.shutdown() }
     }
 
     /// One instance's projects, `concurrency` at a time; none starts once the run is interrupted.

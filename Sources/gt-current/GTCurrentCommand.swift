@@ -90,8 +90,11 @@ struct GTCurrentCommand: AsyncParsableCommand {
                 return await group.reduce(into: [EncodedRecord]()) { $0 += $1 }
             }
             progress?.clear()
+            // Every transfer thread ends before exit (docs/architecture.md, "Concurrency").
+            for (_, _, connection) in connections { await connection.http.transport.shutdown() }
+            await sourceHTTP.transport.shutdown()
             records += fetched
-            listingCache.finishWrites()
+            await listingCache.finishWrites()
             listingCache.problems.forEach { diagnostics.warning($0) }
             (tier as? FileCacheTier)?.directory.notices.all.forEach { diagnostics.warning($0) }
         } catch {

@@ -46,6 +46,7 @@ struct GTDesiredCommand: AsyncParsableCommand {
         } catch {
             errors.append("\(error)")
         }
+        await http.transport.shutdown()
         let stats: [String: JSONValue] = [
             "requests": .int(Int64(http.counters.requests)), "retries": .int(Int64(http.counters.retries)),
             "elapsed_ms": .int(Int64((ContinuousClock.now - started).milliseconds)),

@@ -21,13 +21,14 @@ public final class ListingCache: Sendable {
     private let missCount = Atomic<Int>(0)
     private let writeProblems = Mutex<[String]>([])
     /// Entries are written (fsync and all) off the cooperative thread pool, which would
-    /// otherwise stall every request's continuation behind the disk; a few at a time.
-    private let writers = DispatchQueue(label: "gt.cache.writer", qos: .utility, attributes: .concurrent)
+    /// otherwise stall every request's continuation behind the disk: on four serial queues,
+    /// so at most four threads write and none is parked waiting for a slot.
+    private let writers = (0..<4).map { DispatchQueue(label: "gt.cache.writer.\($0)", qos: .utility) }
+    private let nextWriter = Atomic<UInt>(0)
     private let pendingWrites = DispatchGroup()
-    private let writerSlots = DispatchSemaphore(value: 4)
-    /// Writes queued and not yet on disk; each holds its key's lock descriptor.
-    private let queuedWrites = Atomic<Int>(0)
-    private static let maxQueuedWrites = 64
+    /// Writes queued and not yet on disk, each holding its key's lock descriptor: at most 64;
+    /// a fetch past that waits for one to finish without holding a thread.
+    private let writeSlots = AsyncPermits(64)
 
     public convenience init(directory: CacheDirectory?, ttl: CacheTTLs, refresh: Bool = false) {
         self.init(tier: directory.map(FileCacheTier.init), ttl: ttl, refresh: refresh)
@@ -56,8 +57,11 @@ public final class ListingCache: Sendable {
     /// Entries that could not be written (a full disk, say): the run goes on without them.
     public var problems: [String] { writeProblems.withLock { $0 } }
 
-    /// Waits until every entry of this run is on disk (and its lock released). Call before exit.
-    public func finishWrites() { pendingWrites.wait() }
+    /// Waits, without blocking a thread, until every entry of this run is on disk (and its lock
+    /// released). Call before exit.
+    public func finishWrites() async {
+        await withCheckedContinuation { done in pendingWrites.notify(queue: .global()) { done.resume() } }
+    }
 
     /// The cached value of `key`, or what `fetch` returns (then stored). A fetch that throws
     /// stores nothing. Files are sealed with `seal` (see ``CacheSeal``); without one nothing is
@@ -144,17 +148,13 @@ public final class ListingCache: Sendable {
             return items
         }
         // Back-pressure: a disk slower than the network must not pile up descriptors.
-        while queuedWrites.load(ordering: .relaxed) >= Self.maxQueuedWrites {
-            try? await Task.sleep(nanoseconds: 1_000_000)
-        }
-        queuedWrites.add(1, ordering: .relaxed)
+        await writeSlots.acquire()
         pendingWrites.enter()
-        writers.async { [self] in
-            writerSlots.wait()
+        let writer = writers[Int(nextWriter.wrappingAdd(1, ordering: .relaxed).oldValue % UInt(writers.count))]
+        writer.async { [self] in
             defer {
-                writerSlots.signal()
                 lock?.release()
-                queuedWrites.subtract(1, ordering: .relaxed)
+                writeSlots.release()
                 pendingWrites.leave()
             }
             let entry: JSONValue = ["key": .string(key), "stored_at": .double(Self.now()), "items": .array(items)]

@@ -58,7 +58,8 @@ public final class HTTPClient: Sendable {
             counters.countRetry()
             let seconds = min(retry.delay(attempt: attempt, retryAfter: retryAfter), budget)
             budget -= seconds
-            try? await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000))
+            // A cancelled wait ends the retries: cancellation is never swallowed.
+            do { try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) } catch { throw .cancelled }
         }
     }
 

@@ -13,6 +13,10 @@ public enum HTTPError: Error, Sendable, CustomStringConvertible {
     case pagination(url: RedactedURL, reason: String)
     /// The request could not even be set up (an invalid URL, say).
     case invalidRequest(String)
+    /// libcurl's multi interface failed (a `CURLMcode`): the transfers under way fail with it.
+    case multi(code: Int, call: String, message: String)
+    /// The awaiting task was cancelled: the transfer was taken out of the queue, or stopped.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -29,6 +33,10 @@ public enum HTTPError: Error, Sendable, CustomStringConvertible {
             "\(url): \(reason)"
         case .invalidRequest(let reason):
             reason
+        case .multi(let code, let call, let message):
+            "\(call) failed: \(message) (CURLMcode \(code))"
+        case .cancelled:
+            "cancelled"
         }
     }
 
@@ -41,6 +49,8 @@ public enum HTTPError: Error, Sendable, CustomStringConvertible {
             !(code == 6 || code == 7)
         case .status(let status, _, _): status >= 500
         case .notJSON(let status, _, _): status >= 500
+        // The transfer may have been under way: a POST may have reached the server.
+        case .multi, .cancelled: true
         default: false
         }
     }

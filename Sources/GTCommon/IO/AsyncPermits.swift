@@ -23,7 +23,8 @@ public final class AsyncPermits: Sendable {
         return try await body()
     }
 
-    private func acquire() async {
+    /// Waits, without blocking a thread, for a permit; pair with ``release()``.
+    func acquire() async {
         let granted = state.withLock { s -> Bool in
             guard s.available > 0 else { return false }
             s.available -= 1
@@ -43,7 +44,8 @@ public final class AsyncPermits: Sendable {
         }
     }
 
-    private func release() {
+    /// Returns a permit (from any thread), to the next waiter if there is one.
+    func release() {
         let next = state.withLock { s -> CheckedContinuation<Void, Never>? in
             guard s.head < s.waiting.count else {
                 s.available += 1

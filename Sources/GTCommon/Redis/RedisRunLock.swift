@@ -68,8 +68,7 @@ public final class RedisRunLock: Sendable {
     private func startRefreshing() {
         let task = Task { [self] in
             while !Task.isCancelled {
-                try? await Task.sleep(nanoseconds: UInt64(milliseconds / 3) * 1_000_000)
-                if Task.isCancelled { return }
+                do { try await Task.sleep(nanoseconds: UInt64(milliseconds / 3) * 1_000_000) } catch { return }
                 for key in keys {
                     do {
                         if try !client.extend(key, token: token, milliseconds: milliseconds) {
