@@ -1,4 +1,5 @@
 import Dispatch
+import GTCommon
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -86,6 +87,6 @@ final class Interruption: Sendable {
     }
 
     private static func say(_ text: String) {
-        _ = text.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+        try? SystemCall.writeAll(2, text)  // stderr: nowhere left to report a failure
     }
 }

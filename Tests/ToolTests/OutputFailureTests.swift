@@ -43,4 +43,30 @@ final class OutputFailureTests: XCTestCase {
         // Nothing was half done: the next plan is the same one.
         XCTAssertEqual(try scenario.plan().count, 1)
     }
+
+    /// A closed pipe with `SIGPIPE` ignored (a parent that ignores it passes that on): `EPIPE`
+    /// is a failure too. The FIFO's only reader has exited before the tool starts, so the
+    /// first write fails whatever the timing.
+    func testAClosedPipeWithSIGPIPEIgnoredExitsOne() throws {
+        let directory = scratchDirectory()
+        let desired = directory.appendingPathComponent("desired.ndjson").path
+        let current = directory.appendingPathComponent("current.ndjson").path
+        let empty = { (stream: String) in
+            #"{"generator":"test","kind":"header","stream":"\#(stream)","version":1}"# + "\n"
+                + #"{"complete":true,"errors":0,"kind":"end","records":0,"stats":{},"stream":"\#(stream)"}"# + "\n"
+        }
+        try empty("desired").write(toFile: desired, atomically: true, encoding: .utf8)
+        try empty("current").write(toFile: current, atomically: true, encoding: .utf8)
+        let fifo = directory.appendingPathComponent("fifo").path
+        let result = try Tools.shell("""
+            trap '' PIPE
+            mkfifo '\(fifo)'
+            ( exec 4<'\(fifo)' ) &
+            exec 5>'\(fifo)'
+            wait
+            gt-diff --desired '\(desired)' '\(current)' >&5
+            """)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("gt-diff: error: cannot write standard output: Broken pipe"), result.stderr)
+    }
 }
