@@ -88,7 +88,7 @@ struct CurrentStateFetcher: Sendable {
         }
         progress?.add(total: present.count)
         // One round trip for every project's entry where the tier can (Redis pipelines them).
-        if seal != nil { cache.prefetch(present.map { CacheKey.alerts(instance: instance, organization: organization.slug, project: $0.slug) }) }
+        if seal != nil { cache.prefetch(present.map { CacheKey.alerts(ProjectKey(instance: instance, organization: organization.slug, project: $0.slug)) }) }
         await withTaskGroup(of: EncodedRecord.self) { group in
             var waiting = present.makeIterator()
             for _ in 0..<max(1, window) {
@@ -110,7 +110,7 @@ struct CurrentStateFetcher: Sendable {
         do {
             let alerts = try GlitchTipDecoding.alerts(try await listing(
                 .alerts(organization: organization.slug, project: project.slug),
-                key: CacheKey.alerts(instance: instance, organization: organization.slug, project: project.slug)))
+                key: CacheKey.alerts(ProjectKey(instance: instance, organization: organization.slug, project: project.slug))))
             let records = alerts.map(AlertRecord.init).sorted {
                 $0.name != $1.name ? $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) : ($0.pk ?? 0) < ($1.pk ?? 0)
             }

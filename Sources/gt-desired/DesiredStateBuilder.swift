@@ -67,7 +67,7 @@ struct DesiredStateBuilder {
             errors.append(AppInterfaceError(origin: "", message: "no GlitchTip instance named '\(instanceFilter)'"))
         }
         var projects: [ProjectRecord] = []
-        var seenProjects: [String: String] = [:]
+        var seenProjects: [ProjectKey: String] = [:]
         for project in selectedProjects {
             guard let instance = instances[project.instance] else {
                 errors.append(AppInterfaceError(origin: project.origin,

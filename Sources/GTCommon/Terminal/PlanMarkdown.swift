@@ -24,7 +24,7 @@ public struct PlanMarkdown {
         var order: [String] = []
         var groups: [String: [Int]] = [:]
         for (index, action) in actions.enumerated() {
-            let key = "\(action.instance)/\(action.organization)/\(action.project)"
+            let key = action.projectKey.description
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(index)
         }

@@ -12,7 +12,7 @@ public struct PlanText {
         var lines: [String] = []
         var currentProject = ""
         for (index, action) in actions.enumerated() {
-            let project = "\(action.instance)/\(action.organization)/\(action.project)"
+            let project = action.projectKey.description
             if project != currentProject {
                 lines.append(paint(project, "1"))
                 currentProject = project
