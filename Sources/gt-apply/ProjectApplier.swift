@@ -1,6 +1,6 @@
 import GTCommon
 
-/// Executes one project's actions, in order, against GlitchTip (SPEC §6).
+/// Executes one project's actions, in order, against GlitchTip (docs/rules.md, "Applying").
 ///
 /// First one fresh read of the project's alerts (never the cache): an action whose alert
 /// changed since the plan fails as stale instead of overwriting someone's change. A create is

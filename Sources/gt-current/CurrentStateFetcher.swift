@@ -1,6 +1,6 @@
 import GTCommon
 
-/// Reads one instance's live state (SPEC §4): organizations, the projects of each managed
+/// Reads one instance's live state (docs/rules.md, "Current state"): organizations, the projects of each managed
 /// organization, the alerts of each managed project, through the cache, concurrently.
 ///
 /// Fails closed: a listing that fails for any reason gives an `error` record for its scope and

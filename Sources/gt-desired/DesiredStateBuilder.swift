@@ -2,7 +2,7 @@ import AppInterface
 import GTCommon
 
 /// Builds the desired state from the App-Interface model and resolved secrets, by the rules of
-/// SPEC §3 and reference-implementation.md §3–4. Pure: no I/O.
+/// docs/rules.md, "Desired state". Pure: no I/O.
 struct DesiredStateBuilder {
     static let reservedNameMessage = "'Glitchtip-Jira-Bridge-Integration' alert name is reserved. Please use another name."
     static let uniqueWebhookMessage =

@@ -1,7 +1,7 @@
 import AppInterface
 import GTCommon
 
-/// The Glitchtip-Jira-Bridge alert (reference-implementation.md §4): one webhook to the bridge
+/// The Glitchtip-Jira-Bridge alert (docs/rules.md, "The Jira bridge alert"): one webhook to the bridge
 /// per Jira target, with labels, components, token and issue type as form-encoded query
 /// parameters in that order.
 enum JiraBridge {

@@ -37,9 +37,10 @@ enum DecodedRecord: Sendable {
     }
 }
 
-/// Pairs the projects of the desired and current streams and plans each pair (SPEC §5). Pure:
-/// records in, records out. The desired stream is held whole; current projects are planned as
-/// they arrive (on every core) and dropped, so memory stays near the size of the desired state.
+/// Pairs the projects of the desired and current streams and plans each pair (docs/rules.md,
+/// "Planning"). Pure: records in, records out. The desired stream is held whole; current
+/// projects are planned as they arrive (on every core) and dropped, so memory stays near the
+/// size of the desired state.
 ///
 /// Only projects present in both streams are reconciled. A desired project under a `missing`
 /// organization or project is skipped (the current stream carries the warning); one under an

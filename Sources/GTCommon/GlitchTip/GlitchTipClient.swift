@@ -1,4 +1,4 @@
-/// The GlitchTip REST calls the reconciler makes (glitchtip-api.md): list organizations,
+/// The GlitchTip REST calls the reconciler makes (docs/glitchtip.md): list organizations,
 /// projects and alerts, following pagination; create, update and delete an alert.
 ///
 /// Every path keeps its trailing slash (without it GlitchTip answers with an HTML page or a

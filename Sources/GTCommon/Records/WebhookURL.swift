@@ -1,4 +1,4 @@
-/// Webhook URLs the way GlitchTip stores them (pydantic `HttpUrl`, observed in glitchtip-api.md):
+/// Webhook URLs the way GlitchTip stores them (pydantic `HttpUrl`; docs/rules.md, "Webhook URLs"):
 /// scheme and host lower-cased, the default port dropped, `/` for an empty path, space and
 /// non-ASCII percent-encoded (WHATWG encode sets), userinfo, query and fragment otherwise kept.
 /// Comparing normalised URLs is what keeps a correct alert from showing as changed.
