@@ -1,4 +1,4 @@
-/// The stable order of body records (docs/streams.md, "Streams"): instance records first, then by instance,
+/// The stable order of body records (docs/streams.md, first paragraph): instance records first, then by instance,
 /// organization and project, so equal inputs give byte-equal streams whatever order the
 /// network answered in.
 public enum RecordOrder {
