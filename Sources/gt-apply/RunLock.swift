@@ -83,8 +83,8 @@ struct RunLock {
         }
     }
 
-    /// The instance's lock file: characters outside `[A-Za-z0-9._-]` percent-encoded, so no
-    /// name reaches outside the directory.
+    /// The instance's lock file: every UTF-8 byte outside `[A-Za-z0-9._-]` percent-encoded, so
+    /// no name reaches outside the directory and no two names share a file.
     static func fileName(_ instance: String) -> String {
         PercentEncoding.encode(instance, keeping: PercentEncoding.isFileNameSafe)
     }

@@ -1,5 +1,6 @@
-/// The human plan (docs/rules.md, "The plan for people"): per project `+ create`, `~ update` with the changed fields
-/// (old → new), `- delete`, then counts. Webhook URLs are shown redacted: they carry tokens.
+/// The human plan (docs/rules.md, "The plan for people"): per project `+ create`, `~ update`
+/// with the changed fields (old → new), `- delete`, then counts. Webhook URLs are shown
+/// redacted: they carry tokens.
 public struct PlanText {
     public let color: Bool
 
