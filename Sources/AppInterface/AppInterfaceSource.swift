@@ -111,7 +111,7 @@ enum DataDirectory {
     }
 }
 
-private let schemaMarker = Array("$schema".utf8)
+private let schemaMarker = Array(AppInterfaceSchema.key.utf8)
 
 /// A qontract bundle: `{"data": {"/path.yml": {...}}, ...}`.
 enum BundleFile {

@@ -6,50 +6,10 @@ import GTCommon
 /// way qontract-server does: organization → instance, project → organization, alerts inline or
 /// `$ref`'d, Jira escalation policy → boards.
 ///
-/// Each datafile is checked against the fields of its schema (qontract-schemas
-/// `dependencies/glitchtip-*-1.yml`, `jira-board-1.yml`, `app-sre/escalation-policy-1.yml`): an
+/// Each datafile is checked against the fields of its schema (``AppInterfaceSchema``): an
 /// unknown field, a missing required one or a broken `$ref` is an error naming the file.
 public struct DatafileResolver: Sendable {
-    public enum Schema: String, CaseIterable, Sendable {
-        case instance = "/dependencies/glitchtip-instance-1.yml"
-        case organization = "/dependencies/glitchtip-organization-1.yml"
-        case project = "/dependencies/glitchtip-project-1.yml"
-        case alert = "/dependencies/glitchtip-project-alert-1.yml"
-        case escalationPolicy = "/app-sre/escalation-policy-1.yml"
-        case jiraBoard = "/dependencies/jira-board-1.yml"
-
-        var allowedKeys: Set<String> { Self.allowed[self]! }
-
-        private static let allowed: [Schema: Set<String>] = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.keys) })
-
-        private var keys: Set<String> {
-            switch self {
-            case .instance:
-                ["$schema", "labels", "name", "description", "consoleUrl", "automationUserEmail", "automationToken",
-                 "readTimeout", "maxRetries", "mailDomain", "glitchtipJiraBridgeAlertUrl", "glitchtipJiraBridgeToken"]
-            case .organization: ["$schema", "labels", "name", "description", "instance", "owners"]
-            case .project:
-                ["$schema", "labels", "name", "projectId", "description", "app", "platform", "teams", "organization",
-                 "alerts", "eventThrottleRate", "jira"]
-            case .alert: ["$schema", "labels", "name", "description", "quantity", "timespanMinutes", "recipients"]
-            case .escalationPolicy: ["$schema", "labels", "name", "description", "channels"]
-            case .jiraBoard:
-                ["$schema", "labels", "name", "description", "server", "severityPriorityMappings", "slack", "issueType",
-                 "issueResolveState", "issueReopenState", "reopenDuration", "disable", "issueFields"]
-            }
-        }
-
-        var requiredKeys: [String] {
-            switch self {
-            case .instance: ["name", "description", "consoleUrl", "automationUserEmail", "automationToken"]
-            case .organization: ["name", "description", "instance"]
-            case .project: ["name", "description", "platform", "teams", "organization", "app"]
-            case .alert: ["name", "description", "quantity", "timespanMinutes", "recipients"]
-            case .escalationPolicy: ["name", "description", "channels"]
-            case .jiraBoard: ["name"]
-            }
-        }
-    }
+    typealias Schema = AppInterfaceSchema
 
     /// Datafiles by path (`/dependencies/glitchtip/instances/prod.yml`).
     private let files: [String: JSONValue]
@@ -68,7 +28,7 @@ public struct DatafileResolver: Sendable {
         var instances: [AppInterfaceModel.Instance] = []
         var projectPaths: [String] = []
         for path in paths {
-            guard let schemaName = files[path]?["$schema"]?.stringValue, let schema = Schema(rawValue: schemaName) else { continue }
+            guard let schemaName = files[path]?[Schema.key]?.stringValue, let schema = Schema(rawValue: schemaName) else { continue }
             switch schema {
             case .instance:
                 instances.append(try QontractShape.instance(try instance(at: path), origin: describe(path)))
@@ -90,9 +50,7 @@ public struct DatafileResolver: Sendable {
 
     private func instance(at path: String) throws -> JSONValue {
         let doc = try document(at: path, schema: .instance)
-        var out = doc.filter { ["name", "description", "consoleUrl", "automationUserEmail", "automationToken", "readTimeout",
-                                "maxRetries", "mailDomain", "glitchtipJiraBridgeAlertUrl", "glitchtipJiraBridgeToken"]
-                .contains($0.key) }
+        var out = doc.filter { GraphQLFields.instance.contains($0.key) }
         out[QontractShape.originKey] = .string(describe(path))
         return .object(out)
     }
@@ -126,18 +84,15 @@ public struct DatafileResolver: Sendable {
         if item["$ref"] != nil {
             let alertPath = try reference(item, in: path, field: field)
             var doc = try document(at: alertPath, schema: .alert, referencedFrom: path, field: field)
-            doc["$schema"] = nil
-            doc["labels"] = nil
+            doc = doc.filter { !Schema.bookkeeping.contains($0.key) }
             doc[QontractShape.originKey] = .string(describe(alertPath))
             return .object(doc)
         }
-        guard case .object(var inline) = item else {
+        guard case .object(let inline) = item else {
             throw AppInterfaceError(origin: describe(path), message: "\(field): expected object, got \(item.typeName)")
         }
         try check(inline, schema: .alert, origin: describe(path), prefix: "\(field).")
-        inline["$schema"] = nil
-        inline["labels"] = nil
-        return .object(inline)
+        return .object(inline.filter { !Schema.bookkeeping.contains($0.key) })
     }
 
     private func jira(_ jira: JSONValue, in path: String) throws -> JSONValue {
@@ -184,11 +139,11 @@ public struct DatafileResolver: Sendable {
         guard case .object(let doc) = value else {
             throw AppInterfaceError(origin: describe(path), message: "expected a mapping, got \(value.typeName)")
         }
-        let actual = doc["$schema"]?.stringValue ?? "(none)"
+        let actual = doc[Schema.key]?.stringValue ?? "(none)"
         guard actual == schema.rawValue else {
             let origin = referencedFrom.map(describe) ?? describe(path)
             throw AppInterfaceError(origin: origin,
-                                    message: "\(field): $ref '\(path)' has $schema '\(actual)', expected '\(schema.rawValue)'")
+                                    message: "\(field): $ref '\(path)' has \(Schema.key) '\(actual)', expected '\(schema.rawValue)'")
         }
         try check(doc, schema: schema, origin: describe(path), prefix: "")
         return doc

@@ -1,5 +1,6 @@
 /// The GraphQL queries the reference integration sends to qontract-server
-/// (reference-implementation.md §6), with its aliases `instances` and `glitchtip_projects`.
+/// (docs/rules.md, "Desired state"), with its aliases `instances` and `glitchtip_projects`. The
+/// fields it asks for are those of ``GraphQLFields``.
 public enum QontractQueries {
     static let vaultSecret = "{ path field version format }"
 

@@ -39,10 +39,7 @@ public enum QontractShape {
 
     static func instance(_ value: JSONValue, origin: String) throws -> AppInterfaceModel.Instance {
         try reading(value, origin: origin) { f, origin in
-            try f.rejectUnknownKeys(allowed: [
-                "name", "description", "consoleUrl", "automationUserEmail", "automationToken", "readTimeout",
-                "maxRetries", "mailDomain", "glitchtipJiraBridgeAlertUrl", "glitchtipJiraBridgeToken", originKey,
-            ])
+            try f.rejectUnknownKeys(allowed: GraphQLFields.instance.union([originKey]))
             return AppInterfaceModel.Instance(
                 name: try f.required("name").string(),
                 consoleURL: try InstanceRecord.checkedConsoleURL(f.required("consoleUrl").string(), field: "consoleUrl"),
@@ -65,11 +62,11 @@ public enum QontractShape {
 
     static func project(_ value: JSONValue, origin: String) throws -> AppInterfaceModel.Project {
         try reading(value, origin: origin) { f, origin in
-            try f.rejectUnknownKeys(allowed: ["name", "projectId", "organization", "alerts", "jira", originKey])
+            try f.rejectUnknownKeys(allowed: GraphQLFields.project.union([originKey]))
             let organization = try f.required("organization")
-            try organization.rejectUnknownKeys(allowed: ["name", "instance"])
+            try organization.rejectUnknownKeys(allowed: GraphQLFields.organization)
             let instance = try organization.required("instance")
-            try instance.rejectUnknownKeys(allowed: ["name"])
+            try instance.rejectUnknownKeys(allowed: GraphQLFields.organizationInstance)
             let alerts = try f.optional("alerts")?.array() ?? []
             return AppInterfaceModel.Project(
                 name: try f.string("name"),
@@ -84,7 +81,7 @@ public enum QontractShape {
 
     static func alert(_ value: JSONValue, origin: String, path: String) throws -> AppInterfaceModel.Alert {
         try reading(value, origin: origin, path: path) { f, origin in
-            try f.rejectUnknownKeys(allowed: ["name", "description", "quantity", "timespanMinutes", "recipients", originKey])
+            try f.rejectUnknownKeys(allowed: GraphQLFields.alert.union([originKey]))
             return AppInterfaceModel.Alert(
                 name: try f.string("name"),
                 quantity: try f.required("quantity").value,
@@ -95,20 +92,20 @@ public enum QontractShape {
     }
 
     static func recipient(_ f: JSONField) throws -> AppInterfaceModel.Recipient {
-        try f.rejectUnknownKeys(allowed: ["provider", "url", "urlSecret"])
+        try f.rejectUnknownKeys(allowed: GraphQLFields.recipient)
         let provider = try f.string("provider")
-        switch provider {
-        case "email-project-members":
+        switch RecipientProvider(rawValue: provider) {
+        case .email:
             return .email(url: try f.optionalString("url"))
-        case "webhook":
+        case .webhook:
             return .webhook(url: try f.optionalString("url"), urlSecret: try f.optional("urlSecret").map(SecretRef.init))
-        default:
+        case nil:
             return .unsupported(provider: provider)
         }
     }
 
     static func jira(_ f: JSONField) throws -> AppInterfaceModel.Jira {
-        try f.rejectUnknownKeys(allowed: ["project", "components", "labels", "escalationPolicy"])
+        try f.rejectUnknownKeys(allowed: GraphQLFields.jira)
         return AppInterfaceModel.Jira(
             // An empty project is unset, as in the reference: the escalation policy's boards apply.
             project: try f.optional("project")?.string().nonEmpty,
@@ -118,9 +115,9 @@ public enum QontractShape {
     }
 
     static func escalationPolicy(_ f: JSONField) throws -> AppInterfaceModel.EscalationPolicy {
-        try f.rejectUnknownKeys(allowed: ["channels"])
+        try f.rejectUnknownKeys(allowed: GraphQLFields.escalationPolicy)
         let channels = try f.required("channels")
-        try channels.rejectUnknownKeys(allowed: ["jiraBoard", "jiraComponents", "jiraLabels"])
+        try channels.rejectUnknownKeys(allowed: GraphQLFields.channels)
         return AppInterfaceModel.EscalationPolicy(
             jiraBoards: try (channels.optional("jiraBoard")?.array() ?? []).map(jiraBoard),
             jiraComponents: try strings(channels.optional("jiraComponents")),
@@ -128,9 +125,9 @@ public enum QontractShape {
     }
 
     static func jiraBoard(_ f: JSONField) throws -> AppInterfaceModel.JiraBoard {
-        try f.rejectUnknownKeys(allowed: ["name", "issueType", "disable"])
+        try f.rejectUnknownKeys(allowed: GraphQLFields.jiraBoard)
         let disable = try f.optional("disable")
-        try disable?.rejectUnknownKeys(allowed: ["integrations"])
+        try disable?.rejectUnknownKeys(allowed: GraphQLFields.jiraBoardDisable)
         return AppInterfaceModel.JiraBoard(
             name: try f.required("name").string(),
             issueType: try f.optional("issueType")?.string(),

@@ -21,10 +21,10 @@ struct ApplyPlan {
 
     /// The indices of `actions`, grouped by project, projects in first-seen order.
     var byProject: [[Int]] {
-        var order: [String] = []
-        var groups: [String: [Int]] = [:]
+        var order: [ProjectKey] = []
+        var groups: [ProjectKey: [Int]] = [:]
         for (index, action) in actions.enumerated() {
-            let key = "\(action.instance)/\(action.apiOrganization)/\(action.project)"
+            let key = action.apiProjectKey
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(index)
         }

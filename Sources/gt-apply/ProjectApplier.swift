@@ -1,6 +1,6 @@
 import GTCommon
 
-/// Executes one project's actions, in order, against GlitchTip (SPEC §6).
+/// Executes one project's actions, in order, against GlitchTip (docs/rules.md, "Applying").
 ///
 /// First one fresh read of the project's alerts (never the cache): an action whose alert
 /// changed since the plan fails as stale instead of overwriting someone's change. A create is
@@ -28,7 +28,7 @@ struct ProjectApplier: Sendable {
         guard let first = actions.first, !shouldStop() else { return }
         let organization = first.apiOrganization
         let project = first.project
-        let key = CacheKey.alerts(instance: first.instance, organization: organization, project: project)
+        let key = CacheKey.alerts(first.apiProjectKey)
         let fresh: [JSONValue]
         var live: [GlitchTipAlert]
         do {
@@ -73,7 +73,7 @@ struct ProjectApplier: Sendable {
     }
 
     private func invalidate(_ action: ActionRecord) {
-        cache?.remove(CacheKey.alerts(instance: action.instance, organization: action.apiOrganization, project: action.project))
+        cache?.remove(CacheKey.alerts(action.apiProjectKey))
     }
 
     private func create(_ action: ActionRecord, _ live: inout [GlitchTipAlert], _ sent: inout Bool) async -> Result<Void, ApplyFailure> {

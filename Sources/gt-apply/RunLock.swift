@@ -84,13 +84,10 @@ struct RunLock {
         }
     }
 
-    /// The instance's lock file: characters outside `[A-Za-z0-9._-]` percent-encoded, so no
-    /// name reaches outside the directory.
+    /// The instance's lock file: every UTF-8 byte outside `[A-Za-z0-9._-]` percent-encoded, so
+    /// no name reaches outside the directory and no two names share a file.
     static func fileName(_ instance: String) -> String {
-        instance.unicodeScalars.map { s -> String in
-            s.isASCII && (s.properties.isAlphabetic || ("0"..."9").contains(s) || s == "-" || s == "_" || s == ".")
-                ? String(s) : "%" + String(s.value, radix: 16, uppercase: true)
-        }.joined()
+        PercentEncoding.encode(instance, keeping: PercentEncoding.isFileNameSafe)
     }
 
     /// Opens (creating it 0600) a lock file: never through a link (`O_NOFOLLOW`), never a FIFO

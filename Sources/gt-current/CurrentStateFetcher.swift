@@ -1,6 +1,6 @@
 import GTCommon
 
-/// Reads one instance's live state (SPEC §4): organizations, the projects of each managed
+/// Reads one instance's live state (docs/rules.md, "Current state"): organizations, the projects of each managed
 /// organization, the alerts of each managed project, through the cache, concurrently.
 ///
 /// Fails closed: a listing that fails for any reason gives an `error` record for its scope and
@@ -88,7 +88,7 @@ struct CurrentStateFetcher: Sendable {
         }
         progress?.add(total: present.count)
         // One round trip for every project's entry where the tier can (Redis pipelines them).
-        if seal != nil { cache.prefetch(present.map { CacheKey.alerts(instance: instance, organization: organization.slug, project: $0.slug) }) }
+        if seal != nil { cache.prefetch(present.map { CacheKey.alerts(ProjectKey(instance: instance, organization: organization.slug, project: $0.slug)) }) }
         await withTaskGroup(of: EncodedRecord.self) { group in
             var waiting = present.makeIterator()
             for _ in 0..<max(1, window) {
@@ -110,7 +110,7 @@ struct CurrentStateFetcher: Sendable {
         do {
             let alerts = try GlitchTipDecoding.alerts(try await listing(
                 .alerts(organization: organization.slug, project: project.slug),
-                key: CacheKey.alerts(instance: instance, organization: organization.slug, project: project.slug)))
+                key: CacheKey.alerts(ProjectKey(instance: instance, organization: organization.slug, project: project.slug))))
             let records = alerts.map(AlertRecord.init).sorted {
                 $0.name != $1.name ? $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) : ($0.pk ?? 0) < ($1.pk ?? 0)
             }

@@ -2,7 +2,7 @@ import AppInterface
 import GTCommon
 
 /// Builds the desired state from the App-Interface model and resolved secrets, by the rules of
-/// SPEC §3 and reference-implementation.md §3–4. Pure: no I/O.
+/// docs/rules.md, "Desired state". Pure: no I/O.
 struct DesiredStateBuilder {
     static let reservedNameMessage = "'Glitchtip-Jira-Bridge-Integration' alert name is reserved. Please use another name."
     static let uniqueWebhookMessage =
@@ -67,7 +67,7 @@ struct DesiredStateBuilder {
             errors.append(AppInterfaceError(origin: "", message: "no GlitchTip instance named '\(instanceFilter)'"))
         }
         var projects: [ProjectRecord] = []
-        var seenProjects: [String: String] = [:]
+        var seenProjects: [ProjectKey: String] = [:]
         for project in selectedProjects {
             guard let instance = instances[project.instance] else {
                 errors.append(AppInterfaceError(origin: project.origin,

@@ -1,7 +1,7 @@
 import AppInterface
 import GTCommon
 
-/// The Glitchtip-Jira-Bridge alert (reference-implementation.md §4): one webhook to the bridge
+/// The Glitchtip-Jira-Bridge alert (docs/rules.md, "The Jira bridge alert"): one webhook to the bridge
 /// per Jira target, with labels, components, token and issue type as form-encoded query
 /// parameters in that order.
 enum JiraBridge {
@@ -37,21 +37,7 @@ enum JiraBridge {
     }
 
     static func quotePlus(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
-        var out: [UInt8] = []
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "_"), UInt8(ascii: "."), UInt8(ascii: "-"),
-                 UInt8(ascii: "~"):
-                out.append(byte)
-            case UInt8(ascii: " "):
-                out.append(UInt8(ascii: "+"))
-            default:
-                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-            }
-        }
-        return String(decoding: out, as: UTF8.self)
+        PercentEncoding.encode(text, keeping: PercentEncoding.isUnreserved, spaceAsPlus: true)
     }
 }
 

@@ -11,15 +11,11 @@ import GTCommon
 /// project datafiles.
 enum OrganizationCollisions {
     static func errors(in projects: [AppInterfaceModel.Project]) -> [AppInterfaceError] {
-        struct Key: Hashable {
-            let instance: String
-            let organizationSlug: String
-            let project: String
-        }
-        var first: [Key: AppInterfaceModel.Project] = [:]
+        // Keyed on the organization as GlitchTip would see it: the slug of its name.
+        var first: [ProjectKey: AppInterfaceModel.Project] = [:]
         var errors: [AppInterfaceError] = []
         for project in projects {
-            let key = Key(instance: project.instance, organizationSlug: slugify(project.organization), project: project.slug)
+            let key = ProjectKey(instance: project.instance, organization: slugify(project.organization), project: project.slug)
             guard let earlier = first[key] else {
                 first[key] = project
                 continue
@@ -29,7 +25,7 @@ enum OrganizationCollisions {
             guard earlier.organization != project.organization else { continue }
             errors.append(AppInterfaceError(origin: project.origin, message:
                 "project '\(project.name)': organizations '\(earlier.organization)' and '\(project.organization)' of instance "
-                + "'\(project.instance)' resolve to the same GlitchTip organization (slug '\(key.organizationSlug)'), and both "
+                + "'\(project.instance)' resolve to the same GlitchTip organization (slug '\(key.organization)'), and both "
                 + "declare project '\(project.slug)' (also declared in \(earlier.origin)); rename one organization or project"))
         }
         return errors

@@ -1,6 +1,7 @@
 import GTCommon
 
-/// The actions that make one project's current alerts the desired ones (SPEC §5). Pure.
+/// The actions that make one project's current alerts the desired ones (docs/rules.md,
+/// "Planning"). Pure.
 ///
 /// Alerts match by name. Equal means the same timespan, quantity and set of (type, url); pk,
 /// order and unmanaged fields do not count. Where GlitchTip holds several alerts of one name,

@@ -5,7 +5,7 @@ enum DecodedRecord: Sendable {
     case instance(InstanceRecord)
     case project(ProjectRecord)
     /// A current project already planned against its desired one (nil when not desired).
-    case planned(key: String, actions: [ActionRecord]?)
+    case planned(key: ProjectKey, actions: [ActionRecord]?)
     case missing(MissingRecord)
     case notice(NoticeRecord)
     case ignored
@@ -23,7 +23,7 @@ enum DecodedRecord: Sendable {
         }
     }
 
-    static func current(_ record: StreamRecord, against desired: [String: ProjectRecord]) throws -> DecodedRecord {
+    static func current(_ record: StreamRecord, against desired: [ProjectKey: ProjectRecord]) throws -> DecodedRecord {
         let field = JSONField(record.value)
         switch record.kind {
         case .project:
@@ -37,9 +37,10 @@ enum DecodedRecord: Sendable {
     }
 }
 
-/// Pairs the projects of the desired and current streams and plans each pair (SPEC §5). Pure:
-/// records in, records out. The desired stream is held whole; current projects are planned as
-/// they arrive (on every core) and dropped, so memory stays near the size of the desired state.
+/// Pairs the projects of the desired and current streams and plans each pair (docs/rules.md,
+/// "Planning"). Pure: records in, records out. The desired stream is held whole; current
+/// projects are planned as they arrive (on every core) and dropped, so memory stays near the
+/// size of the desired state.
 ///
 /// Only projects present in both streams are reconciled. A desired project under a `missing`
 /// organization or project is skipped (the current stream carries the warning); one under an
@@ -47,11 +48,12 @@ enum DecodedRecord: Sendable {
 /// is skipped with a warning. Projects only in the current stream are not managed: untouched.
 struct PlanBuilder {
     var instances: [InstanceRecord] = []
-    var desired: [String: ProjectRecord] = [:]
+    var desired: [ProjectKey: ProjectRecord] = [:]
     var notices: [NoticeRecord] = []
     private var actions: [ActionRecord] = []
-    private var matched: Set<String> = []
-    private var missing: Set<String> = []
+    private var matched: Set<ProjectKey> = []
+    /// Missing projects, and missing organizations with project `*`.
+    private var missing: Set<ProjectKey> = []
     private var failed: [(instance: String, organization: String?, project: String?)] = []
 
     mutating func addDesired(_ record: DecodedRecord) {
@@ -69,7 +71,7 @@ struct PlanBuilder {
             matched.insert(key)
             actions += planned
         case .missing(let gone):
-            missing.insert([gone.instance, gone.organization, gone.project ?? "*"].joined(separator: "/"))
+            missing.insert(ProjectKey(instance: gone.instance, organization: gone.organization, project: gone.project ?? "*"))
         case .notice(let notice):
             notices.append(notice)
             if notice.level == .error { failed.append((notice.instance ?? "", notice.organization, notice.project)) }
@@ -79,7 +81,7 @@ struct PlanBuilder {
 
     /// The actions, in stream order (instance, organization, project; creates, updates, deletes).
     mutating func plan() -> [ActionRecord] {
-        for key in desired.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) where !matched.contains(key) {
+        for key in desired.keys.sorted() where !matched.contains(key) {
             let wanted = desired[key]!
             if isMissing(wanted) || hasFailed(wanted) { continue }
             notices.append(NoticeRecord(.warning, instance: wanted.instance, organization: wanted.organization,
@@ -88,18 +90,14 @@ struct PlanBuilder {
         }
         // Per project in stream order; within a project the planner's order (stable sort).
         return actions.enumerated().sorted { a, b in
-            let (ka, kb) = (projectKey(a.element), projectKey(b.element))
-            return ka != kb ? ka.utf8.lexicographicallyPrecedes(kb.utf8) : a.offset < b.offset
+            let (ka, kb) = (a.element.projectKey, b.element.projectKey)
+            return ka < kb || (!(kb < ka) && a.offset < b.offset)
         }.map(\.element)
     }
 
-    private func projectKey(_ action: ActionRecord) -> String {
-        "\(action.instance)\u{0}\(action.organization)\u{0}\(action.project)"
-    }
-
     private func isMissing(_ project: ProjectRecord) -> Bool {
-        missing.contains("\(project.instance)/\(project.organization)/*")
-            || missing.contains("\(project.instance)/\(project.organization)/\(project.project)")
+        missing.contains(ProjectKey(instance: project.instance, organization: project.organization, project: "*"))
+            || missing.contains(project.key)
     }
 
     private func hasFailed(_ project: ProjectRecord) -> Bool {

@@ -1,8 +1,9 @@
 import GTCommon
 import XCTest
 
-/// Shared rules: Django's slugify (reference-implementation.md §3) and GlitchTip's URL
-/// normalisation (glitchtip-api.md, "URL normalisation examples").
+/// Shared rules: Django's slugify with the reference's own vectors (docs/rules.md, "Project
+/// slug") and GlitchTip's URL normalisation as observed on a real server (docs/rules.md,
+/// "Webhook URLs").
 final class SlugifyAndURLTests: XCTestCase {
     func testSlugifyReferenceVectors() {
         let vectors = [

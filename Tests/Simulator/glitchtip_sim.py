@@ -10,7 +10,7 @@ One process, one port (127.0.0.1 only), four faces:
 
 Why a simulator and not a mock: gt must survive the *real* server, and the real server is odd.
 Everything below copies behaviour observed on GlitchTip 5.x and 4.2.10
-(``/work/shared/glitchtip-api.md``), not an idealised REST API:
+(``docs/glitchtip.md``), not an idealised REST API:
 
 * the ``Link`` header is the ``str()`` of a Python *set* (``{'<url>; rel="next"; ...'}``), because
   the backend assigns a set literal to the header; cursors are Django-REST-style position cursors;

@@ -39,20 +39,9 @@ final class ApplySummaryTests: XCTestCase {
     func testAppliedActionsIsEmptyOnASkippedRun() async throws {
         scenario = try await Scenario.make(in: scratchDirectory(),
                                            desired: ["web": (1...4).map { DeclaredAlert(name: "n\($0)") }], current: ["web": []])
-        let d = scenario.dataDirectory
-        let planFile = scenario.directory.appendingPathComponent("plan.ndjson").path
-        XCTAssertEqual(try Tools.shell("gt-desired --data '\(d)' | gt-diff <(gt-current --data '\(d)' --quiet) > '\(planFile)'",
-                                       environment: scenario.environment).status, 0)
-        try await scenario.sim.config(["latency_ms": 300])
-        let result = try Tools.shell("""
-            cd '\(scenario.directory.path)'
-            gt-apply --no-dry-run < '\(planFile)' > a.out & a=$!
-            gt-apply --no-dry-run < '\(planFile)' > b.out & b=$!
-            wait $a; wait $b
-            cat a.out b.out | grep '"kind":"summary"'
-            """, environment: scenario.environment)
-        let summaries = try result.stdout.split(separator: "\n").map { try JSONValue(parsing: String($0)) }
-        let skipped = try XCTUnwrap(summaries.first { $0["status"] == "skipped" }, result.stdout + result.stderr)
+        let runs = try await scenario.twoAppliesAtOnce(latencyMs: 300)
+        let summaries = runs.summaries
+        let skipped = try XCTUnwrap(summaries.first { $0["status"] == "skipped" }, runs.output)
         XCTAssertEqual(skipped["applied_actions"], [])
         XCTAssertEqual(skipped["actions"]?.arrayValue?.count, 4)
         let success = try XCTUnwrap(summaries.first { $0["status"] == "success" })

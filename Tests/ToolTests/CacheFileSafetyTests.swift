@@ -18,12 +18,8 @@ final class CacheFileSafetyTests: XCTestCase {
     }
 
     private func alertsEntry(_ fleet: Fleet, project: Int) -> String {
-        let key = CacheKey.alerts(instance: "gt-00", organization: "gt-00-org-00", project: Fleet.projectName(0, project))
-        let name = key.utf8.map { byte -> String in
-            let c = Character(Unicode.Scalar(byte))
-            return c.isLetter || c.isNumber || "._-".contains(c) ? String(c) : String(format: "%%%02X", byte)
-        }.joined()
-        return fleet.cacheDirectory + "/" + name + ".json"
+        let key = CacheKey.alerts(ProjectKey(instance: "gt-00", organization: "gt-00-org-00", project: Fleet.projectName(0, project)))
+        return fleet.cacheDirectory + "/" + PercentEncoding.encode(key, keeping: PercentEncoding.isFileNameSafe) + ".json"
     }
 
     func testAFIFOAndALinkToDevZeroAtEntryPathsAreMisses() async throws {

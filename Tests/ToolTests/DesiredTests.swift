@@ -79,7 +79,7 @@ final class DesiredTests: XCTestCase {
         XCTAssertEqual(try result.trailer()?["complete"], true)
     }
 
-    // MARK: - Reference vectors (reference-implementation.md §7a) over GraphQL
+    // MARK: - qontract-reconcile's desired-state vectors (docs/rules.md, "Desired state") over GraphQL
 
     private func referenceGraphQL(projects: JSONValue) async throws -> Simulator {
         let sim = try Simulator()
@@ -173,7 +173,7 @@ final class DesiredTests: XCTestCase {
         XCTAssertEqual(try result.trailer()?["complete"], false)
     }
 
-    /// An optional extra: the reference's own fixture (reference-implementation §7a.2–7a.3), when a
+    /// An optional extra: the reference's own fixture (qontract-reconcile's project_alerts.yml), when a
     /// copy lies beside the checkout (`../shared` or GT_SHARED_DIR); skipped, and says so, otherwise.
     func testReferenceFixtureBuildsTheReferenceDesiredStateWhenPresent() async throws {
         let file = TestPaths.qontractFixtures.appendingPathComponent(

@@ -14,7 +14,8 @@ final class ReconcileTests: XCTestCase {
         SimState.alert(name, quantity: quantity, timespan: timespan)
     }
 
-    /// reference-implementation.md §7a.6, with dry_run True and False.
+    /// qontract-reconcile's own reconcile vectors (keep untouched, remove, add, update an alert),
+    /// as a dry run and applied.
     func testReferenceKeepRemoveAddUpdate() async throws {
         let desired: [String: [DeclaredAlert]] = [
             "keep-untouched": [DeclaredAlert(name: "alert-1", quantity: 1000, timespan: 1000)],
@@ -61,7 +62,7 @@ final class ReconcileTests: XCTestCase {
         XCTAssertEqual(try scenario.plan(), [])
     }
 
-    /// reference-implementation.md §7d: no changes, create, delete, update, unknown org, apply.
+    /// qontract-api's service vectors: no changes, create, delete, update, unknown org, apply.
     func testServiceVectors() async throws {
         scenario = try await Scenario.make(in: scratchDirectory(), desired: ["my-project": []], current: ["my-project": []])
         var result = try scenario.pipeline()

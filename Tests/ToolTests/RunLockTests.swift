@@ -173,11 +173,7 @@ final class RunLockTests: XCTestCase {
     private func oneCreate() async throws -> (Scenario, String) {
         let made = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
         scenario = made
-        let d = made.dataDirectory
-        let plan = made.directory.appendingPathComponent("plan.ndjson").path
-        XCTAssertEqual(try Tools.shell("gt-desired --data '\(d)' | gt-diff --format ndjson <(gt-current --data '\(d)' --quiet) > '\(plan)'",
-                                       environment: made.environment).status, 0)
-        return (made, plan)
+        return (made, try made.savedPlan())
     }
 
     /// After a refused run: nothing was changed, and a clean run converges.
@@ -200,31 +196,30 @@ final class RunLockTests: XCTestCase {
     }
 
     func testALinkAtTheLockPathIsNeverFollowed() async throws {
-        let (made, plan) = try await oneCreate()
-        let locks = made.directory.appendingPathComponent("locks").path
-        let victim = made.directory.appendingPathComponent("victim.txt").path
-        try "precious\n".write(toFile: victim, atomically: true, encoding: .utf8)
-        XCTAssertEqual(mkdir(locks, 0o700), 0)
-        XCTAssertEqual(symlink(victim, locks + "/apply-gt.lock"), 0)
-        let result = try Tools.shell("exec gt-apply --no-dry-run --format ndjson < '\(plan)'",
-                                     environment: made.environment.merging(["GT_LOCK_DIR": locks]) { $1 })
-        XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.contains("run lock \(locks)/apply-gt.lock: it is a symbolic link; gt never follows one"), result.stderr)
-        XCTAssertEqual(try String(contentsOfFile: victim, encoding: .utf8), "precious\n")
-        try await assertNothingChangedThenConverges(made)
+        try await assertPlantedLockIsRefused({ symlink($0, $1) }) {
+            "run lock \($0)/apply-gt.lock: it is a symbolic link; gt never follows one"
+        }
     }
 
     func testALockFileWithAnotherNameIsNeverTruncated() async throws {
+        try await assertPlantedLockIsRefused({ link($0, $1) }) { _ in "not a regular file of this user with a single link" }
+    }
+
+    /// A lock file planted by `plant(victim, lock path)`, a link to a file gt did not create, is
+    /// refused with `message(lock directory)`; the victim keeps its content and nothing changes.
+    private func assertPlantedLockIsRefused(_ plant: (String, String) -> Int32, saying message: (String) -> String)
+        async throws
+    {
         let (made, plan) = try await oneCreate()
         let locks = made.directory.appendingPathComponent("locks").path
         let victim = made.directory.appendingPathComponent("victim.txt").path
         try "precious\n".write(toFile: victim, atomically: true, encoding: .utf8)
         XCTAssertEqual(mkdir(locks, 0o700), 0)
-        XCTAssertEqual(link(victim, locks + "/apply-gt.lock"), 0)
+        XCTAssertEqual(plant(victim, locks + "/apply-gt.lock"), 0)
         let result = try Tools.shell("exec gt-apply --no-dry-run --format ndjson < '\(plan)'",
                                      environment: made.environment.merging(["GT_LOCK_DIR": locks]) { $1 })
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.contains("not a regular file of this user with a single link"), result.stderr)
+        XCTAssertTrue(result.stderr.contains(message(locks)), result.stderr)
         XCTAssertEqual(try String(contentsOfFile: victim, encoding: .utf8), "precious\n")
         try await assertNothingChangedThenConverges(made)
     }

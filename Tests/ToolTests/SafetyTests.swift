@@ -130,20 +130,9 @@ final class SafetyTests: XCTestCase {
     func testTwoAppliesAtOnceOneSkipsAndEachMutationHappensOnce() async throws {
         scenario = try await Scenario.make(in: scratchDirectory(),
                                            desired: ["web": (1...5).map { DeclaredAlert(name: "n\($0)") }], current: ["web": []])
-        let d = scenario.dataDirectory
-        let planFile = scenario.directory.appendingPathComponent("plan.ndjson").path
-        XCTAssertEqual(try Tools.shell("gt-desired --data '\(d)' | gt-diff <(gt-current --data '\(d)' --quiet) > '\(planFile)'",
-                                       environment: scenario.environment).status, 0)
-        try await scenario.sim.config(["latency_ms": 150])
-        let result = try Tools.shell("""
-            cd '\(scenario.directory.path)'
-            gt-apply --no-dry-run < '\(planFile)' > a.out & a=$!
-            gt-apply --no-dry-run < '\(planFile)' > b.out & b=$!
-            wait $a; ea=$?; wait $b; eb=$?
-            cat a.out b.out | grep '"kind":"summary"'; echo "exits $ea $eb"
-            """, environment: scenario.environment.merging(["TMPDIR": scenario.directory.path]) { $1 })
-        XCTAssertTrue(result.stdout.contains("exits 0 0"), result.stdout + result.stderr)
-        let summaries = try result.stdout.split(separator: "\n").filter { $0.hasPrefix("{") }.map { try JSONValue(parsing: String($0)) }
+        let runs = try await scenario.twoAppliesAtOnce(latencyMs: 150, environment: ["TMPDIR": scenario.directory.path])
+        XCTAssertEqual(runs.exits, [0, 0], runs.output)
+        let summaries = runs.summaries
         XCTAssertEqual(Set(summaries.map { $0["status"]!.stringValue! }), ["success", "skipped"])
         XCTAssertTrue(summaries.contains { $0["reason"] == "duplicate_task" && $0["errors"] == .null })
         let posts = try await scenario.mutations().filter { $0["method"] == "POST" }

@@ -51,16 +51,9 @@ public struct CacheDirectory: Sendable {
     /// The file name of a key: its characters outside `[A-Za-z0-9._-]` percent-encoded, so no key
     /// can name a path outside the directory.
     func fileName(_ key: String) -> String {
-        var name = ""
-        for byte in key.utf8 {
-            let c = Character(Unicode.Scalar(byte))
-            if byte < 0x80 && (c.isLetter || c.isNumber || c == "." || c == "_" || c == "-") && !(name.isEmpty && c == ".") {
-                name.append(c)
-            } else {
-                name += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return name
+        let name = PercentEncoding.encode(key, keeping: PercentEncoding.isFileNameSafe)
+        // A leading dot is encoded too: no key names a hidden file, `.` or `..`.
+        return name.hasPrefix(".") ? "%2E" + name.dropFirst() : name
     }
 
     func entryPath(_ key: String) -> String { "\(path)/\(fileName(key)).json" }

@@ -7,8 +7,9 @@ public enum CacheKey {
         "glitchtip:\(instance):\(organization):projects"
     }
 
-    public static func alerts(instance: String, organization: String, project: String) -> String {
-        "glitchtip:\(instance):\(organization):\(project):alerts"
+    /// `project`'s organization is GlitchTip's slug (what the API paths use).
+    public static func alerts(_ project: ProjectKey) -> String {
+        "glitchtip:\(project.instance):\(project.organization):\(project.project):alerts"
     }
 }
 

@@ -4,7 +4,7 @@ import Synchronization
 import Glibc
 #endif
 
-/// The two-tier cache of GlitchTip listings (SPEC §4): memory for this process, then a second
+/// The two-tier cache of GlitchTip listings (docs/architecture.md, "The cache seam"): memory for this process, then a second
 /// tier shared between runs (files, or Redis shared between hosts: ``CacheTier``), with
 /// double-checked locking so concurrent runs fetch once.
 public final class ListingCache: Sendable {

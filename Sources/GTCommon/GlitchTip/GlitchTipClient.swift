@@ -1,4 +1,4 @@
-/// The GlitchTip REST calls the reconciler makes (glitchtip-api.md): list organizations,
+/// The GlitchTip REST calls the reconciler makes (docs/glitchtip.md): list organizations,
 /// projects and alerts, following pagination; create, update and delete an alert.
 ///
 /// Every path keeps its trailing slash (without it GlitchTip answers with an HTML page or a
@@ -163,21 +163,6 @@ public final class GlitchTipClient: Sendable {
 
     /// Percent-encodes one path segment (slugs are plain, but a slug must never add a path level).
     static func segment(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            let c = Character(Unicode.Scalar(byte))
-            if byte < 0x80, c.isLetter || c.isNumber || "-._~".contains(c) {
-                out.append(c)
-            } else {
-                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return out
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
+        PercentEncoding.encode(text, keeping: PercentEncoding.isUnreserved)
     }
 }

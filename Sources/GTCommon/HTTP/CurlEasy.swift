@@ -90,7 +90,7 @@ final class CurlEasy {
         try check(gt_curl_setopt_string(handle, CURLOPT_PROTOCOLS_STR, "http,https"), "protocols")
         try check(gt_curl_setopt_pointer(handle, CURLOPT_ERRORBUFFER, errorBuffer), "error buffer")
         try check(gt_curl_setopt_long(handle, CURLOPT_NOSIGNAL, 1), "nosignal")
-        // TLS verification is always on (SPEC §8).
+        // TLS verification is always on (docs/architecture.md, "TLS trust and proxies").
         try check(gt_curl_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, 1), "verify peer")
         try check(gt_curl_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, 2), "verify host")
         try setTrust(trust)

@@ -35,7 +35,7 @@ public struct ActionRecord: Sendable, Equatable {
     }
 
     /// `instance/organization/project/alert`, as error messages name an action.
-    public var path: String { "\(instance)/\(organization)/\(project)/\(alertName)" }
+    public var path: String { "\(projectKey)/\(alertName)" }
 
     /// The organization's slug for API paths: GlitchTip's, else the App-Interface name.
     public var apiOrganization: String { organizationSlug ?? organization }

@@ -13,7 +13,7 @@ public struct RecipientRecord: Sendable, Hashable {
         self.extra = extra
     }
 
-    /// What equality of alerts compares: the type and the URL (SPEC §5).
+    /// What equality of alerts compares: the type and the URL (docs/rules.md, "Planning").
     public var identity: RecipientIdentity { RecipientIdentity(type: type, url: url) }
 
     public var json: JSONValue {
@@ -67,7 +67,7 @@ public struct AlertRecord: Sendable, Equatable {
         self.extra = extra
     }
 
-    /// The recipients as a set of (type, url): order, pk and extra do not matter (SPEC §5).
+    /// The recipients as a set of (type, url): order, pk and extra do not matter (docs/rules.md, "Planning").
     public var recipientSet: Set<RecipientIdentity> { Set(recipients.map(\.identity)) }
 
     /// Whether two alerts configure the same thing: timespan, quantity and the recipient set.

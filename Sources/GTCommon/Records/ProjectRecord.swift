@@ -19,9 +19,6 @@ public struct ProjectRecord: Sendable, Equatable {
         self.alerts = alerts
     }
 
-    /// `instance/organization/project`, how messages and maps name a project.
-    public var key: String { "\(instance)/\(organization)/\(project)" }
-
     public var json: JSONValue {
         var fields: [String: JSONValue] = [
             "kind": "project", "instance": .string(instance), "organization": .string(organization),

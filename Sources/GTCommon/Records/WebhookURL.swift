@@ -1,4 +1,4 @@
-/// Webhook URLs the way GlitchTip stores them (pydantic `HttpUrl`, observed in glitchtip-api.md):
+/// Webhook URLs the way GlitchTip stores them (pydantic `HttpUrl`; docs/rules.md, "Webhook URLs"):
 /// scheme and host lower-cased, the default port dropped, `/` for an empty path, space and
 /// non-ASCII percent-encoded (WHATWG encode sets), userinfo, query and fragment otherwise kept.
 /// Comparing normalised URLs is what keeps a correct alert from showing as changed.
@@ -22,15 +22,7 @@ public func normalizedWebhookURL(_ url: String) -> String {
     return out
 }
 
+/// WHATWG's encode sets: controls, space, non-ASCII and the component's `extra` bytes.
 private func percentEncode(_ text: String, extra: String) -> String {
-    let hex = Array("0123456789ABCDEF".utf8)
-    var bytes: [UInt8] = []
-    for byte in text.utf8 {
-        if byte <= 0x20 || byte >= 0x7F || extra.utf8.contains(byte) {
-            bytes += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-        } else {
-            bytes.append(byte)
-        }
-    }
-    return String(decoding: bytes, as: UTF8.self)
+    PercentEncoding.encode(text, keeping: { byte in byte > 0x20 && byte < 0x7F && !extra.utf8.contains(byte) })
 }

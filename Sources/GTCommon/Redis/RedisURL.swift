@@ -119,19 +119,10 @@ public struct RedisURL: Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func percentDecoded(_ text: String) throws -> String {
-        var bytes: [UInt8] = []
-        var iterator = Array(text.utf8).makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%") {
-                guard let high = iterator.next(), let low = iterator.next(),
-                      let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-                else { throw Invalid(description: "cache URL: bad percent-encoding in the credentials") }
-                bytes.append(value)
-            } else {
-                bytes.append(byte)
-            }
+        guard let decoded = PercentEncoding.decode(text) else {
+            throw Invalid(description: "cache URL: bad percent-encoding in the credentials")
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return decoded
     }
 
     /// `--cache-url`, else `GT_CACHE_URL`; nil when neither is set (the file tier is used).

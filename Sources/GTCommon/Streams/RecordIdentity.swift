@@ -15,18 +15,18 @@ enum RecordIdentity {
         case .project:
             guard let instance = text("instance"), let organization = text("organization"), let project = text("project")
             else { return nil }
-            return "project \(instance)/\(organization)/\(project)"
+            return "project \(ProjectKey(instance: instance, organization: organization, project: project))"
         case .missing:
             guard let instance = text("instance"), let organization = text("organization") else { return nil }
             guard let project = text("project") else { return "organization \(instance)/\(organization)" }
-            return "project \(instance)/\(organization)/\(project)"
+            return "project \(ProjectKey(instance: instance, organization: organization, project: project))"
         case .action:
             // Keyed on GlitchTip's organization (what the API paths use), so two spellings of
             // one organization cannot hide a doubled action.
             guard let type = text("action_type"), let instance = text("instance"),
                   let organization = text("organization_slug") ?? text("organization"), let project = text("project")
             else { return nil }
-            let scope = "\(instance)/\(organization)/\(project)"
+            let scope = ProjectKey(instance: instance, organization: organization, project: project)
             if type == "create" { return text("alert_name").map { "a create of alert '\($0)' in \(scope)" } }
             return record["pk"]?.intValue.map { "an action on alert pk \($0) in \(scope)" }
         case .result, .summary, .warning, .error:

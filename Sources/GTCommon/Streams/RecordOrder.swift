@@ -1,6 +1,6 @@
-/// The stable order of body records (SPEC §2): instance records first, then by instance,
-/// organization and project, so equal inputs give byte-equal streams whatever order the
-/// network answered in.
+/// The stable order of body records (docs/streams.md, first paragraph): instance records
+/// first, then by instance, organization and project, so equal inputs give byte-equal streams
+/// whatever order the network answered in.
 public enum RecordOrder {
     public static func areInIncreasingOrder(_ a: JSONValue, _ b: JSONValue) -> Bool {
         key(a).lexicographicallyPrecedes(key(b), by: utf8Precedes)

@@ -1,4 +1,4 @@
-/// The four NDJSON streams of the pipeline (SPEC §2) and the record kinds each may carry.
+/// The four NDJSON streams of the pipeline (docs/streams.md, "Framing") and the record kinds each may carry.
 public enum StreamKind: String, Sendable, CaseIterable {
     case desired, current, actions, results
 
@@ -15,7 +15,7 @@ public enum StreamKind: String, Sendable, CaseIterable {
     }
 }
 
-/// Body record kinds (SPEC §2); `header` and `end` frame a stream and are not body records.
+/// Body record kinds (docs/streams.md, "Record kinds"); `header` and `end` frame a stream and are not body records.
 public enum RecordKind: String, Sendable, CaseIterable {
     case instance, project, missing, action, result, summary, warning, error
 }

@@ -19,7 +19,7 @@ public struct StreamError: Error, Sendable, CustomStringConvertible, Equatable {
 }
 
 /// Reads one framed stream line by line and refuses anything that is not a complete stream of
-/// the expected kind (SPEC §2): no header, another major version, a malformed line, a record of
+/// the expected kind (docs/streams.md, "Framing"): no header, another major version, a malformed line, a record of
 /// an unknown or foreign kind, no `end` trailer, a trailer that says `complete:false`, and
 /// anything after the trailer, and a second record for a key already seen (``RecordIdentity``:
 /// the same project twice, the same alert acted on twice). The trailer's `records` is not

@@ -1,5 +1,5 @@
 /// Writes one framed stream: the header at once, body records as they come, the `end` trailer
-/// last (SPEC §2).
+/// last (docs/streams.md, "Framing").
 ///
 /// The trailer's `records` and `errors` are counted here, so a producer cannot get them wrong.
 /// A producer that fails calls ``finish(complete:stats:)`` with `complete: false`; a consumer

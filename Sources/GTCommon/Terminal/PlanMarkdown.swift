@@ -21,10 +21,10 @@ public struct PlanMarkdown {
         if !errors.isEmpty { blocks.append("#### Errors\n\n" + errors.map { "- " + Self.escape($0.message) }.joined(separator: "\n")) }
         if !warnings.isEmpty { blocks.append("#### Warnings\n\n" + warnings.map { "- " + Self.escape($0.message) }.joined(separator: "\n")) }
 
-        var order: [String] = []
-        var groups: [String: [Int]] = [:]
+        var order: [ProjectKey] = []
+        var groups: [ProjectKey: [Int]] = [:]
         for (index, action) in actions.enumerated() {
-            let key = "\(action.instance)/\(action.organization)/\(action.project)"
+            let key = action.projectKey
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(index)
         }
@@ -35,7 +35,7 @@ public struct PlanMarkdown {
                 if let note = outcome?(index) { item += " — " + Self.escape(note) }
                 return item
             }.joined(separator: "\n")
-            blocks.append("#### " + Self.code(key))
+            blocks.append("#### " + Self.code(key.description))
             if indices.count > foldAfter {
                 // Raw HTML blocks need a blank line before the Markdown inside them (CommonMark §4.6).
                 blocks.append("<details>\n<summary>\(counts(indices.map { actions[$0] }))</summary>\n\n\(items)\n\n</details>")

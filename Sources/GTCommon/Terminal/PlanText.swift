@@ -1,5 +1,6 @@
-/// The human plan (SPEC §2): per project `+ create`, `~ update` with the changed fields
-/// (old → new), `- delete`, then counts. Webhook URLs are shown redacted: they carry tokens.
+/// The human plan (docs/rules.md, "The plan for people"): per project `+ create`, `~ update`
+/// with the changed fields (old → new), `- delete`, then counts. Webhook URLs are shown
+/// redacted: they carry tokens.
 public struct PlanText {
     public let color: Bool
 
@@ -12,7 +13,7 @@ public struct PlanText {
         var lines: [String] = []
         var currentProject = ""
         for (index, action) in actions.enumerated() {
-            let project = "\(action.instance)/\(action.organization)/\(action.project)"
+            let project = action.projectKey.description
             if project != currentProject {
                 lines.append(paint(project, "1"))
                 currentProject = project
