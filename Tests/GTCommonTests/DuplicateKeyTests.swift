@@ -39,8 +39,8 @@ final class DuplicateKeyTests: XCTestCase {
 
     func testTheSameProjectTwiceIsRefusedNamingBothLines() {
         for batched in [false, true] {
-            XCTAssertEqual(refusal(.desired, [instance, project("web"), project("api"), project("web")], batched: batched),
-                           "desired stream, line 5: project gt/nasa/web duplicates line 3")
+            XCTAssertEqual(refusal(.desired, [instance, project("api"), project("web"), project("web")], batched: batched),
+                           "desired stream, line 5: project gt/nasa/web duplicates line 4")
             XCTAssertEqual(refusal(.current, [project("web"), #"{"instance":"gt","kind":"missing","organization":"nasa","project":"web"}"#],
                                    batched: batched),
                            "current stream, line 3: project gt/nasa/web duplicates line 2")
@@ -51,7 +51,7 @@ final class DuplicateKeyTests: XCTestCase {
                            "desired stream, line 3: instance gt duplicates line 2")
         }
         // The same slug in another organization or instance is another project.
-        XCTAssertNil(refusal(.desired, [instance, project("web"), project("web", organization: "esa")]))
+        XCTAssertNil(refusal(.desired, [instance, project("web", organization: "esa"), project("web")]))
     }
 
     func testTheSameAlertActedOnTwiceIsRefused() {
