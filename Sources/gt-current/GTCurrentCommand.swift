@@ -53,7 +53,8 @@ struct GTCurrentCommand: AsyncParsableCommand {
         var counters: [HTTPCounters] = [sourceHTTP.counters]
         var cache: ListingCache?
 
-        let sink = WriterSink(writer: writer, diagnostics: diagnostics, quiet: quiet)
+        let progress = quiet ? nil : ProgressLine.onTerminal(label: "gt-current: projects", environment: environment)
+        let sink = WriterSink(writer: writer, diagnostics: diagnostics, quiet: quiet, progress: progress)
         do {
             let model = try await source.load(http: sourceHTTP)
             let instances = try model.instances(named: appInterface.instance).sorted { utf8Precedes($0.name, $1.name) }
@@ -64,7 +65,6 @@ struct GTCurrentCommand: AsyncParsableCommand {
             cache = listingCache
             let secrets = try SecretResolver.fromEnvironment(environment, http: sourceHTTP)
             let connector = GlitchTipConnector(secrets: secrets, concurrency: concurrency)
-            let progress = quiet ? nil : ProgressLine.onTerminal(label: "gt-current: projects", environment: environment)
 
             // Written as they come, in stream order (docs/streams.md, "Order"): the instance
             // records, then each instance's part, the ones after the first held until it is done.
