@@ -7,21 +7,7 @@ import GTTestSupport
 /// (docs/streams.md, "One record per key"); records of kinds that may repeat pass.
 final class DuplicateKeyTests: XCTestCase {
     private func refusal(_ kind: StreamKind, _ body: [String], batched: Bool = false) -> String? {
-        let lines = [#"{"generator":"test","kind":"header","stream":"\#(kind.rawValue)","version":1}"#] + body
-            + [#"{"complete":true,"errors":0,"kind":"end","records":\#(body.count),"stats":{},"stream":"\#(kind.rawValue)"}"#]
-        let path = scratchDirectory().appendingPathComponent("s.ndjson").path
-        do {
-            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-            let reader = try StreamReader(stream: kind, lines: LineReader(path: path))
-            if batched {
-                try reader.forEachBatch(size: 2, transform: { $0.line }) { _ in }
-            } else {
-                _ = try reader.readAll()
-            }
-            return nil
-        } catch {
-            return "\(error)"
-        }
+        streamRefusal(kind, body, batched: batched)
     }
 
     private let instance = #"{"console_url":"https://g.example","kind":"instance","name":"gt","token":{"field":"f","path":"p"}}"#

@@ -57,8 +57,10 @@ final class OrderedStreamTests: XCTestCase {
             .joined(separator: "\n") + "\n"
     }
 
-    private func project(_ organization: String, _ slug: String, alert: String = "a") -> String {
-        #"{"alerts":[{"name":"\#(alert)","quantity":1,"recipients":[],"timespan_minutes":1}],"instance":"gt","kind":"project","name":"\#(slug)","organization":"\#(organization)","organization_slug":"\#(organization)","project":"\#(slug)"}"#
+    /// A project with one alert; a current one (`pk`) as GlitchTip lists it, with the alert's pk.
+    private func project(_ organization: String, _ slug: String, alert: String = "a", pk: Int? = nil) -> String {
+        let key = pk.map { #""pk":\#($0),"# } ?? ""
+        return #"{"alerts":[{"name":"\#(alert)",\#(key)"quantity":1,"recipients":[],"timespan_minutes":1}],"instance":"gt","kind":"project","name":"\#(slug)","organization":"\#(organization)","organization_slug":"\#(organization)","project":"\#(slug)"}"#
     }
 
     private func diff(desired: [String], current: [String]) throws -> ToolResult {
@@ -72,7 +74,7 @@ final class OrderedStreamTests: XCTestCase {
 
     func testGtDiffRefusesACurrentStreamOutOfOrderNamingTheLine() throws {
         let result = try diff(desired: [project("nasa", "api"), project("nasa", "web")],
-                              current: [project("nasa", "web", alert: "b"), project("nasa", "api", alert: "b")])
+                              current: [project("nasa", "web", alert: "b", pk: 1), project("nasa", "api", alert: "b", pk: 2)])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("line 3: project gt/nasa/api is out of order: it sorts before line 2 (gt/nasa/web)"),
                       result.stderr)
@@ -88,11 +90,11 @@ final class OrderedStreamTests: XCTestCase {
                        project("nasa-eu", "x"), project("zeta", "z")]
         let current = [
             #"{"kind":"error","message":"gt/esa: listing projects failed","scope":{"instance":"gt","organization":"esa"}}"#,
-            project("nasa", "api", alert: "b"),
+            project("nasa", "api", alert: "b", pk: 3),
             #"{"kind":"error","message":"gt/nasa/web: listing alerts failed","scope":{"instance":"gt","organization":"nasa","project":"web"}}"#,
             #"{"instance":"gt","kind":"missing","organization":"nasa-eu"}"#,
             #"{"kind":"warning","message":"Organization 'nasa-eu' not found","scope":{"instance":"gt","organization":"nasa-eu"}}"#,
-            project("other", "unmanaged", alert: "b"),
+            project("other", "unmanaged", alert: "b", pk: 4),
         ]
         let result = try diff(desired: desired, current: current)
         XCTAssertEqual(result.status, 1, result.stderr)  // the upstream errors pass on
