@@ -24,85 +24,101 @@ struct CurrentStateFetcher: Sendable {
     /// number of organizations and projects (docs/architecture.md, "Concurrency").
     let permits: AsyncPermits
 
-    func fetch() async -> [EncodedRecord] {
+    /// Organizations in flight at once, counted from the first not yet written: the ones after
+    /// it are held (see ``OrderedSegments``) until it is done.
+    var organizationWindow: Int { max(2, window / 4) }
+
+    /// Writes the instance's records to `sink` in stream order (docs/streams.md, "Order") as
+    /// they are fetched: organizations by name, projects by slug.
+    func fetch(into sink: any RecordSink) async {
         let organizations: [GlitchTipOrganization]
         do {
             organizations = try GlitchTipDecoding.organizations(
                 try await listing(.organizations, key: CacheKey.organizations(instance: instance)))
         } catch {
-            return [EncodedRecord(NoticeRecord(.error, instance: instance, message: "\(instance): listing organizations failed: \(error)").json)]
+            return sink.write(EncodedRecord(NoticeRecord(.error, instance: instance,
+                                                         message: "\(instance): listing organizations failed: \(error)").json))
         }
-        var records: [EncodedRecord] = []
-        var targets: [(name: String, organization: GlitchTipOrganization, projects: [String]?)] = []
-        if allProjects {
-            targets = organizations.map { ($0.name, $0, nil) }
-        } else {
-            for (name, projects) in managed.sorted(by: { $0.key < $1.key }) {
-                if let organization = OrganizationMatcher.match(name, in: organizations) {
-                    targets.append((name, organization, projects))
-                } else {
-                    records.append(EncodedRecord(MissingRecord(instance: instance, organization: name).json))
-                    records.append(EncodedRecord(NoticeRecord(.warning, instance: instance, organization: name,
-                                                message: "Organization '\(name)' not found in instance '\(instance)', skipping").json))
+        let parts = OrganizationParts(instance: instance, managed: managed, allProjects: allProjects).parts(of: organizations)
+        let segments = OrderedSegments(parent: sink)
+        await withTaskGroup(of: Void.self) { group in
+            var next = 0
+            func startWithinWindow() -> [(Int, OrganizationParts.Target)] {
+                var started: [(Int, OrganizationParts.Target)] = []
+                while next < parts.count, next < segments.head + organizationWindow {
+                    let segment = segments.segment(next)
+                    switch parts[next] {
+                    case .records(let records):
+                        records.forEach(segment.write)
+                        segment.finish()
+                    case .fetch(let target):
+                        started.append((next, target))
+                    }
+                    next += 1
+                }
+                return started
+            }
+            for (index, target) in startWithinWindow() {
+                group.addTask { await fetchOrganization(target, into: segments.segment(index)) }
+            }
+            while await group.next() != nil {
+                for (index, target) in startWithinWindow() {
+                    group.addTask { await fetchOrganization(target, into: segments.segment(index)) }
                 }
             }
         }
-        let collisions = OrganizationMatcher.collisions(targets.map { ($0.name, $0.organization.slug, $0.projects ?? []) })
-        for (name, message) in collisions.sorted(by: { $0.key < $1.key }) {
-            records.append(EncodedRecord(NoticeRecord(.error, instance: instance, organization: name,
-                                                      message: "\(instance)/\(name): \(message)").json))
-        }
-        targets.removeAll { collisions[$0.name] != nil }
-        await withTaskGroup(of: [EncodedRecord].self) { group in
-            for target in targets {
-                group.addTask { await fetchOrganization(target.name, target.organization, projects: target.projects) }
-            }
-            for await result in group { records += result }
-        }
-        return records
     }
 
-    private func fetchOrganization(_ name: String, _ organization: GlitchTipOrganization, projects managedSlugs: [String]?)
-        async -> [EncodedRecord]
-    {
+    /// One organization's records, projects in slug order, through a window of `window`
+    /// projects: a project's record waits for those before it, and no project starts more than
+    /// `window` places after the first one not yet written.
+    private func fetchOrganization(_ target: OrganizationParts.Target, into segment: OrderedSegments.Segment) async {
+        defer { segment.finish() }
+        let (name, organization) = (target.name, target.organization)
         let projects: [GlitchTipProject]
         do {
             projects = try GlitchTipDecoding.projects(try await listing(
                 .projects(organization: organization.slug),
                 key: CacheKey.projects(instance: instance, organization: organization.slug)))
         } catch {
-            return [EncodedRecord(NoticeRecord(.error, instance: instance, organization: name,
-                                               message: "\(instance)/\(name): listing projects failed: \(error)").json)]
+            return segment.write(EncodedRecord(NoticeRecord(.error, instance: instance, organization: name,
+                                                            message: "\(instance)/\(name): listing projects failed: \(error)").json))
         }
-        let bySlug = Dictionary(projects.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
-        var records: [EncodedRecord] = []
-        var present: [GlitchTipProject] = []
-        for slug in managedSlugs ?? projects.map(\.slug) {
-            if let project = bySlug[slug] {
-                present.append(project)
-            } else {
-                records.append(EncodedRecord(MissingRecord(instance: instance, organization: name, project: slug).json))
-                records.append(EncodedRecord(NoticeRecord(.warning, instance: instance, organization: name, project: slug,
-                                                          message: "Project '\(slug)' not found in org '\(name)', skipping").json))
-            }
-        }
-        progress?.add(total: present.count)
-        // One round trip for every project's entry where the tier can (Redis pipelines them).
-        if seal != nil { cache.prefetch(present.map { CacheKey.alerts(ProjectKey(instance: instance, organization: organization.slug, project: $0.slug)) }) }
-        await withTaskGroup(of: EncodedRecord.self) { group in
-            var waiting = present.makeIterator()
-            for _ in 0..<max(1, window) {
-                guard let project = waiting.next() else { break }
-                group.addTask { await fetchProject(name, organization, project) }
-            }
-            for await record in group {
-                records.append(record)
-                if let project = waiting.next() {
-                    group.addTask { await fetchProject(name, organization, project) }
+        let items = OrganizationParts.items(name: name, projects: projects, managed: target.projects, instance: instance)
+        progress?.add(total: items.reduce(0) { if case .project = $1 { $0 + 1 } else { $0 } })
+        var ready: [Int: [EncodedRecord]] = [:]
+        var written = 0
+        var started = 0
+        await withTaskGroup(of: (Int, EncodedRecord).self) { group in
+            while written < items.count {
+                while started < items.count, started < written + max(1, window) {
+                    if started % 256 == 0 { prefetch(items[started..<min(items.count, started + 256)], organization) }
+                    switch items[started] {
+                    case .records(let records): ready[started] = records
+                    case .project(let project):
+                        let index = started
+                        group.addTask { (index, await fetchProject(name, organization, project)) }
+                    }
+                    started += 1
+                }
+                while let records = ready.removeValue(forKey: written) {
+                    records.forEach(segment.write)
+                    written += 1
+                }
+                if written < items.count, ready[written] == nil, let (index, record) = await group.next() {
+                    ready[index] = [record]
                 }
             }
         }
-        return records
+    }
+
+    /// One round trip for the next projects' entries where the tier can (Redis pipelines them).
+    private func prefetch(_ items: ArraySlice<OrganizationParts.Item>, _ organization: GlitchTipOrganization) {
+        guard seal != nil else { return }
+        cache.prefetch(items.compactMap { item in
+            guard case .project(let project) = item else { return nil }
+            return CacheKey.alerts(ProjectKey(instance: instance, organization: organization.slug, project: project.slug))
+        })
     }
 
     private func fetchProject(_ name: String, _ organization: GlitchTipOrganization, _ project: GlitchTipProject) async -> EncodedRecord {

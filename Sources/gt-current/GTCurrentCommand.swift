@@ -54,10 +54,11 @@ struct GTCurrentCommand: AsyncParsableCommand {
         var counters: [HTTPCounters] = [sourceHTTP.counters]
         var cache: ListingCache?
 
-        var records: [EncodedRecord] = []
+        let progress = quiet ? nil : ProgressLine.onTerminal(label: "gt-current: projects", environment: environment)
+        let sink = WriterSink(writer: writer, diagnostics: diagnostics, quiet: quiet, progress: progress)
         do {
             let model = try await source.load(http: sourceHTTP)
-            let instances = try model.instances(named: appInterface.instance)
+            let instances = try model.instances(named: appInterface.instance).sorted { utf8Precedes($0.name, $1.name) }
             let ttl = try CacheTTLs.fromEnvironment(environment)
             let tier = try SecondTier.open(redis: try SecondTier.redis(flag: cacheUrl, environment: environment),
                                            environment: environment)
@@ -65,35 +66,41 @@ struct GTCurrentCommand: AsyncParsableCommand {
             cache = listingCache
             let secrets = try SecretResolver.fromEnvironment(environment, http: sourceHTTP)
             let connector = GlitchTipConnector(secrets: secrets, concurrency: concurrency)
-            let progress = quiet ? nil : ProgressLine.onTerminal(label: "gt-current: projects", environment: environment)
 
-            records = instances.map { EncodedRecord($0.record.json) }
-            var connections: [(String, [String: [String]], GlitchTipConnector.Connection)] = []
-            for instance in instances {
+            // Written as they come, in stream order (docs/streams.md, "Order"): the instance
+            // records, then each instance's part, the ones after the first held until it is done.
+            instances.forEach { sink.write(EncodedRecord($0.record.json)) }
+            let parts = OrderedSegments(parent: sink)
+            var fetchers: [(CurrentStateFetcher, OrderedSegments.Segment)] = []
+            var transports: [HTTPTransport] = []
+            for (index, instance) in instances.enumerated() {
+                let segment = parts.segment(index)
                 do {
                     let connection = try await connector.connect(instance.record)
                     counters.append(connection.http.counters)
-                    connections.append((instance.name, managedProjects(model, instance: instance.name), connection))
+                    transports.append(connection.http.transport)
+                    fetchers.append((CurrentStateFetcher(instance: instance.name, managed: managedProjects(model, instance: instance.name),
+                                                         allProjects: allProjects, client: connection.client, cache: listingCache,
+                                                         seal: connection.cacheSeal, progress: progress,
+                                                         window: concurrency * 4, permits: AsyncPermits(concurrency * 2)), segment))
                 } catch {
-                    records.append(EncodedRecord(NoticeRecord(.error, instance: instance.name,
-                                                              message: "\(instance.name): cannot connect: \(error)").json))
+                    segment.write(EncodedRecord(NoticeRecord(.error, instance: instance.name,
+                                                             message: "\(instance.name): cannot connect: \(error)").json))
+                    segment.finish()
                 }
             }
-            let fetched = await withTaskGroup(of: [EncodedRecord].self) { group in
-                for (name, managed, connection) in connections {
-                    let fetcher = CurrentStateFetcher(instance: name, managed: managed, allProjects: allProjects,
-                                                      client: connection.client, cache: listingCache,
-                                                      seal: connection.cacheSeal, progress: progress,
-                                                      window: concurrency * 4, permits: AsyncPermits(concurrency * 2))
-                    group.addTask { await fetcher.fetch() }
+            await withTaskGroup(of: Void.self) { group in
+                for (fetcher, segment) in fetchers {
+                    group.addTask {
+                        await fetcher.fetch(into: segment)
+                        segment.finish()
+                    }
                 }
-                return await group.reduce(into: [EncodedRecord]()) { $0 += $1 }
             }
             progress?.clear()
             // Every transfer thread ends before exit (docs/architecture.md, "Concurrency").
-            for (_, _, connection) in connections { await connection.http.transport.shutdown() }
+            for transport in transports { await transport.shutdown() }
             await sourceHTTP.transport.shutdown()
-            records += fetched
             await listingCache.finishWrites()
             listingCache.problems.forEach { diagnostics.warning($0) }
             (tier as? FileCacheTier)?.directory.notices.all.forEach { diagnostics.warning($0) }
@@ -101,12 +108,6 @@ struct GTCurrentCommand: AsyncParsableCommand {
             diagnostics.error("\(error)")
             writer.finish(complete: false, stats: stats(started, counters, cache))
             throw ExitCode.failure
-        }
-        records = RecordOrder.sorted(records)
-        for record in records {
-            writer.write(record)
-            if record.kind == .error { diagnostics.error(record.message ?? "") }
-            if record.kind == .warning, !quiet { diagnostics.warning(record.message ?? "") }
         }
         writer.finish(stats: stats(started, counters, cache))
         do { try stdout.finish() } catch {

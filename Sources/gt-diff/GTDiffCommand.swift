@@ -45,33 +45,31 @@ struct GTDiffCommand: ParsableCommand {
         // The upstream trailers' stats ride on in ours, so gt-apply's --metrics-file sees every tool's counters.
         var upstream: [String: JSONValue] = [:]
         do {
-            upstream["desired"] = try read(.desired, path: desired ?? "-", transform: DecodedRecord.desired) { batch in
-                batch.forEach { builder.addDesired($0) }
-            }
-            let wanted = builder.desired
-            upstream["current"] = try read(.current, path: current, transform: { try DecodedRecord.current($0, against: wanted) }) { batch in
-                batch.forEach { builder.addCurrent($0) }
-            }
-            actions = builder.plan()
+            let desiredReader = try open(.desired, path: desired ?? "-")
+            let currentReader = try open(.current, path: current)
+            actions = try StreamMerge(desired: desiredReader, current: currentReader).run(into: &builder)
+            upstream["desired"] = .object(desiredReader.trailer?.stats ?? [:])
+            upstream["current"] = .object(currentReader.trailer?.stats ?? [:])
         } catch {
             diagnostics.error("\(error)")
             writer?.finish(complete: false)
             throw ExitCode.failure
         }
-        let errors = builder.notices.filter { $0.level == .error }.count
+        let notices = builder.notices
+        let errors = notices.filter { $0.level == .error }.count
         if let writer {
             builder.instances.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }.forEach { writer.write($0.json) }
-            builder.notices.forEach { writer.write($0.json) }
+            notices.forEach { writer.write($0.json) }
             actions.forEach { writer.write($0.json) }
             let count = { (kind: ActionRecord.Kind) in Int64(actions.filter { $0.type == kind }.count) }
             writer.finish(stats: ["creates": .int(count(.create)), "updates": .int(count(.update)), "deletes": .int(count(.delete)),
                                   "elapsed_ms": .int(Int64((ContinuousClock.now - started).milliseconds)), "upstream": .object(upstream)])
         } else if output.wantsMarkdown {
-            stdout.write(PlanMarkdown().render(actions, notices: builder.notices, instances: builder.instances.map(\.name)))
+            stdout.write(PlanMarkdown().render(actions, notices: notices, instances: builder.instances.map(\.name)))
             stdout.flush()
         } else {
             let plan = PlanText(color: output.wantsColor(environment: environment))
-            var lines = builder.notices.map(plan.notice)
+            var lines = notices.map(plan.notice)
             lines += plan.render(actions)
             lines.append(plan.counts(actions))
             stdout.write(lines.joined(separator: "\n") + "\n")
@@ -86,14 +84,9 @@ struct GTDiffCommand: ParsableCommand {
         if detailedExitcode && !actions.isEmpty { throw ExitCode(2) }
     }
 
-    /// Reads a whole stream, records decoded on every core, batches handed to `body` in order;
-    /// throws unless the stream is complete. Returns the stream's trailer stats.
-    @discardableResult
-    private func read(_ kind: StreamKind, path: String, transform: @escaping @Sendable (StreamRecord) throws -> DecodedRecord,
-                      _ body: ([DecodedRecord]) -> Void) throws -> JSONValue {
+    /// A stream's reader, its header checked; `-` is stdin.
+    private func open(_ kind: StreamKind, path: String) throws -> StreamReader {
         let label = path == "-" ? kind.rawValue : "\(kind.rawValue) (\(path))"
-        let reader = try StreamReader(stream: kind, lines: LineReader(path: path), label: label)
-        try reader.forEachBatch(transform: transform, body)
-        return .object(reader.trailer?.stats ?? [:])
+        return try StreamReader(stream: kind, lines: LineReader(path: path), label: label)
     }
 }

@@ -7,21 +7,7 @@ import GTTestSupport
 /// (docs/streams.md, "One record per key"); records of kinds that may repeat pass.
 final class DuplicateKeyTests: XCTestCase {
     private func refusal(_ kind: StreamKind, _ body: [String], batched: Bool = false) -> String? {
-        let lines = [#"{"generator":"test","kind":"header","stream":"\#(kind.rawValue)","version":1}"#] + body
-            + [#"{"complete":true,"errors":0,"kind":"end","records":\#(body.count),"stats":{},"stream":"\#(kind.rawValue)"}"#]
-        let path = scratchDirectory().appendingPathComponent("s.ndjson").path
-        do {
-            try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-            let reader = try StreamReader(stream: kind, lines: LineReader(path: path))
-            if batched {
-                try reader.forEachBatch(size: 2, transform: { $0.line }) { _ in }
-            } else {
-                _ = try reader.readAll()
-            }
-            return nil
-        } catch {
-            return "\(error)"
-        }
+        streamRefusal(kind, body, batched: batched)
     }
 
     private let instance = #"{"console_url":"https://g.example","kind":"instance","name":"gt","token":{"field":"f","path":"p"}}"#
@@ -39,8 +25,8 @@ final class DuplicateKeyTests: XCTestCase {
 
     func testTheSameProjectTwiceIsRefusedNamingBothLines() {
         for batched in [false, true] {
-            XCTAssertEqual(refusal(.desired, [instance, project("web"), project("api"), project("web")], batched: batched),
-                           "desired stream, line 5: project gt/nasa/web duplicates line 3")
+            XCTAssertEqual(refusal(.desired, [instance, project("api"), project("web"), project("web")], batched: batched),
+                           "desired stream, line 5: project gt/nasa/web duplicates line 4")
             XCTAssertEqual(refusal(.current, [project("web"), #"{"instance":"gt","kind":"missing","organization":"nasa","project":"web"}"#],
                                    batched: batched),
                            "current stream, line 3: project gt/nasa/web duplicates line 2")
@@ -51,7 +37,7 @@ final class DuplicateKeyTests: XCTestCase {
                            "desired stream, line 3: instance gt duplicates line 2")
         }
         // The same slug in another organization or instance is another project.
-        XCTAssertNil(refusal(.desired, [instance, project("web"), project("web", organization: "esa")]))
+        XCTAssertNil(refusal(.desired, [instance, project("web", organization: "esa"), project("web")]))
     }
 
     func testTheSameAlertActedOnTwiceIsRefused() {

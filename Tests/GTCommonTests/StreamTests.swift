@@ -28,9 +28,10 @@ final class StreamTests: XCTestCase {
 
     private let header = #"{"generator":"test","kind":"header","stream":"current","version":1}"#
     private let project = #"{"alerts":[],"instance":"i","kind":"project","name":"p","organization":"o","project":"p"}"#
-    /// The n-th of many distinct projects (a stream holds each project once).
+    /// The n-th of many distinct projects (a stream holds each project once, in order: the
+    /// number is zero-padded so that byte order is numeric order).
     private func project(_ n: Int) -> String {
-        #"{"alerts":[],"instance":"i","kind":"project","name":"p","organization":"o","project":"p\#(n)"}"#
+        #"{"alerts":[],"instance":"i","kind":"project","name":"p","organization":"o","project":"p\#(String(format: "%06d", n))"}"#
     }
     private func end(_ records: Int, complete: Bool = true) -> String {
         #"{"complete":\#(complete),"errors":0,"kind":"end","records":\#(records),"stats":{},"stream":"current"}"#
@@ -44,8 +45,9 @@ final class StreamTests: XCTestCase {
         let writer = StreamWriter(stream: .current, generator: "gt-test 0.1.0", output: FileOutput(fd: fd))
         let records: [JSONValue] = [
             ["kind": "instance", "name": "a", "console_url": "https://x", "token": ["path": "p", "field": "f"]],
-            ["kind": "project", "instance": "a", "organization": "o", "project": "p", "name": "p", "alerts": []],
+            // An instance-scoped error sorts before the instance's projects (docs/streams.md, "Order").
             ["kind": "error", "scope": ["instance": "a"], "message": "boom"],
+            ["kind": "project", "instance": "a", "organization": "o", "project": "p", "name": "p", "alerts": []],
         ]
         records.forEach(writer.write)
         writer.finish(stats: ["requests": 3])
@@ -61,7 +63,7 @@ final class StreamTests: XCTestCase {
         let reader = try StreamReader(stream: .current, lines: LineReader(path: path))
         let read = try reader.readAll()
         XCTAssertEqual(read.map(\.value), records)
-        XCTAssertEqual(read.map(\.kind), [.instance, .project, .error])
+        XCTAssertEqual(read.map(\.kind), [.instance, .error, .project])
         XCTAssertEqual(read.map(\.line), [2, 3, 4])
         XCTAssertEqual(reader.trailer, StreamTrailer(complete: true, records: 3, errors: 1, stats: ["requests": 3]))
         XCTAssertEqual(reader.generator, "gt-test 0.1.0")

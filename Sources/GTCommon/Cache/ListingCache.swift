@@ -142,7 +142,8 @@ public final class ListingCache: Sendable {
             lock?.release()
             throw error
         }
-        memory.withLock { $0[key] = .array(items) }
+        // Not kept in memory: no run reads one key twice, and every listing of a cold run kept
+        // until exit would make gt-current's memory grow with the fleet (docs/streams.md, "Order").
         guard let directory = activeTier, let seal else {
             lock?.release()
             return items

@@ -16,6 +16,14 @@ public struct EncodedRecord: Sendable {
         message = kind == .warning || kind == .error ? record["message"]?.stringValue : nil
     }
 
+    /// A record read back from a ``RecordSpill``: its place in the order is already settled.
+    init(kind: RecordKind, bytes: [UInt8], message: String?) {
+        self.kind = kind
+        sortKey = []
+        self.bytes = bytes
+        self.message = message
+    }
+
     /// A project record, written without building its JSON tree first.
     public init(_ project: ProjectRecord) {
         kind = .project

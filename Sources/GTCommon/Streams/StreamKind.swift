@@ -5,6 +5,11 @@ public enum StreamKind: String, Sendable, CaseIterable {
     /// The protocol's major version; a reader refuses any other.
     public static let protocolVersion: Int64 = 1
 
+    /// Whether the stream's records must come in ``RecordOrder`` (docs/streams.md, "Order"):
+    /// the two gt-diff merges. An actions stream lists its notices before its actions, and
+    /// results come in the order actions were applied.
+    public var isOrdered: Bool { self == .desired || self == .current }
+
     public var allowedRecordKinds: Set<RecordKind> {
         switch self {
         case .desired: [.instance, .project, .warning, .error]

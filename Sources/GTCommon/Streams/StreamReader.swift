@@ -35,8 +35,13 @@ public final class StreamReader {
     public private(set) var generator: String = ""
     public private(set) var trailer: StreamTrailer?
     private var bodyRecords: Int64 = 0
-    /// The line each key was first seen on (see ``RecordIdentity``).
+    /// The line each key was first seen on (see ``RecordIdentity``). In a stream kept in
+    /// ``RecordOrder`` only the keys of the current position, since a key cannot come back
+    /// once the position has moved past it: memory does not grow with the stream.
     private var firstLines: [String: Int] = [:]
+    /// The position (``RecordOrder/position(_:)``) and line of the last body record, in a
+    /// stream whose order is part of its contract.
+    private var lastPosition: (position: [String], line: Int)?
 
     /// - Parameters:
     ///   - label: how messages name the stream, e.g. `current` or `current (snapshot.ndjson)`.
@@ -115,44 +120,51 @@ public final class StreamReader {
     /// as ``next()``; `body` sees nothing past a refused line's batch.
     public func forEachBatch<T: Sendable>(size: Int = 512, transform: @escaping @Sendable (StreamRecord) throws -> T,
                                           _ body: ([T]) throws -> Void) throws {
-        while trailer == nil {
-            var batch: [LineReader.Line] = []
-            batch.reserveCapacity(size)
-            while batch.count < size {
-                let line: LineReader.Line?
-                do { line = try lines.next() } catch { throw fail(nil, error.description) }
-                guard let line else { break }
-                batch.append(line)
-            }
-            guard !batch.isEmpty else {
-                throw fail(nil, "ended after \(bodyRecords) records without an end trailer: the producer died or was cut off")
-            }
-            let parsed = ConcurrentSlots<Result<JSONValue, StreamError>>(count: batch.count)
-            let lines = batch
-            let label = self.label
-            DispatchQueue.concurrentPerform(iterations: lines.count) { index in
-                parsed.set(index, Self.parse(lines[index], label: label))
-            }
-            var records: [StreamRecord] = []
-            records.reserveCapacity(batch.count)
-            for (index, line) in batch.enumerated() {
-                if trailer != nil { throw fail(line.number, "data after the end trailer") }
-                if let record = try classify(JSONField(try parsed.get(index).get()), line.number) { records.append(record) }
-            }
-            let transformed = ConcurrentSlots<Result<T, Error>>(count: records.count)
-            let ready = records
-            DispatchQueue.concurrentPerform(iterations: ready.count) { index in
-                transformed.set(index, Result { try transform(ready[index]) })
-            }
-            var values: [T] = []
-            values.reserveCapacity(records.count)
-            for index in 0..<records.count {
-                do { values.append(try transformed.get(index).get()) } catch {
-                    throw fail(records[index].line, "\(error)")
-                }
-            }
-            try body(values)
+        while let batch = try nextBatch(size: size, transform: transform) { try body(batch) }
+    }
+
+    /// The next body records (up to `size` lines' worth, possibly none), parsed and run through
+    /// `transform` on every core; nil once the trailer has been read. The same refusals as
+    /// ``next()``. What ``forEachBatch(size:transform:_:)`` does, pulled by the caller, so two
+    /// streams can be read side by side (gt-diff's merge).
+    public func nextBatch<T: Sendable>(size: Int = 512, transform: @escaping @Sendable (StreamRecord) throws -> T) throws -> [T]? {
+        guard trailer == nil else { return nil }
+        var batch: [LineReader.Line] = []
+        batch.reserveCapacity(size)
+        while batch.count < size {
+            let line: LineReader.Line?
+            do { line = try lines.next() } catch { throw fail(nil, error.description) }
+            guard let line else { break }
+            batch.append(line)
         }
+        guard !batch.isEmpty else {
+            throw fail(nil, "ended after \(bodyRecords) records without an end trailer: the producer died or was cut off")
+        }
+        let parsed = ConcurrentSlots<Result<JSONValue, StreamError>>(count: batch.count)
+        let lines = batch
+        let label = self.label
+        DispatchQueue.concurrentPerform(iterations: lines.count) { index in
+            parsed.set(index, Self.parse(lines[index], label: label))
+        }
+        var records: [StreamRecord] = []
+        records.reserveCapacity(batch.count)
+        for (index, line) in batch.enumerated() {
+            if trailer != nil { throw fail(line.number, "data after the end trailer") }
+            if let record = try classify(JSONField(try parsed.get(index).get()), line.number) { records.append(record) }
+        }
+        let transformed = ConcurrentSlots<Result<T, Error>>(count: records.count)
+        let ready = records
+        DispatchQueue.concurrentPerform(iterations: ready.count) { index in
+            transformed.set(index, Result { try transform(ready[index]) })
+        }
+        var values: [T] = []
+        values.reserveCapacity(records.count)
+        for index in 0..<records.count {
+            do { values.append(try transformed.get(index).get()) } catch {
+                throw fail(records[index].line, "\(error)")
+            }
+        }
+        return values
     }
 
     /// A body record, or nil for the (valid) trailer.
@@ -168,12 +180,29 @@ public final class StreamReader {
         guard let kind = RecordKind(rawValue: kindName), stream.allowedRecordKinds.contains(kind) else {
             throw fail(number, "unknown record kind '\(kindName)' in a \(stream.rawValue) stream")
         }
+        try checkOrder(kind, record.value, number)
         if let key = RecordIdentity.of(kind, record.value) {
             if let first = firstLines[key] { throw fail(number, "\(key) duplicates line \(first)") }
             firstLines[key] = number
         }
         bodyRecords += 1
         return StreamRecord(kind: kind, value: record.value, line: number)
+    }
+
+    /// Refuses a record that sorts before the one read last (docs/streams.md, "Order"), naming
+    /// both lines: a producer that did not sort, or streams concatenated by hand.
+    private func checkOrder(_ kind: RecordKind, _ record: JSONValue, _ number: Int) throws {
+        guard stream.isOrdered else { return }
+        let position = RecordOrder.position(record)
+        if let last = lastPosition {
+            if RecordOrder.precedes(position, last.position) {
+                let what = RecordIdentity.of(kind, record) ?? "\(kind.rawValue) record for \(RecordOrder.describe(position))"
+                throw fail(number, "\(what) is out of order: it sorts before line \(last.line) "
+                    + "(\(RecordOrder.describe(last.position))); records must be sorted by instance, organization, project")
+            }
+            if RecordOrder.precedes(last.position, position) { firstLines.removeAll(keepingCapacity: true) }
+        }
+        lastPosition = (position, number)
     }
 
     private func readTrailer(_ record: JSONField, _ number: Int) throws {

@@ -1,0 +1,79 @@
+import GTCommon
+
+/// An instance's current stream laid out in order before anything is fetched (docs/streams.md,
+/// "Order"): one part per organization by name (its `missing` records, its refusal, or its
+/// projects to fetch), and within an organization one item per project by slug (its `missing`
+/// records, or the project to fetch). Pure.
+struct OrganizationParts {
+    struct Target: Sendable {
+        let name: String
+        let organization: GlitchTipOrganization
+        /// The managed slugs (sorted), or nil for every project (`--all-projects`).
+        let projects: [String]?
+    }
+
+    enum Part: Sendable {
+        case records([EncodedRecord])
+        case fetch(Target)
+    }
+
+    enum Item: Sendable {
+        case records([EncodedRecord])
+        case project(GlitchTipProject)
+    }
+
+    let instance: String
+    /// App-Interface organization name → the slugs of its managed projects.
+    let managed: [String: [String]]
+    let allProjects: Bool
+
+    func parts(of organizations: [GlitchTipOrganization]) -> [Part] {
+        var parts: [(name: String, part: Part)] = []
+        var targets: [Target] = []
+        if allProjects {
+            targets = organizations.map { Target(name: $0.name, organization: $0, projects: nil) }
+        } else {
+            for (name, projects) in managed {
+                if let organization = OrganizationMatcher.match(name, in: organizations) {
+                    targets.append(Target(name: name, organization: organization, projects: projects.sorted(by: utf8Precedes)))
+                } else {
+                    parts.append((name, .records([
+                        EncodedRecord(MissingRecord(instance: instance, organization: name).json),
+                        EncodedRecord(NoticeRecord(.warning, instance: instance, organization: name,
+                                                   message: "Organization '\(name)' not found in instance '\(instance)', skipping").json),
+                    ])))
+                }
+            }
+        }
+        let collisions = OrganizationMatcher.collisions(targets.map { ($0.name, $0.organization.slug, $0.projects ?? []) })
+        for target in targets {
+            if let message = collisions[target.name] {
+                parts.append((target.name, .records([EncodedRecord(NoticeRecord(
+                    .error, instance: instance, organization: target.name, message: "\(instance)/\(target.name): \(message)").json)])))
+            } else {
+                parts.append((target.name, .fetch(target)))
+            }
+        }
+        // Stable: two GlitchTip organizations of one name (--all-projects) keep the listing's order.
+        return parts.enumerated().sorted { a, b in
+            a.element.name != b.element.name ? utf8Precedes(a.element.name, b.element.name) : a.offset < b.offset
+        }.map(\.element.part)
+    }
+
+    /// The items of one organization, by slug: a managed slug GlitchTip does not have is a
+    /// `missing` record and its warning.
+    static func items(name: String, projects: [GlitchTipProject], managed: [String]?, instance: String) -> [Item] {
+        let bySlug = Dictionary(projects.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
+        let slugs = managed ?? Array(Set(projects.map(\.slug)))
+        return slugs.sorted(by: utf8Precedes).map { slug in
+            guard let project = bySlug[slug] else {
+                return .records([
+                    EncodedRecord(MissingRecord(instance: instance, organization: name, project: slug).json),
+                    EncodedRecord(NoticeRecord(.warning, instance: instance, organization: name, project: slug,
+                                               message: "Project '\(slug)' not found in org '\(name)', skipping").json),
+                ])
+            }
+            return .project(project)
+        }
+    }
+}
