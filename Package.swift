@@ -36,38 +36,50 @@ let package = Package(
         .systemLibrary(
             name: "CHiredis",
             providers: [.apt(["libhiredis-dev"])]),
-        .target(name: "CShims", dependencies: ["CCurl", "CJansson"]),
+        // Typed forwarders for libcurl's variadic calls; used by the GlitchTip layer only.
+        .target(name: "CCurlShims", dependencies: ["CCurl"]),
+        // The layers (docs/architecture.md, "Layers"): each depends only on layers below it.
+        // Streams and records: JSON on jansson, line I/O, system calls, the stream records and
+        // their framing. Links jansson and nothing else, so gt-diff links no network or crypto.
+        .target(name: "GTStreams", dependencies: ["CJansson"]),
+        // Talking to GlitchTip: the HTTP transport on libcurl, the client, the listing cache
+        // (sealed with libcrypto, shared on Redis through hiredis).
         .target(
-            name: "GTCommon",
+            name: "GTGlitchTip",
+            dependencies: ["GTStreams", "CCurl", "CCurlShims", "CLibCrypto", "CHiredis"]),
+        // The command line: ArgumentParser option groups and terminal formatting of plans.
+        .target(
+            name: "GTCLI",
             dependencies: [
-                "CShims", "CCurl", "CJansson", "CLibCrypto", "CHiredis",
+                "GTStreams",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // App-Interface sources and secrets: what gt-desired, gt-current and gt-apply share beyond
-        // GTCommon. A target of its own so gt-diff does not link YAML and Foundation.
+        // the layers above. A target of its own so gt-diff does not link YAML and Foundation.
         .target(
             name: "AppInterface",
             dependencies: [
-                "GTCommon", "CLibYAML",
+                "GTStreams", "GTGlitchTip", "CLibYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "gt-desired",
-            dependencies: ["GTCommon", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(
             name: "gt-current",
-            dependencies: ["GTCommon", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // gt-diff reads two streams and writes one: no network, cache, YAML or secrets.
         .executableTarget(
             name: "gt-diff",
-            dependencies: ["GTCommon", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["GTStreams", "GTCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // gt-apply reads instance tokens through the same secret stores.
         .executableTarget(
             name: "gt-apply",
-            dependencies: ["GTCommon", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Shared by the test targets: the simulator process, paths, running the built tools.
-        .target(name: "GTTestSupport", dependencies: ["GTCommon"], path: "Tests/GTTestSupport"),
-        .testTarget(name: "GTCommonTests", dependencies: ["GTCommon", "GTTestSupport"]),
-        .testTarget(name: "AppInterfaceTests", dependencies: ["AppInterface", "GTCommon", "GTTestSupport"]),
-        .testTarget(name: "ToolTests", dependencies: ["GTCommon", "AppInterface", "GTTestSupport"]),
+        .target(name: "GTTestSupport", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI"], path: "Tests/GTTestSupport"),
+        .testTarget(name: "GTCommonTests", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "GTTestSupport"]),
+        .testTarget(name: "AppInterfaceTests", dependencies: ["AppInterface", "GTStreams", "GTGlitchTip", "GTCLI", "GTTestSupport"]),
+        .testTarget(name: "ToolTests", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", "GTTestSupport"]),
     ]
 )

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import GTCommon
+import GTStreams
+import GTGlitchTip
 
 /// Where App-Interface comes from: `--data DIR` / `GT_DATA_DIR`, `--bundle FILE`, or
 /// `--graphql URL` / `GT_GRAPHQL_URL` (with `GT_GRAPHQL_TOKEN`). Shared by gt-desired and

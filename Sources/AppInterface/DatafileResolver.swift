@@ -1,5 +1,6 @@
 import Dispatch
-import GTCommon
+import GTStreams
+import GTGlitchTip
 
 /// Turns App-Interface datafiles (path → document, as in a data directory or a qontract
 /// bundle) into the GraphQL shape ``QontractShape`` reads, resolving `$ref` cross references the

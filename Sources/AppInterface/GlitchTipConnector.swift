@@ -1,4 +1,5 @@
-import GTCommon
+import GTStreams
+import GTGlitchTip
 
 /// Connects to the GlitchTip instance an `instance` record describes: its token read through
 /// the secret store, its timeout and retries, a transport bounded to `concurrency` requests.

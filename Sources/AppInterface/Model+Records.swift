@@ -1,4 +1,5 @@
-import GTCommon
+import GTStreams
+import GTGlitchTip
 
 extension AppInterfaceModel.Instance {
     /// The stream's `instance` record: connection details, the token as a reference.

@@ -1,4 +1,5 @@
-import GTCommon
+import GTStreams
+import GTGlitchTip
 
 /// A reference to a secret in Vault (App-Interface's `vaultSecret`): a path, a field, an
 /// optional KV version and the value's encoding. Streams carry the reference, never the value.

@@ -1,5 +1,6 @@
 import Foundation
-import GTCommon
+import GTStreams
+import GTGlitchTip
 
 /// A secret that could not be read. Names the secret's path and field, never a value.
 public struct SecretError: Error, Sendable, CustomStringConvertible {

@@ -1,4 +1,5 @@
-import GTCommon
+import GTStreams
+import GTGlitchTip
 
 /// YAML 1.1 scalar resolution (PyYAML's implicit resolvers), without regular expressions.
 enum YAMLScalar {

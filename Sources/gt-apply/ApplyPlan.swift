@@ -1,4 +1,6 @@
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 /// A whole action stream, read before anything is done: the instances to connect to, the
 /// actions grouped by project (in stream order), the upstream warnings and errors.

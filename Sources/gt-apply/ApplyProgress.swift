@@ -1,4 +1,6 @@
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 import Synchronization
 
 /// Each action's state while the run goes on, shared by the project tasks and the command, so

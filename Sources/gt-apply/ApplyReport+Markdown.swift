@@ -1,4 +1,6 @@
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 extension ApplyReport {
     /// The run as a merge-request comment (`--format markdown`): the plan in Markdown

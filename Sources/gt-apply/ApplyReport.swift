@@ -1,4 +1,6 @@
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 /// What a run did: an outcome per action, the run's own errors, and the summary the reference
 /// reports (`status`, `reason`, `actions`, `applied_actions`, `applied_count`, `errors`).

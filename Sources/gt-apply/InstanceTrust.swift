@@ -1,5 +1,7 @@
 import AppInterface
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 /// Where an instance's token may go (README, "What gt never does"): only to that instance's URL
 /// as App-Interface declares it. A plan is an artifact that may have been edited; its instance

@@ -1,5 +1,7 @@
 import Dispatch
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,7 @@
 import AppInterface
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 /// Runs a plan's actions against GlitchTip: one connection per instance (to App-Interface's
 /// URL, see ``InstanceTrust``), at most `concurrency` projects at a time per instance, each

@@ -1,4 +1,6 @@
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 /// Executes one project's actions, in order, against GlitchTip (docs/rules.md, "Applying").
 ///

@@ -1,4 +1,6 @@
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 #if canImport(Glibc)
 import Glibc
 #endif

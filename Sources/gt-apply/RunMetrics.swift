@@ -1,5 +1,7 @@
 import Foundation
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 /// What a gt-apply run leaves for node_exporter's textfile collector (`--metrics-file`,
 /// README "Operating gt"): Prometheus text format, written after every run — success,

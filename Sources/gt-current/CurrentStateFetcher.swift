@@ -1,4 +1,6 @@
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 /// Reads one instance's live state (docs/rules.md, "Current state"): organizations, the projects of each managed
 /// organization, the alerts of each managed project, through the cache, concurrently.

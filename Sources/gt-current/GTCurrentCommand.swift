@@ -1,7 +1,9 @@
 import AppInterface
 import ArgumentParser
 import Foundation
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 @main
 struct GTCurrentCommand: AsyncParsableCommand {

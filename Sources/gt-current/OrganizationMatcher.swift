@@ -1,4 +1,6 @@
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 /// Which GlitchTip organization an App-Interface organization is (docs/architecture.md,
 /// "Organization matching"): the one with its name, else the one whose slug is `slugify(name)`.

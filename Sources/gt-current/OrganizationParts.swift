@@ -1,4 +1,6 @@
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 /// An instance's current stream laid out in order before anything is fetched (docs/streams.md,
 /// "Order"): one part per organization by name (its `missing` records, its refusal, or its

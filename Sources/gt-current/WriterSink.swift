@@ -1,4 +1,6 @@
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 import Synchronization
 
 /// The end of gt-current's ordered parts: writes each record to the stream as it comes and

@@ -1,5 +1,7 @@
 import AppInterface
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 /// Builds the desired state from the App-Interface model and resolved secrets, by the rules of
 /// docs/rules.md, "Desired state". Pure: no I/O.

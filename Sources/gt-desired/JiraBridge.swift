@@ -1,5 +1,7 @@
 import AppInterface
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 /// The Glitchtip-Jira-Bridge alert (docs/rules.md, "The Jira bridge alert"): one webhook to the bridge
 /// per Jira target, with labels, components, token and issue type as form-encoded query

@@ -1,5 +1,7 @@
 import AppInterface
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 /// Two App-Interface organizations of one instance that GlitchTip would see as one.
 ///

@@ -1,4 +1,5 @@
-import GTCommon
+import GTStreams
+import GTCLI
 
 /// The actions that make one project's current alerts the desired ones (docs/rules.md,
 /// "Planning"). Pure.

@@ -1,4 +1,5 @@
-import GTCommon
+import GTStreams
+import GTCLI
 
 /// What a desired project record must satisfy before it is planned: rules gt-desired already
 /// enforces, checked again because a hand-written or filtered desired stream reaches gt-diff

@@ -1,5 +1,6 @@
 import ArgumentParser
-import GTCommon
+import GTStreams
+import GTCLI
 
 @main
 struct GTDiffCommand: ParsableCommand {

@@ -1,4 +1,5 @@
-import GTCommon
+import GTStreams
+import GTCLI
 
 /// A stream record decoded into what planning needs, with its place in the stream order
 /// (docs/streams.md, "Order"); made on any core.

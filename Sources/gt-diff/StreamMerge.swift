@@ -1,5 +1,6 @@
 import Dispatch
-import GTCommon
+import GTStreams
+import GTCLI
 
 /// Pairs the projects of the desired and current streams by walking both in step, as two
 /// sorted lists are merged (docs/streams.md, "Order"): neither stream is held, so gt-diff's

@@ -1,4 +1,6 @@
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 import XCTest
 
 /// Shared rules: Django's slugify with the reference's own vectors (docs/rules.md, "Project

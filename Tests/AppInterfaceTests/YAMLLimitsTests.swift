@@ -1,5 +1,7 @@
 import AppInterface
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 import XCTest
 
 /// The YAML reader refuses nesting deeper than `YAMLDocument.maxDepth` and aliases that expand

@@ -1,5 +1,7 @@
 import AppInterface
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 import XCTest
 
 /// YAML read through libyaml's events, scalars typed as PyYAML (YAML 1.1) types them.

@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-@testable import GTCommon
+@testable import GTStreams
+@testable import GTGlitchTip
+@testable import GTCLI
 import GTTestSupport
 
 /// The GlitchTip client against the simulator in both API dialects and both PUT semantics.

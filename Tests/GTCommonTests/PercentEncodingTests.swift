@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-@testable import GTCommon
+@testable import GTStreams
+@testable import GTGlitchTip
+@testable import GTCLI
 
 /// The one percent-encoder and what each caller makes of it: URL path segments, form
 /// parameters (`quote_plus`), webhook URLs, cache file names, and decoding cache-URL credentials.

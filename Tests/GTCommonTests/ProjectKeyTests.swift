@@ -1,5 +1,7 @@
 import XCTest
-@testable import GTCommon
+@testable import GTStreams
+@testable import GTGlitchTip
+@testable import GTCLI
 
 /// The one project key: how it is named, ordered and compared, and the keys records give.
 final class ProjectKeyTests: XCTestCase {

@@ -1,5 +1,7 @@
 import XCTest
-@testable import GTCommon
+@testable import GTStreams
+@testable import GTGlitchTip
+@testable import GTCLI
 
 /// Alert equality compares recipients as a set of (type, normalised URL): neither their order nor a
 /// repeat counts, and every URL does (docs/streams.md, "project (desired)").

@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-@testable import GTCommon
+@testable import GTStreams
+@testable import GTGlitchTip
+@testable import GTCLI
 import GTTestSupport
 
 /// The waits between a request's attempts add up to at most its timeout × the retries

@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-@testable import GTCommon
+@testable import GTStreams
+@testable import GTGlitchTip
+@testable import GTCLI
 import GTTestSupport
 
 /// A listing whose pages hold fewer items than their `X-Hits` announced is refused, never taken

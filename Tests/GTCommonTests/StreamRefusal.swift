@@ -1,5 +1,7 @@
 import Foundation
-@testable import GTCommon
+@testable import GTStreams
+@testable import GTGlitchTip
+@testable import GTCLI
 import GTTestSupport
 import XCTest
 

@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-@testable import GTCommon
+@testable import GTStreams
+@testable import GTGlitchTip
+@testable import GTCLI
 import GTTestSupport
 
 /// The syscall layer (docs/architecture.md, "System calls"): typed errno, an output that

@@ -1,7 +1,9 @@
 import CCurl
 import Foundation
 import XCTest
-@testable import GTCommon
+@testable import GTStreams
+@testable import GTGlitchTip
+@testable import GTCLI
 import GTTestSupport
 
 /// The transport's lifecycle (docs/architecture.md, "Concurrency"): an explicit async

@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-@testable import GTCommon
+@testable import GTStreams
+@testable import GTGlitchTip
+@testable import GTCLI
 import GTTestSupport
 
 /// How `TrustStore` reads the environment (README, "Behind a company network"); the end-to-end

@@ -1,5 +1,7 @@
 import Foundation
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 /// A private `redis-server` (Debian `redis-server`; scripts/test installs it): on a free port of
 /// 127.0.0.1, and on a unix socket when asked, no persistence, optionally with `requirepass`.

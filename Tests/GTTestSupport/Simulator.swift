@@ -1,6 +1,8 @@
 import Foundation
 import XCTest
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 /// The GlitchTip simulator (`Tests/Simulator/glitchtip_sim.py`) as a child process on a port of
 /// its choosing, with its admin API. Stopped with SIGKILL: a child spawned from async code may

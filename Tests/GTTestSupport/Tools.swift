@@ -1,5 +1,7 @@
 import Foundation
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 
 /// What a run of one of the built tools did.
 public struct ToolResult: Sendable {

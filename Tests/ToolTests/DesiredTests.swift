@@ -1,6 +1,8 @@
 import AppInterface
 import Foundation
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 import GTTestSupport
 import XCTest
 

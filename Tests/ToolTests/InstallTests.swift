@@ -1,5 +1,7 @@
 import Foundation
-import GTCommon
+import GTStreams
+import GTGlitchTip
+import GTCLI
 import GTTestSupport
 import XCTest
 

@@ -1,0 +1,80 @@
+import GTStreams
+/// The shared tier: entries on a Redis/Valkey server under the reference's keys
+/// (`glitchtip:<instance>:…`), each with its TTL as the Redis expiry (`SET key value PX ms`),
+/// values sealed by ``CacheSeal`` before they get here. Per-key locks are `<key>:lock`, taken
+/// with `SET NX PX` and a random token and released by their owner only (Lua
+/// compare-and-delete), so two hosts cold at once fetch each resource once.
+public struct RedisCacheTier: CacheTier {
+    public let client: RedisClient
+    /// A lock holder that dies leaves its lock for at most this long.
+    public let lockMilliseconds: Int
+    /// Reads per pipelined batch: one round trip each.
+    private static let batch = 512
+
+    public init(client: RedisClient, lockMilliseconds: Int = 60_000) {
+        self.client = client
+        self.lockMilliseconds = lockMilliseconds
+    }
+
+    public static func lockKey(_ key: String) -> String { key + ":lock" }
+
+    public func read(_ key: String) throws -> [UInt8]? {
+        try value(try unavailable { try client.command(bytes: [Array("GET".utf8), Array(key.utf8)]) })
+    }
+
+    /// A string is an entry, nil a miss; an error reply (NOAUTH, a replica's LOADING…) means the
+    /// server is not usable as a cache.
+    private func value(_ reply: RedisReply) throws -> [UInt8]? {
+        if case .error(let text) = reply { throw CacheTierUnavailable("\(client.url): GET: \(text)") }
+        return reply.bytes
+    }
+
+    public func read(_ keys: [String]) throws -> [[UInt8]?]? {
+        var values: [[UInt8]?] = []
+        values.reserveCapacity(keys.count)
+        var start = 0
+        while start < keys.count {
+            let slice = keys[start..<min(keys.count, start + Self.batch)]
+            let replies = try unavailable { try client.pipeline(slice.map { [Array("GET".utf8), Array($0.utf8)] }) }
+            values += try replies.map(value)
+            start += slice.count
+        }
+        return values
+    }
+
+    public func write(_ key: String, _ bytes: [UInt8], seconds: Double) throws {
+        let milliseconds = Int((seconds * 1000).rounded())
+        guard milliseconds > 0 else { return }  // a TTL of 0 keeps nothing
+        let reply = try unavailable {
+            try client.command(bytes: [Array("SET".utf8), Array(key.utf8), bytes, Array("PX".utf8), Array(String(milliseconds).utf8)])
+        }
+        if case .error(let text) = reply { throw CacheTierUnavailable("\(client.url): SET \(key): \(text)") }
+    }
+
+    public func remove(_ key: String) throws {
+        let reply = try unavailable { try client.command(["DEL", key]) }
+        if case .error(let text) = reply { throw CacheTierUnavailable("\(client.url): DEL \(key): \(text)") }
+    }
+
+    public func tryLock(_ key: String) throws -> (any CacheTierLock)? {
+        let token = RedisClient.randomToken()
+        let lockKey = Self.lockKey(key)
+        guard try unavailable({ try client.tryLock(lockKey, token: token, milliseconds: lockMilliseconds) }) else { return nil }
+        return KeyLock(client: client, key: lockKey, token: token)
+    }
+
+    /// A holder on another host may have died: after its lock's lifetime, fetch regardless.
+    public var lockWaitLimit: Double { Double(lockMilliseconds) / 1000 }
+
+    struct KeyLock: CacheTierLock {
+        let client: RedisClient
+        let key: String
+        let token: String
+        /// A failed release is left to the lock's expiry (the server is gone, or the lock expired).
+        func release() { _ = try? client.unlock(key, token: token) }
+    }
+
+    private func unavailable<T>(_ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as RedisError { throw CacheTierUnavailable("\(error)") }
+    }
+}
