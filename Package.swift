@@ -68,10 +68,14 @@ let package = Package(
         .executableTarget(
             name: "gt-current",
             dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        // gt-diff reads two streams and writes one: no network, cache, YAML or secrets.
+        // gt-diff's core: pairing the two streams and planning each project's actions. Pure
+        // records in, records out, so the planner is tested in process (Tests/DiffCoreTests).
+        .target(name: "DiffCore", dependencies: ["GTStreams"]),
+        // gt-diff reads two streams and writes one: no network, cache, YAML or secrets. The
+        // executable parses flags and wires I/O; the plan is DiffCore's.
         .executableTarget(
             name: "gt-diff",
-            dependencies: ["GTStreams", "GTCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["DiffCore", "GTStreams", "GTCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // gt-apply reads instance tokens through the same secret stores.
         .executableTarget(
             name: "gt-apply",
@@ -79,6 +83,7 @@ let package = Package(
         // Shared by the test targets: the simulator process, paths, running the built tools.
         .target(name: "GTTestSupport", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI"], path: "Tests/GTTestSupport"),
         .testTarget(name: "GTCommonTests", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "GTTestSupport"]),
+        .testTarget(name: "DiffCoreTests", dependencies: ["DiffCore", "GTStreams"]),
         .testTarget(name: "AppInterfaceTests", dependencies: ["AppInterface", "GTStreams", "GTGlitchTip", "GTCLI", "GTTestSupport"]),
         .testTarget(name: "ToolTests", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", "GTTestSupport"]),
     ]

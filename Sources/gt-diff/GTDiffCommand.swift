@@ -1,6 +1,7 @@
 import ArgumentParser
 import GTStreams
 import GTCLI
+import DiffCore
 
 @main
 struct GTDiffCommand: ParsableCommand {

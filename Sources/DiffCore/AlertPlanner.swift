@@ -1,5 +1,4 @@
 import GTStreams
-import GTCLI
 
 /// The actions that make one project's current alerts the desired ones (docs/rules.md,
 /// "Planning"). Pure.
@@ -8,8 +7,8 @@ import GTCLI
 /// order and unmanaged fields do not count. Where GlitchTip holds several alerts of one name,
 /// one is kept (an equal one if there is, else the lowest pk) and every other is deleted by its
 /// own pk, as is every alert whose name is not desired, unnamed ones included: one run converges.
-enum AlertPlanner {
-    static func plan(desired: ProjectRecord, current: ProjectRecord) -> [ActionRecord] {
+public enum AlertPlanner {
+    public static func plan(desired: ProjectRecord, current: ProjectRecord) -> [ActionRecord] {
         var byName: [String: [AlertRecord]] = [:]
         for alert in current.alerts { byName[alert.name, default: []].append(alert) }
         for name in byName.keys { byName[name]!.sort { ($0.pk ?? 0) < ($1.pk ?? 0) } }

@@ -1,10 +1,9 @@
 import GTStreams
-import GTCLI
 
 /// A stream record decoded into what planning needs, with its place in the stream order
 /// (docs/streams.md, "Order"); made on any core.
-struct DecodedRecord: Sendable {
-    enum Body: Sendable {
+public struct DecodedRecord: Sendable {
+    public enum Body: Sendable {
         case instance(InstanceRecord)
         case project(ProjectRecord)
         case missing(MissingRecord)
@@ -12,10 +11,10 @@ struct DecodedRecord: Sendable {
         case ignored
     }
 
-    let position: [String]
-    let body: Body
+    public let position: [String]
+    public let body: Body
 
-    static func desired(_ record: StreamRecord) throws -> DecodedRecord {
+    public static func desired(_ record: StreamRecord) throws -> DecodedRecord {
         let field = JSONField(record.value)
         let position = RecordOrder.position(record.value)
         switch record.kind {
@@ -29,7 +28,7 @@ struct DecodedRecord: Sendable {
         }
     }
 
-    static func current(_ record: StreamRecord) throws -> DecodedRecord {
+    public static func current(_ record: StreamRecord) throws -> DecodedRecord {
         let field = JSONField(record.value)
         let position = RecordOrder.position(record.value)
         switch record.kind {
@@ -51,22 +50,24 @@ struct DecodedRecord: Sendable {
 /// The scopes of `missing` and `error` records come before the projects under them in the
 /// current stream (an organization's scope sorts before its projects), so each is known by the
 /// time a desired project under it is decided.
-struct PlanBuilder {
-    var instances: [InstanceRecord] = []
+public struct PlanBuilder {
+    public private(set) var instances: [InstanceRecord] = []
     private var desiredNotices: [NoticeRecord] = []
     private var currentNotices: [NoticeRecord] = []
     private var skipped: [(key: ProjectKey, notice: NoticeRecord)] = []
     private var missing: Set<ProjectKey> = []
     private var failed: [(instance: String, organization: String?, project: String?)] = []
 
+    public init() {}
+
     /// Upstream notices (desired, then current, each in stream order), then the skipped
     /// projects' warnings by project key.
-    var notices: [NoticeRecord] {
+    public var notices: [NoticeRecord] {
         desiredNotices + currentNotices
             + skipped.sorted { $0.key < $1.key }.map(\.notice)
     }
 
-    mutating func addDesired(_ record: DecodedRecord.Body) {
+    public mutating func addDesired(_ record: DecodedRecord.Body) {
         switch record {
         case .instance(let instance): instances.append(instance)
         case .notice(let notice): desiredNotices.append(notice)
@@ -74,7 +75,7 @@ struct PlanBuilder {
         }
     }
 
-    mutating func addCurrent(_ record: DecodedRecord.Body) {
+    public mutating func addCurrent(_ record: DecodedRecord.Body) {
         switch record {
         case .missing(let gone):
             missing.insert(ProjectKey(instance: gone.instance, organization: gone.organization, project: gone.project ?? "*"))
@@ -86,7 +87,7 @@ struct PlanBuilder {
     }
 
     /// A desired project the current stream has no project record for.
-    mutating func unmatched(_ wanted: ProjectRecord) {
+    public mutating func unmatched(_ wanted: ProjectRecord) {
         if isMissing(wanted) || hasFailed(wanted) { return }
         skipped.append((wanted.key, NoticeRecord(.warning, instance: wanted.instance, organization: wanted.organization,
                                                  project: wanted.project,

@@ -1,11 +1,10 @@
 import GTStreams
-import GTCLI
 
 /// What a desired project record must satisfy before it is planned: rules gt-desired already
 /// enforces, checked again because a hand-written or filtered desired stream reaches gt-diff
 /// too. Each broken rule refuses the record, naming the project and the alert.
-enum DesiredProjectRules {
-    static func check(_ project: ProjectRecord) throws(JSONFieldError) {
+public enum DesiredProjectRules {
+    public static func check(_ project: ProjectRecord) throws(JSONFieldError) {
         var names: Set<String> = []
         for alert in project.alerts {
             func refuse(_ problem: String) -> JSONFieldError {

@@ -1,20 +1,24 @@
 import Dispatch
 import GTStreams
-import GTCLI
 
 /// Pairs the projects of the desired and current streams by walking both in step, as two
 /// sorted lists are merged (docs/streams.md, "Order"): neither stream is held, so gt-diff's
 /// memory follows the plan it writes, not the size of the fleet. Records are decoded in
 /// batches on every core, and matched pairs are planned in batches on every core too.
-struct StreamMerge {
+public struct StreamMerge {
     let desired: StreamReader
     let current: StreamReader
     /// Pairs planned at once.
     var batchSize = 512
 
+    public init(desired: StreamReader, current: StreamReader) {
+        self.desired = desired
+        self.current = current
+    }
+
     /// The actions, in stream order (instance, organization, project; within a project the
     /// planner's order), and what else the plan says.
-    func run(into builder: inout PlanBuilder) throws -> [ActionRecord] {
+    public func run(into builder: inout PlanBuilder) throws -> [ActionRecord] {
         let wanted = Cursor(reader: desired, transform: DecodedRecord.desired)
         let live = Cursor(reader: current, transform: DecodedRecord.current)
         var actions: [ActionRecord] = []
