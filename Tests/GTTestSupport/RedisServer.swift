@@ -27,7 +27,7 @@ public final class RedisServer: @unchecked Sendable {
         socketPath = unixSocket ? directory.appendingPathComponent("redis.sock").path : nil
         var lastError = ""
         for _ in 0..<5 {
-            let port = try Self.freePort()
+            let port = try LoopbackPort.free()
             let process = Process()
             process.executableURL = URL(fileURLWithPath: "/usr/bin/redis-server")
             var arguments = ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
@@ -79,22 +79,6 @@ public final class RedisServer: @unchecked Sendable {
     public func value(_ key: String, database: Int = 0) throws -> [UInt8]? {
         let client = RedisClient(url: try RedisURL(parsing: url(database: database)))
         return try client.command(["GET", key]).bytes
-    }
-
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Simulator.SimulatorError(message: "socket: \(errno)") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw Simulator.SimulatorError(message: "bind: \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 
     private static func waitReady(port: Int, password: String?, process: Process) -> Bool {

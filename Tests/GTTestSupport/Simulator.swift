@@ -6,7 +6,7 @@ import GTCLI
 
 /// The GlitchTip simulator (`Tests/Simulator/glitchtip_sim.py`) as a child process on a port of
 /// its choosing, with its admin API. Stopped with SIGKILL: a child spawned from async code may
-/// have SIGTERM blocked (swift-notes.md §6).
+/// have SIGTERM blocked.
 public final class Simulator: @unchecked Sendable {
     public let process: Process
     public let port: Int

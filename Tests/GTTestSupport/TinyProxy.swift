@@ -5,7 +5,7 @@ import Glibc
 
 /// A real forward proxy (Debian's `tinyproxy`, installed by scripts/test) on a free port of
 /// 127.0.0.1, with its own configuration and log in `directory`. Stopped with SIGKILL, as the
-/// simulator is (swift-notes.md §6), when the test ends.
+/// simulator is, when the test ends.
 public final class TinyProxy: @unchecked Sendable {
     public let port: Int
     public let logPath: String
@@ -13,7 +13,7 @@ public final class TinyProxy: @unchecked Sendable {
 
     /// - Parameter basicAuth: (user, password) the proxy demands (`407` without them).
     public init(in directory: URL, basicAuth: (String, String)? = nil) throws {
-        port = try Self.freePort()
+        port = try LoopbackPort.free()
         logPath = directory.appendingPathComponent("tinyproxy.log").path
         let config = directory.appendingPathComponent("tinyproxy.conf")
         var lines = ["Port \(port)", "Listen 127.0.0.1", "Timeout 60", "LogFile \"\(logPath)\"", "LogLevel Connect",
@@ -57,25 +57,6 @@ public final class TinyProxy: @unchecked Sendable {
     }
 
     deinit { stop() }
-
-    /// A port the kernel just handed out on 127.0.0.1 (closed again for tinyproxy to take).
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Simulator.SimulatorError(message: "socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                bind(fd, raw, length) == 0 && getsockname(fd, raw, &length) == 0
-            }
-        }
-        guard bound else { throw Simulator.SimulatorError(message: "cannot bind a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 
     private static func accepts(_ port: Int) -> Bool {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

@@ -1749,7 +1749,7 @@ def fault_json_response(spec: dict) -> Response:
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     # Headers and body go out in two send()s; with Nagle on, every keep-alive request would
-    # stall ~40 ms on the client's delayed ACK (swift-notes.md, "Python test-server pitfall").
+    # stall ~40 ms on the client's delayed ACK.
     disable_nagle_algorithm = True
 
     def version_string(self) -> str:

@@ -11,7 +11,6 @@ import XCTest
 /// (docs/streams.md, "Recipients of a desired alert").
 final class DesiredRecipientValidationTests: XCTestCase {
     private func diff(recipients: String) throws -> ToolResult {
-        let dir = scratchDirectory()
         let desired = [
             #"{"generator":"test","kind":"header","stream":"desired","version":1}"#,
             #"{"console_url":"https://glitchtip.example.com","kind":"instance","max_retries":3,"name":"gt","read_timeout":30,"token":{"field":"token","format":"plain","path":"gt/creds"}}"#,
@@ -23,11 +22,7 @@ final class DesiredRecipientValidationTests: XCTestCase {
             #"{"alerts":[],"instance":"gt","kind":"project","name":"web","organization":"nasa","organization_slug":"nasa","project":"web"}"#,
             #"{"complete":true,"errors":0,"kind":"end","records":1,"stats":{},"stream":"current"}"#,
         ]
-        let desiredPath = dir.appendingPathComponent("desired.ndjson").path
-        let currentPath = dir.appendingPathComponent("current.ndjson").path
-        try (desired.joined(separator: "\n") + "\n").write(toFile: desiredPath, atomically: true, encoding: .utf8)
-        try (current.joined(separator: "\n") + "\n").write(toFile: currentPath, atomically: true, encoding: .utf8)
-        return try Tools.run("gt-diff", ["--desired", desiredPath, currentPath])
+        return try diffHandWritten(desired: desired, current: current)
     }
 
     func testInvalidRecipientsAreRefusedWithTheirLine() throws {

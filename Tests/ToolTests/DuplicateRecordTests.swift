@@ -135,7 +135,6 @@ final class DuplicateRecordTests: XCTestCase {
     }
 
     func testAnAlertTwiceInADesiredProjectIsRefused() throws {
-        let dir = scratchDirectory()
         let alert = #"{"name":"x","quantity":1,"recipients":[{"recipient_type":"email","url":""}],"timespan_minutes":1}"#
         let desired = [
             #"{"generator":"test","kind":"header","stream":"desired","version":1}"#,
@@ -147,11 +146,7 @@ final class DuplicateRecordTests: XCTestCase {
             #"{"alerts":[],"instance":"gt","kind":"project","name":"web","organization":"nasa","organization_slug":"nasa","project":"web"}"#,
             #"{"complete":true,"errors":0,"kind":"end","records":1,"stats":{},"stream":"current"}"#,
         ]
-        let desiredPath = dir.appendingPathComponent("desired.ndjson").path
-        let currentPath = dir.appendingPathComponent("current.ndjson").path
-        try (desired.joined(separator: "\n") + "\n").write(toFile: desiredPath, atomically: true, encoding: .utf8)
-        try (current.joined(separator: "\n") + "\n").write(toFile: currentPath, atomically: true, encoding: .utf8)
-        let result = try Tools.run("gt-diff", ["--desired", desiredPath, currentPath])
+        let result = try diffHandWritten(desired: desired, current: current)
         XCTAssertEqual(result.status, 1, result.stdout)
         XCTAssertTrue(result.stderr.contains("stream, line 2: project gt/nasa/web, alert 'x': the alert is declared twice in this project"),
                       result.stderr)
