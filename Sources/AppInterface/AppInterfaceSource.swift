@@ -1,5 +1,4 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import GTStreams
 import GTGlitchTip
@@ -45,74 +44,25 @@ public enum AppInterfaceSource: Sendable {
     case bundle(String)
     case graphQL(url: String, token: String?)
 
-    /// Reads and resolves the source; `--instance` filtering is left to the caller.
-    public func load(http: HTTPClient) async throws -> AppInterfaceModel {
+    /// Reads the source: instances whole, projects resolved as a tool walks them (see
+    /// ``AppInterfaceCatalog``); `--instance` filtering is left to the caller.
+    public func open(http: HTTPClient) async throws -> AppInterfaceCatalog {
         switch self {
         case .dataDirectory(let dir):
-            let files = try DataDirectory.read(dir)
             let base = dir.hasSuffix("/") ? String(dir.dropLast()) : dir
-            return try DatafileResolver(files: files, describe: { base + $0 }).model(origin: base)
+            return try AppInterfaceCatalog(resolver: DatafileResolver(files: try DataDirectory(dir), describe: { base + $0 }))
         case .bundle(let path):
-            let files = try BundleFile.read(path)
-            return try DatafileResolver(files: files, describe: { "\(path):\($0)" }).model(origin: path)
+            let files = BundleDatafiles(files: try BundleFile.read(path))
+            return try AppInterfaceCatalog(resolver: DatafileResolver(files: files, describe: { "\(path):\($0)" }))
         case .graphQL(let url, let token):
             let client = QontractClient(url: url, token: token, http: http)
             async let instances = client.query(QontractQueries.instances, field: "instances")
             async let projects = client.query(QontractQueries.projects, field: "glitchtip_projects")
-            return try await QontractShape.model(instances: instances, projects: projects, origin: "graphql")
+            return AppInterfaceCatalog(
+                model: try await QontractShape.model(instances: instances, projects: projects, origin: "graphql"))
         }
     }
 }
-
-/// A data directory: every `.yml`/`.yaml` file below it, keyed by its path from the directory
-/// (`/dependencies/glitchtip/instances/prod.yml`), as `$ref`s name them. Files are parsed on
-/// every core: a real App-Interface holds tens of thousands of them.
-enum DataDirectory {
-    static func read(_ dir: String) throws -> [String: JSONValue] {
-        let root = URL(fileURLWithPath: dir).standardizedFileURL
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw AppInterfaceError(origin: dir, message: "not a directory")
-        }
-        guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else {
-            throw AppInterfaceError(origin: dir, message: "cannot be read")
-        }
-        let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
-        let display = dir.hasSuffix("/") ? String(dir.dropLast()) : dir
-        var paths: [(url: URL, key: String)] = []
-        for case let url as URL in walker where ["yml", "yaml"].contains(url.pathExtension) {
-            let full = url.standardizedFileURL.path
-            guard full.hasPrefix(prefix) else { continue }
-            paths.append((url, "/" + full.dropFirst(prefix.count)))
-        }
-        let parsed = ConcurrentSlots<Result<JSONValue?, Error>>(count: paths.count)
-        let found = paths
-        DispatchQueue.concurrentPerform(iterations: found.count) { index in
-            parsed.set(index, parse(found[index].url, display: display + found[index].key).mapError { $0 as Error })
-        }
-        var files: [String: JSONValue] = [:]
-        files.reserveCapacity(paths.count)
-        for (path, value) in zip(paths, try parsed.values()) {
-            if let value { files[path.key] = value }
-        }
-        return files
-    }
-
-    /// One datafile; nil for YAML that declares no `$schema` (CI configuration, say), which is
-    /// skipped unparsed.
-    private static func parse(_ url: URL, display: String) -> Result<JSONValue?, AppInterfaceError> {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            return .failure(AppInterfaceError(origin: display, message: "cannot be read"))
-        }
-        var bytes = [UInt8](data)
-        guard bytes.firstRange(of: schemaMarker) != nil else { return .success(nil) }
-        do { return .success(try YAMLDocument.parse(bytes: &bytes)) } catch {
-            return .failure(AppInterfaceError(origin: display, message: "\(error)"))
-        }
-    }
-}
-
-private let schemaMarker = Array(AppInterfaceSchema.key.utf8)
 
 /// A qontract bundle: `{"data": {"/path.yml": {...}}, ...}`.
 enum BundleFile {

@@ -198,9 +198,12 @@ struct GTApplyCommand: AsyncParsableCommand {
         }
         let sourceHTTP = HTTPClient(transport: HTTPTransport(maxConcurrent: 2), retry: RetryPolicy(maxRetries: 3))
         progress.add(sourceHTTP.counters)
-        let model = try await source.load(http: sourceHTTP)
+        let catalog = try await source.open(http: sourceHTTP)
         await sourceHTTP.transport.shutdown()  // App-Interface is read; Vault gets a transport of its own
-        let declared = try model.instances(named: appInterface.instance)
+        let declared = try catalog.instances(named: appInterface.instance)
+        if let twice = declared.first(where: { one in declared.filter { $0.name == one.name }.count > 1 }) {
+            throw ApplyReport.Problem("\(twice.origin): instance '\(twice.name)' is declared twice in App-Interface")
+        }
         let secrets = try SecretResolver.fromEnvironment(environment, http: sourceHTTP)
         return PlanExecutor(plan: plan,
                             trust: InstanceTrust(declared: Dictionary(uniqueKeysWithValues: declared.map { ($0.name, $0.record) }),

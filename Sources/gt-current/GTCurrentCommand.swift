@@ -59,8 +59,9 @@ struct GTCurrentCommand: AsyncParsableCommand {
         let progress = quiet ? nil : ProgressLine.onTerminal(label: "gt-current: projects", environment: environment)
         let sink = WriterSink(writer: writer, diagnostics: diagnostics, quiet: quiet, progress: progress)
         do {
-            let model = try await source.load(http: sourceHTTP)
-            let instances = try model.instances(named: appInterface.instance).sorted { utf8Precedes($0.name, $1.name) }
+            let catalog = try await source.open(http: sourceHTTP)
+            let instances = try catalog.instances(named: appInterface.instance)
+            let managed = Self.managedProjects(try catalog.projectKeys())
             let ttl = try CacheTTLs.fromEnvironment(environment)
             let tier = try SecondTier.open(redis: try SecondTier.redis(flag: cacheUrl, environment: environment),
                                            environment: environment)
@@ -81,7 +82,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
                     let connection = try await connector.connect(instance.record)
                     counters.append(connection.http.counters)
                     transports.append(connection.http.transport)
-                    fetchers.append((CurrentStateFetcher(instance: instance.name, managed: managedProjects(model, instance: instance.name),
+                    fetchers.append((CurrentStateFetcher(instance: instance.name, managed: managed[instance.name] ?? [:],
                                                          allProjects: allProjects, client: connection.client, cache: listingCache,
                                                          seal: connection.cacheSeal, progress: progress,
                                                          window: concurrency * 4, permits: AsyncPermits(concurrency * 2)), segment))
@@ -119,13 +120,14 @@ struct GTCurrentCommand: AsyncParsableCommand {
         if writer.errors > 0 { throw ExitCode.failure }
     }
 
-    /// Organization name → slugs of the managed projects of `instance`.
-    private func managedProjects(_ model: AppInterfaceModel, instance: String) -> [String: [String]] {
-        var byOrganization: [String: Set<String>] = [:]
-        for project in model.projects where project.instance == instance {
-            byOrganization[project.organization, default: []].insert(project.slug)
+    /// Instance name → organization name → slugs of the managed projects, from keys in stream
+    /// order (so each list is sorted; a key declared twice is listed once).
+    private static func managedProjects(_ keys: [ProjectKey]) -> [String: [String: [String]]] {
+        var managed: [String: [String: [String]]] = [:]
+        for key in keys where managed[key.instance]?[key.organization]?.last != key.project {
+            managed[key.instance, default: [:]][key.organization, default: []].append(key.project)
         }
-        return byOrganization.mapValues { $0.sorted() }
+        return managed
     }
 
     private func stats(_ started: ContinuousClock.Instant, _ counters: [HTTPCounters], _ cache: ListingCache?) -> [String: JSONValue] {

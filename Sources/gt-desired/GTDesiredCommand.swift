@@ -32,7 +32,7 @@ struct GTDesiredCommand: AsyncParsableCommand {
 
         var errors: [String] = []
         do {
-            let model = try await source.load(http: http)
+            let model = try await source.open(http: http).model()
             let secrets = try await resolveSecrets(
                 DesiredStateBuilder(model: model, secrets: [:], instanceFilter: appInterface.instance).neededSecrets,
                 environment: environment, http: http, errors: &errors)

@@ -31,12 +31,22 @@ public final class GlitchTipClient: Sendable {
         /// GlitchTip answers `200 []` for the alerts of a project that does not exist, so
         /// existence must come from the project listing.
         case alerts(organization: String, project: String)
+
+        /// The fields ``GlitchTipDecoding`` reads of each item; nil for every field.
+        var readFields: Set<String>? {
+            switch self {
+            case .organizations, .projects: ["name", "slug"]
+            case .alerts: nil
+            }
+        }
     }
 
-    /// Every item of a listing, as GlitchTip sent it (pages concatenated). Decode with
-    /// ``GlitchTipDecoding``; kept raw so a cache can store exactly what the server said.
+    /// Every item of a listing (pages concatenated), to decode with ``GlitchTipDecoding``.
+    /// Alerts are kept as GlitchTip sent them (an update sends their other fields back);
+    /// organizations and projects only with the fields gt reads, page by page, so a listing of
+    /// an organization with 10,000 projects is not held whole (docs/architecture.md, "Memory").
     public func items(of listing: Listing) async throws(HTTPError) -> [JSONValue] {
-        try await list(path(of: listing))
+        try await list(path(of: listing), keeping: listing.readFields)
     }
 
     public func organizations() async throws(HTTPError) -> [GlitchTipOrganization] {
@@ -128,7 +138,7 @@ public final class GlitchTipClient: Sendable {
     /// another origin is refused (the token would go with it), and so is a link to a page
     /// already read (a cursor loop). Pages that add up to another total than their `X-Hits`
     /// announced are refused (``ListingCount``).
-    private func list(_ path: String) async throws(HTTPError) -> [JSONValue] {
+    private func list(_ path: String, keeping fields: Set<String>?) async throws(HTTPError) -> [JSONValue] {
         let first = baseURL + path + "?limit=100"
         let origin = URLParts(baseURL).origin
         var url = first
@@ -140,7 +150,14 @@ public final class GlitchTipClient: Sendable {
             guard case .array(let page) = json else {
                 throw .badJSON(url: RedactedURL(url), reason: "expected a JSON array, got \(json.typeName)")
             }
-            items += page
+            if let fields {
+                items += page.map { item in
+                    guard case .object(let object) = item else { return item }
+                    return .object(object.filter { fields.contains($0.key) })
+                }
+            } else {
+                items += page
+            }
             tally.add(response)
             guard let next = LinkHeader.nextPage(in: response.headerValues("Link")) else {
                 if let problem = tally.disagreement(count: items.count) {

@@ -1,4 +1,3 @@
-import Dispatch
 import GTStreams
 import GTGlitchTip
 
@@ -9,42 +8,54 @@ import GTGlitchTip
 ///
 /// Each datafile is checked against the fields of its schema (``AppInterfaceSchema``): an
 /// unknown field, a missing required one or a broken `$ref` is an error naming the file.
-public struct DatafileResolver: Sendable {
+struct DatafileResolver: Sendable {
     typealias Schema = AppInterfaceSchema
 
-    /// Datafiles by path (`/dependencies/glitchtip/instances/prod.yml`).
-    private let files: [String: JSONValue]
+    private let files: any DatafileSource
     /// How messages name a datafile: its path on disk, or `bundle.json:/path.yml`.
     private let describe: @Sendable (String) -> String
 
-    public init(files: [String: JSONValue], describe: @escaping @Sendable (String) -> String) {
+    init(files: any DatafileSource, describe: @escaping @Sendable (String) -> String) {
         self.files = files
         self.describe = describe
     }
 
-    /// The model, projects resolved and read on every core (each is independent of the others).
-    /// The first failure in path order is the one reported, whatever finished first.
-    public func model(origin: String) throws -> AppInterfaceModel {
-        let paths = files.keys.sorted()
-        var instances: [AppInterfaceModel.Instance] = []
-        var projectPaths: [String] = []
-        for path in paths {
-            guard let schemaName = files[path]?[Schema.key]?.stringValue, let schema = Schema(rawValue: schemaName) else { continue }
-            switch schema {
-            case .instance:
-                instances.append(try QontractShape.instance(try instance(at: path), origin: describe(path)))
-            case .project: projectPaths.append(path)
-            default: continue
+    /// Every instance, in path order.
+    func instances() throws -> [AppInterfaceModel.Instance] {
+        try files.instancePaths.map { try QontractShape.instance(try instance(at: $0), origin: describe($0)) }
+    }
+
+    /// Every project datafile in stream order (docs/streams.md, "Order"), each with its place in
+    /// path order. A project whose organization or instance cannot be read has no key: it goes
+    /// last, and resolving it reports why.
+    func projectsInStreamOrder() -> [(path: String, pathIndex: Int)] {
+        let keyed = files.projects.enumerated().map { index, project in (key: key(of: project), path: project.path, index: index) }
+        return keyed.sorted { a, b in
+            switch (a.key, b.key) {
+            case let (x?, y?):
+                if x != y { return x.lexicographicallyPrecedes(y, by: utf8Precedes) }
+            case (_?, nil): return true
+            case (nil, _?): return false
+            case (nil, nil): break
             }
-        }
-        let results = ConcurrentSlots<Result<AppInterfaceModel.Project, Error>>(count: projectPaths.count)
-        let resolver = self
-        let projects = projectPaths
-        DispatchQueue.concurrentPerform(iterations: projects.count) { index in
-            let path = projects[index]
-            results.set(index, Result { try QontractShape.project(try resolver.project(at: path), origin: resolver.describe(path)) })
-        }
-        return AppInterfaceModel(instances: instances, projects: try results.values())
+            return a.index < b.index
+        }.map { ($0.path, $0.index) }
+    }
+
+    /// The project datafile at `path`, resolved.
+    func resolvedProject(at path: String) throws -> AppInterfaceModel.Project {
+        try QontractShape.project(try project(at: path), origin: describe(path))
+    }
+
+    /// A project's key as its resolved form will have it: instance name, organization name,
+    /// slug (``AppInterfaceModel/Project/slug``).
+    private func key(of project: ProjectDatafile) -> [String]? {
+        guard let name = project.name, let organizationPath = project.organization,
+              let organization = try? files.document(at: organizationPath),
+              let organizationName = organization["name"]?.stringValue,
+              let instancePath = organization["instance"]?["$ref"]?.stringValue,
+              let instanceName = (try? files.document(at: instancePath))??["name"]?.stringValue else { return nil }
+        return [instanceName, organizationName, project.projectID ?? slugify(name)]
     }
 
     // MARK: - One resolver per schema
@@ -133,7 +144,7 @@ public struct DatafileResolver: Sendable {
     private func document(at path: String, schema: Schema, referencedFrom: String? = nil, field: String = "")
         throws -> [String: JSONValue]
     {
-        guard let value = files[path] else {
+        guard let value = try files.document(at: path) else {
             let origin = referencedFrom.map(describe) ?? describe(path)
             throw AppInterfaceError(origin: origin, message: "\(field): $ref '\(path)' does not exist")
         }

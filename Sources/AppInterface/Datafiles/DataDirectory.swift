@@ -1,0 +1,143 @@
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+import GTStreams
+
+/// A data directory: every `.yml`/`.yaml` file below it, keyed by its path from the directory
+/// (`/dependencies/glitchtip/instances/prod.yml`), as `$ref`s name them.
+///
+/// Read once, on every core, a batch of files at a time, and kept by what gt does with each
+/// (docs/architecture.md, "Memory"): instances, organizations, escalation policies and Jira
+/// boards (few) whole; projects and alerts (as many as the fleet) as compact JSON in a
+/// ``DatafileSpill``, read back when their project's turn comes; any other datafile as its
+/// `$schema` alone. A real App-Interface holds tens of thousands of files; none of them is held
+/// parsed for longer than its batch.
+struct DataDirectory: DatafileSource {
+    /// Files parsed at once: enough to keep every core busy, few enough that a batch of parsed
+    /// documents is a small, fixed cost.
+    static let batch = 256
+
+    let instancePaths: [String]
+    let projects: [ProjectDatafile]
+    private let kept: [String: JSONValue]
+    private let spilled: [String: DatafileSpill.Slot]
+    private let spill: DatafileSpill
+    private let describe: @Sendable (String) -> String
+
+    func document(at path: String) throws -> JSONValue? {
+        if let document = kept[path] { return document }
+        guard let slot = spilled[path] else { return nil }
+        do { return try JSONValue(parsing: try spill.bytes(slot)) } catch {
+            throw AppInterfaceError(origin: describe(path), message: "cannot be read back from the temporary file: \(error)")
+        }
+    }
+
+    init(_ dir: String) throws {
+        let display = dir.hasSuffix("/") ? String(dir.dropLast()) : dir
+        describe = { display + $0 }
+        let paths = try Self.datafilePaths(dir)
+        let root = dir.count > 1 && dir.hasSuffix("/") ? String(dir.dropLast()) : dir
+        let spill = DatafileSpill()
+        var kept: [String: JSONValue] = [:]
+        var spilled: [String: DatafileSpill.Slot] = [:]
+        var instancePaths: [String] = []
+        var projects: [ProjectDatafile] = []
+        for start in stride(from: 0, to: paths.count, by: Self.batch) {
+            let slice = Array(paths[start..<min(paths.count, start + Self.batch)])
+            let read = ConcurrentSlots<Result<Datafile, Error>>(count: slice.count)
+            DispatchQueue.concurrentPerform(iterations: slice.count) { index in
+                read.set(index, Result { try Datafile(file: root + slice[index], path: slice[index], display: display + slice[index]) })
+            }
+            for (path, datafile) in zip(slice, try read.values() as [Datafile]) {
+                switch datafile {
+                case .none: continue
+                case .kept(let schema, let document):
+                    kept[path] = document
+                    if schema == .instance { instancePaths.append(path) }
+                case .spilled(let json, let project):
+                    spilled[path] = spill.append(json)
+                    if let project { projects.append(project) }
+                case .other(let schema):
+                    kept[path] = [AppInterfaceSchema.key: .string(schema)]
+                }
+            }
+        }
+        self.kept = kept
+        self.spilled = spilled
+        self.spill = spill
+        self.instancePaths = instancePaths
+        self.projects = projects
+    }
+
+    /// Every YAML file's path from the directory (`/a/b.yml`), sorted. Directories are walked
+    /// depth first; a link to a directory is not followed (a link loop must not hang the walk).
+    private static func datafilePaths(_ dir: String) throws -> [String] {
+        let root = dir.count > 1 && dir.hasSuffix("/") ? String(dir.dropLast()) : dir
+        var paths: [String] = []
+        var pending = [""]
+        while let relative = pending.popLast() {
+            let entries: [(name: String, type: DirectoryListing.EntryType)]
+            do { entries = try DirectoryListing.entries(root + relative) } catch {
+                let what = relative.isEmpty ? dir : root + relative
+                throw AppInterfaceError(origin: what, message: relative.isEmpty && [ENOENT, ENOTDIR].contains(error.rawValue)
+                    ? "not a directory" : "cannot be read: \(error)")
+            }
+            for entry in entries {
+                let path = relative + "/" + entry.name
+                switch entry.type {
+                case .directory: pending.append(path)
+                case .file where entry.name.hasSuffix(".yml") || entry.name.hasSuffix(".yaml"): paths.append(path)
+                default: continue
+                }
+            }
+        }
+        return paths.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+    }
+}
+
+/// One file of a data directory, read and sorted by what gt keeps of it.
+private enum Datafile {
+    /// YAML that declares no `$schema` (CI configuration, say): skipped unparsed.
+    case none
+    /// Kept whole; no schema when `$schema` is not a string (reported if something refers to it).
+    case kept(AppInterfaceSchema?, JSONValue)
+    /// A project or an alert, as compact JSON; a project's key fields too.
+    case spilled([UInt8], ProjectDatafile?)
+    /// A datafile of a schema gt does not read.
+    case other(String)
+
+    static let spilledSchemas: Set<AppInterfaceSchema> = [.project, .alert]
+
+    init(file: String, path: String, display: String) throws {
+        var bytes: [UInt8]
+        do { bytes = try DirectoryListing.contents(of: file) } catch {
+            throw AppInterfaceError(origin: display, message: "cannot be read: \(error)")
+        }
+        guard bytes.firstRange(of: schemaMarker) != nil else {
+            self = .none
+            return
+        }
+        let document: JSONValue
+        do { document = try YAMLDocument.parse(bytes: &bytes) } catch {
+            throw AppInterfaceError(origin: display, message: "\(error)")
+        }
+        guard let name = document[AppInterfaceSchema.key]?.stringValue else {
+            self = .kept(nil, document)
+            return
+        }
+        guard let schema = AppInterfaceSchema(rawValue: name) else {
+            self = .other(name)
+            return
+        }
+        guard Self.spilledSchemas.contains(schema) else {
+            self = .kept(schema, document)
+            return
+        }
+        var json: [UInt8] = []
+        document.write(to: &json)
+        self = .spilled(json, schema == .project ? ProjectDatafile(path: path, document: document) : nil)
+    }
+}
+
+private let schemaMarker = Array(AppInterfaceSchema.key.utf8)
