@@ -18,7 +18,7 @@ public struct AppInterfaceCatalog: Sendable {
     private enum Projects: Sendable {
         /// From the GraphQL source: resolved, with their places in source order, in stream order.
         case resolved([(project: AppInterfaceModel.Project, sourceIndex: Int)])
-        case datafiles(DatafileResolver, [(path: String, pathIndex: Int)])
+        case datafiles(DatafileResolver, [Int32])
     }
 
     /// One project, resolved or not. `sourceIndex` is its place in the source (path order for
@@ -59,10 +59,10 @@ public struct AppInterfaceCatalog: Sendable {
                 let slice = Array(list[start..<min(list.count, start + Self.batch)])
                 let resolved = ConcurrentSlots<Result<AppInterfaceModel.Project, any Error>>(count: slice.count)
                 DispatchQueue.concurrentPerform(iterations: slice.count) { index in
-                    resolved.set(index, Result { try resolver.resolvedProject(at: slice[index].path) })
+                    resolved.set(index, Result { try resolver.resolvedProject(at: resolver.projectPath(slice[index])) })
                 }
-                for (index, item) in slice.enumerated() {
-                    try body(ProjectResolution(sourceIndex: item.pathIndex, result: resolved.get(index)))
+                for (index, pathIndex) in slice.enumerated() {
+                    try body(ProjectResolution(sourceIndex: Int(pathIndex), result: resolved.get(index)))
                 }
             }
         }

@@ -21,13 +21,16 @@ struct DataDirectory: DatafileSource {
     let instancePaths: [String]
     let projects: [ProjectDatafile]
     private let kept: [String: JSONValue]
+    /// Alerts' places in the spill; projects' are in ``projectSlots``, in the order of
+    /// ``projects`` (sorted by path), found by binary search.
     private let spilled: [String: DatafileSpill.Slot]
+    private let projectSlots: [DatafileSpill.Slot]
     private let spill: DatafileSpill
     private let describe: @Sendable (String) -> String
 
     func document(at path: String) throws -> JSONValue? {
         if let document = kept[path] { return document }
-        guard let slot = spilled[path] else { return nil }
+        guard let slot = spilled[path] ?? projectSlot(path) else { return nil }
         do { return try JSONValue(parsing: try spill.bytes(slot)) } catch {
             throw AppInterfaceError(origin: describe(path), message: "cannot be read back from the temporary file: \(error)")
         }
@@ -43,6 +46,8 @@ struct DataDirectory: DatafileSource {
         var spilled: [String: DatafileSpill.Slot] = [:]
         var instancePaths: [String] = []
         var projects: [ProjectDatafile] = []
+        var projectSlots: [DatafileSpill.Slot] = []
+        var organizations: [String: String] = [:]
         for start in stride(from: 0, to: paths.count, by: Self.batch) {
             let slice = Array(paths[start..<min(paths.count, start + Self.batch)])
             let read = ConcurrentSlots<Result<Datafile, Error>>(count: slice.count)
@@ -55,9 +60,11 @@ struct DataDirectory: DatafileSource {
                 case .kept(let schema, let document):
                     kept[path] = document
                     if schema == .instance { instancePaths.append(path) }
-                case .spilled(let json, let project):
+                case .spilled(let json, nil):
                     spilled[path] = spill.append(json)
-                    if let project { projects.append(project) }
+                case .spilled(let json, let project?):
+                    projectSlots.append(spill.append(json))
+                    projects.append(project.held(path: path, organizations: &organizations))
                 case .other(let schema):
                     kept[path] = [AppInterfaceSchema.key: .string(schema)]
                 }
@@ -65,9 +72,19 @@ struct DataDirectory: DatafileSource {
         }
         self.kept = kept
         self.spilled = spilled
+        self.projectSlots = projectSlots
         self.spill = spill
         self.instancePaths = instancePaths
         self.projects = projects
+    }
+
+    private func projectSlot(_ path: String) -> DatafileSpill.Slot? {
+        var (low, high) = (0, projects.count)
+        while low < high {
+            let middle = (low + high) / 2
+            if projects[middle].path.utf8.lexicographicallyPrecedes(path.utf8) { low = middle + 1 } else { high = middle }
+        }
+        return low < projects.count && projects[low].path == path ? projectSlots[low] : nil
     }
 
     /// Every YAML file's path from the directory (`/a/b.yml`), sorted. Directories are walked

@@ -25,22 +25,26 @@ struct DatafileResolver: Sendable {
         try files.instancePaths.map { try QontractShape.instance(try instance(at: $0), origin: describe($0)) }
     }
 
-    /// Every project datafile in stream order (docs/streams.md, "Order"), each with its place in
-    /// path order. A project whose organization or instance cannot be read has no key: it goes
-    /// last, and resolving it reports why.
-    func projectsInStreamOrder() -> [(path: String, pathIndex: Int)] {
-        let keyed = files.projects.enumerated().map { index, project in (key: key(of: project), path: project.path, index: index) }
-        return keyed.sorted { a, b in
-            switch (a.key, b.key) {
+    /// The project datafiles (indices into the source's path-ordered ``DatafileSource/projects``)
+    /// in stream order (docs/streams.md, "Order"). A project whose organization or instance
+    /// cannot be read has no key: it goes last, and resolving it reports why.
+    func projectsInStreamOrder() -> [Int32] {
+        let projects = files.projects
+        let keys = projects.map(key(of:))
+        return (0..<Int32(projects.count)).sorted { a, b in
+            switch (keys[Int(a)], keys[Int(b)]) {
             case let (x?, y?):
                 if x != y { return x.lexicographicallyPrecedes(y, by: utf8Precedes) }
             case (_?, nil): return true
             case (nil, _?): return false
             case (nil, nil): break
             }
-            return a.index < b.index
-        }.map { ($0.path, $0.index) }
+            return a < b
+        }
     }
+
+    /// The path of the project datafile at `index` of the source's path order.
+    func projectPath(_ index: Int32) -> String { files.projects[Int(index)].path }
 
     /// The project datafile at `path`, resolved.
     func resolvedProject(at path: String) throws -> AppInterfaceModel.Project {

@@ -24,10 +24,31 @@ struct ProjectDatafile: Sendable {
     let organization: String?
 
     init(path: String, document: JSONValue) {
+        self.init(path: path, name: document["name"]?.stringValue, projectID: document["projectId"]?.stringValue,
+                  organization: document["organization"]?["$ref"]?.stringValue)
+    }
+
+    private init(path: String, name: String?, projectID: String?, organization: String?) {
         self.path = path
-        name = document["name"]?.stringValue
-        projectID = document["projectId"]?.stringValue
-        organization = document["organization"]?["$ref"]?.stringValue
+        self.name = name
+        self.projectID = projectID
+        self.organization = organization
+    }
+
+    /// A copy to hold for the whole run, made by the thread that holds it: its strings in
+    /// fresh storage, not inside the parsing thread's heap between the document's freed nodes
+    /// (which would keep those pages from being reused), and one `organization` string shared by
+    /// every project of an organization (docs/architecture.md, "Memory").
+    func held(path: String, organizations: inout [String: String]) -> ProjectDatafile {
+        let organization = self.organization.map { reference in
+            if let shared = organizations[reference] { return shared }
+            let copy = String(decoding: Array(reference.utf8), as: UTF8.self)
+            organizations[copy] = copy
+            return copy
+        }
+        return ProjectDatafile(path: path, name: name.map { String(decoding: Array($0.utf8), as: UTF8.self) },
+                               projectID: projectID.map { String(decoding: Array($0.utf8), as: UTF8.self) },
+                               organization: organization)
     }
 }
 
