@@ -76,14 +76,21 @@ let package = Package(
         .executableTarget(
             name: "gt-diff",
             dependencies: ["DiffCore", "GTStreams", "GTCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        // gt-apply reads instance tokens through the same secret stores.
+        // gt-apply's core: the plan read, each project's actions applied in order through
+        // `ProjectAlertsAPI` (the GlitchTip calls it makes), each action's progress. No
+        // App-Interface, flags or locks, so the applier is tested in process against an
+        // in-memory GlitchTip (Tests/ApplyCoreTests).
+        .target(name: "ApplyCore", dependencies: ["GTStreams", "GTGlitchTip"]),
+        // gt-apply reads instance tokens through the same secret stores. The executable parses
+        // flags, takes the locks, handles signals and writes the report; the decisions are ApplyCore's.
         .executableTarget(
             name: "gt-apply",
-            dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["ApplyCore", "GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Shared by the test targets: the simulator process, paths, running the built tools.
         .target(name: "GTTestSupport", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI"], path: "Tests/GTTestSupport"),
         .testTarget(name: "GTCommonTests", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "GTTestSupport"]),
         .testTarget(name: "DiffCoreTests", dependencies: ["DiffCore", "GTStreams"]),
+        .testTarget(name: "ApplyCoreTests", dependencies: ["ApplyCore", "GTStreams", "GTGlitchTip"]),
         .testTarget(name: "AppInterfaceTests", dependencies: ["AppInterface", "GTStreams", "GTGlitchTip", "GTCLI", "GTTestSupport"]),
         .testTarget(name: "ToolTests", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", "GTTestSupport"]),
     ]

@@ -19,11 +19,27 @@ public protocol SecretStore: Sendable {
 
 /// Resolves ``SecretRef``s through a store, reading each (path, version) once and decoding
 /// `format: base64`.
+///
+/// A resolver made by ``fromEnvironment(_:http:)`` for Vault owns the transport it made: its
+/// owner awaits ``shutdown()`` once the secrets are read, as every transport is shut down
+/// before exit (docs/architecture.md, "Transport lifecycle").
 public actor SecretResolver {
     private let store: SecretStore
     private var cache: [String: [String: String]] = [:]
+    /// The transport made for Vault, ended by ``shutdown()``; nil for a store it was given.
+    nonisolated let ownedTransport: HTTPTransport?
 
-    public init(store: SecretStore) { self.store = store }
+    public init(store: SecretStore) { self.init(store: store, owning: nil) }
+
+    init(store: SecretStore, owning transport: HTTPTransport?) {
+        self.store = store
+        ownedTransport = transport
+    }
+
+    /// Ends the transfer thread of the transport the resolver made (Vault's), once its
+    /// requests are done; a secret not read before fails after it. Harmless twice, and for a
+    /// resolver that made no transport.
+    public nonisolated func shutdown() async { await ownedTransport?.shutdown() }
 
     public func value(of ref: SecretRef) async throws -> String {
         let key = "\(ref.path)@\(ref.version.map(String.init) ?? "latest")"
@@ -56,7 +72,8 @@ public actor SecretResolver {
 
     /// The store the environment names: Vault when `VAULT_ADDR` is set (with `VAULT_TOKEN`, or
     /// AppRole `VAULT_ROLE_ID`/`VAULT_SECRET_ID`), else the secrets file `GT_SECRETS_FILE`.
-    /// `http` lends its retry policy and counters; Vault's CAs come from `environment`.
+    /// `http` lends its retry policy and counters; Vault's CAs come from `environment`. Vault's
+    /// transport is the resolver's own: await ``shutdown()`` when done.
     public static func fromEnvironment(_ environment: [String: String], http: HTTPClient) throws -> SecretResolver? {
         if let address = environment["VAULT_ADDR"], !address.isEmpty {
             let auth: VaultSecretStore.Auth
@@ -70,11 +87,10 @@ public actor SecretResolver {
             }
             // Vault gets a transport of its own: VAULT_CACERT/VAULT_CAPATH come first for it
             // (README, "Behind a company network"); retries and counters stay the caller's.
-            let vaultHTTP = HTTPClient(
-                transport: HTTPTransport(maxConcurrent: http.transport.maxConcurrent,
-                                         trust: TrustStore(environment: environment, for: .vault)),
-                retry: http.retry, counters: http.counters)
-            return SecretResolver(store: VaultSecretStore(address: address, auth: auth, http: vaultHTTP))
+            let transport = HTTPTransport(maxConcurrent: http.transport.maxConcurrent,
+                                          trust: TrustStore(environment: environment, for: .vault))
+            let vaultHTTP = HTTPClient(transport: transport, retry: http.retry, counters: http.counters)
+            return SecretResolver(store: VaultSecretStore(address: address, auth: auth, http: vaultHTTP), owning: transport)
         }
         if let path = environment["GT_SECRETS_FILE"], !path.isEmpty {
             return SecretResolver(store: try SecretsFile(path: path))

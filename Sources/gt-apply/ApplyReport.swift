@@ -1,3 +1,4 @@
+import ApplyCore
 import GTStreams
 import GTGlitchTip
 import GTCLI

@@ -1,3 +1,4 @@
+import ApplyCore
 import AppInterface
 import ArgumentParser
 import Foundation

@@ -1,3 +1,4 @@
+import ApplyCore
 import AppInterface
 import GTStreams
 import GTGlitchTip
@@ -41,6 +42,8 @@ struct PlanExecutor: Sendable {
                 }
             }
         }
+        // Every token is read: Vault's transport ends here (docs/architecture.md, "Transport lifecycle").
+        await connector.secrets?.shutdown()
         var byInstance: [String: [[Int]]] = [:]
         for indices in plan.byProject {
             byInstance[plan.actions[indices[0]].instance, default: []].append(indices)

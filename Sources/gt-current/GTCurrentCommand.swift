@@ -104,6 +104,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
             // Every transfer thread ends before exit (docs/architecture.md, "Concurrency").
             for transport in transports { await transport.shutdown() }
             await sourceHTTP.transport.shutdown()
+            await secrets?.shutdown()  // nothing between its creation and here throws
             await listingCache.finishWrites()
             listingCache.problems.forEach { diagnostics.warning($0) }
             (tier as? FileCacheTier)?.directory.notices.all.forEach { diagnostics.warning($0) }

@@ -78,6 +78,7 @@ struct GTDesiredCommand: AsyncParsableCommand {
         for ref in refs {
             do { values[ref] = try await resolver.value(of: ref) } catch { errors.append("\(error)") }
         }
+        await resolver.shutdown()  // Vault's transport, on every path (docs/architecture.md, "Transport lifecycle")
         return values
     }
 }

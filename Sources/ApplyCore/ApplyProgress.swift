@@ -1,13 +1,11 @@
-import GTStreams
 import GTGlitchTip
-import GTCLI
 import Synchronization
 
 /// Each action's state while the run goes on, shared by the project tasks and the command, so
 /// an interrupted run can report what it attempted without waiting for the rest
 /// (docs/streams.md, "interrupted").
-final class ApplyProgress: Sendable {
-    enum State: Sendable {
+public final class ApplyProgress: Sendable {
+    public enum State: Sendable {
         /// Not started: an interrupted run writes no result for it.
         case notStarted
         /// Its requests were under way when the run stopped waiting: outcome unknown.
@@ -19,16 +17,16 @@ final class ApplyProgress: Sendable {
     private let counters = Mutex<[HTTPCounters]>([])
     private let finished = Atomic<Bool>(false)
 
-    init(count: Int) {
+    public init(count: Int) {
         states = Mutex(Array(repeating: .notStarted, count: count))
     }
 
-    func start(_ index: Int) { states.withLock { $0[index] = .inFlight } }
-    func finish(_ index: Int, _ outcome: ActionOutcome) { states.withLock { $0[index] = .done(outcome) } }
-    func add(_ counter: HTTPCounters) { counters.withLock { $0.append(counter) } }
-    func markFinished() { finished.store(true, ordering: .releasing) }
+    public func start(_ index: Int) { states.withLock { $0[index] = .inFlight } }
+    public func finish(_ index: Int, _ outcome: ActionOutcome) { states.withLock { $0[index] = .done(outcome) } }
+    public func add(_ counter: HTTPCounters) { counters.withLock { $0.append(counter) } }
+    public func markFinished() { finished.store(true, ordering: .releasing) }
 
-    var isFinished: Bool { finished.load(ordering: .acquiring) }
-    var snapshot: [State] { states.withLock { $0 } }
-    var httpCounters: [HTTPCounters] { counters.withLock { $0 } }
+    public var isFinished: Bool { finished.load(ordering: .acquiring) }
+    public var snapshot: [State] { states.withLock { $0 } }
+    public var httpCounters: [HTTPCounters] { counters.withLock { $0 } }
 }

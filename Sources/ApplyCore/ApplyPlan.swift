@@ -1,15 +1,15 @@
 import GTStreams
-import GTGlitchTip
-import GTCLI
 
 /// A whole action stream, read before anything is done: the instances to connect to, the
 /// actions grouped by project (in stream order), the upstream warnings and errors.
-struct ApplyPlan {
-    var instances: [String: InstanceRecord] = [:]
-    var actions: [ActionRecord] = []
-    var notices: [NoticeRecord] = []
+public struct ApplyPlan: Sendable {
+    public var instances: [String: InstanceRecord] = [:]
+    public var actions: [ActionRecord] = []
+    public var notices: [NoticeRecord] = []
 
-    mutating func add(_ record: StreamRecord) throws {
+    public init() {}
+
+    public mutating func add(_ record: StreamRecord) throws {
         let field = JSONField(record.value)
         switch record.kind {
         case .instance:
@@ -22,7 +22,7 @@ struct ApplyPlan {
     }
 
     /// The indices of `actions`, grouped by project, projects in first-seen order.
-    var byProject: [[Int]] {
+    public var byProject: [[Int]] {
         var order: [ProjectKey] = []
         var groups: [ProjectKey: [Int]] = [:]
         for (index, action) in actions.enumerated() {
@@ -35,20 +35,25 @@ struct ApplyPlan {
 
     /// The lock key: the instance names the run touches, sorted, joined with `,` (the
     /// reference's dedup key).
-    var instanceSet: String {
+    public var instanceSet: String {
         let names = Set(actions.map(\.instance)).union(instances.keys)
         return names.sorted().joined(separator: ",")
     }
 
-    var deletes: Int { actions.filter { $0.type == .delete }.count }
-    var upstreamErrors: [String] { notices.filter { $0.level == .error }.map(\.message) }
+    public var deletes: Int { actions.filter { $0.type == .delete }.count }
+    public var upstreamErrors: [String] { notices.filter { $0.level == .error }.map(\.message) }
 }
 
 /// What happened to one action.
-struct ActionOutcome: Sendable {
-    var applied: Bool
-    var error: String?
+public struct ActionOutcome: Sendable, Equatable {
+    public var applied: Bool
+    public var error: String?
 
-    static let planned = ActionOutcome(applied: false, error: nil)
-    static let done = ActionOutcome(applied: true, error: nil)
+    public init(applied: Bool, error: String?) {
+        self.applied = applied
+        self.error = error
+    }
+
+    public static let planned = ActionOutcome(applied: false, error: nil)
+    public static let done = ActionOutcome(applied: true, error: nil)
 }

@@ -1,6 +1,5 @@
 import GTStreams
 import GTGlitchTip
-import GTCLI
 
 /// Executes one project's actions, in order, against GlitchTip (docs/rules.md, "Applying").
 ///
@@ -9,14 +8,23 @@ import GTCLI
 /// sent at most once per run: after an ambiguous failure the alerts are listed again and the
 /// name looked for; when it is not there the outcome is unknown and the action fails, for the
 /// next run to re-plan. After every mutation the project's alerts cache entry is removed.
-struct ProjectApplier: Sendable {
-    let client: GlitchTipClient
+public struct ProjectApplier: Sendable {
+    let client: any ProjectAlertsAPI
     let cache: ListingCache?
     /// Seals the entry written from the fresh read (the instance's key, as gt-current's).
     let seal: CacheSeal?
     let shouldStop: @Sendable () -> Bool
     /// A reason to make no more mutations (the shared run lock lost mid-run), checked before each.
-    var mayMutate: @Sendable () -> String? = { nil }
+    let mayMutate: @Sendable () -> String?
+
+    public init(client: any ProjectAlertsAPI, cache: ListingCache?, seal: CacheSeal?,
+                shouldStop: @escaping @Sendable () -> Bool, mayMutate: @escaping @Sendable () -> String? = { nil }) {
+        self.client = client
+        self.cache = cache
+        self.seal = seal
+        self.shouldStop = shouldStop
+        self.mayMutate = mayMutate
+    }
 
     /// Applies `actions` (the plan's actions at `indices`), reporting each one to `progress`
     /// as it starts and ends. Once `shouldStop` says the run was interrupted, no new action
@@ -26,7 +34,7 @@ struct ProjectApplier: Sendable {
     /// is removed right after it, before any change (a run killed mid-way leaves no stale
     /// entry); when no change was sent (every action refused as stale, say), the fresh listing
     /// replaces the entry, so the next cached run plans from the truth.
-    func apply(_ actions: [ActionRecord], at indices: [Int], into progress: ApplyProgress) async {
+    public func apply(_ actions: [ActionRecord], at indices: [Int], into progress: ApplyProgress) async {
         guard let first = actions.first, !shouldStop() else { return }
         let organization = first.apiOrganization
         let project = first.project
@@ -34,7 +42,7 @@ struct ProjectApplier: Sendable {
         let fresh: [JSONValue]
         var live: [GlitchTipAlert]
         do {
-            fresh = try await client.items(of: .alerts(organization: organization, project: project))
+            fresh = try await client.alertItems(organization: organization, project: project)
             live = try GlitchTipDecoding.alerts(fresh)
         } catch {
             let reason = "cannot read the project's alerts before changing them: \(error)"
@@ -70,7 +78,7 @@ struct ProjectApplier: Sendable {
     struct ApplyFailure: Error { let reason: String }
 
     /// `<instance>/<org>/<project>/<alert>: Failed to execute action <type>: <reason>` (the seed's form).
-    static func message(_ action: ActionRecord, _ reason: String) -> String {
+    public static func message(_ action: ActionRecord, _ reason: String) -> String {
         "\(action.path): Failed to execute action \(action.type.rawValue): \(reason)"
     }
 
