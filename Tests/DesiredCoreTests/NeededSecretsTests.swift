@@ -14,7 +14,9 @@ final class NeededSecretsTests: XCTestCase {
     func testWebhookSecretsWithoutAURLOnceEachInOrder() {
         let project = M.project(alerts: [
             M.alert("a", [.webhook(url: nil, urlSecret: second), .email(url: nil)]),
-            M.alert("b", [.webhook(url: "https://hooks.example.com", urlSecret: first), .webhook(url: "", urlSecret: first)]),
+            // A secret beside a `url` is not read.
+            M.alert("b", [.webhook(url: "https://hooks.example.com", urlSecret: SecretRef(path: "gt/unread", field: "url")),
+                          .webhook(url: "", urlSecret: first)]),
             M.alert("c", [.webhook(url: nil, urlSecret: second), .webhook(url: nil, urlSecret: nil)]),
         ])
         XCTAssertEqual(DesiredProjectBuilder.neededSecrets(of: project, instance: M.instance()), [second, first])
