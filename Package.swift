@@ -62,9 +62,17 @@ let package = Package(
                 "GTStreams", "GTGlitchTip", "CLibYAML",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // gt-desired's core: the rules, the Jira bridge and the fleet-level checks, per project.
+        // Pure model in, records out, so the rules are tested in process (Tests/DesiredCoreTests).
+        .target(name: "DesiredCore", dependencies: ["GTStreams", "AppInterface"]),
+        // gt-desired parses flags, reads App-Interface and secrets, and writes the stream; the
+        // records are DesiredCore's.
         .executableTarget(
             name: "gt-desired",
-            dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "DesiredCore", "GTStreams", "GTGlitchTip", "GTCLI", "AppInterface",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         .executableTarget(
             name: "gt-current",
             dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -91,6 +99,7 @@ let package = Package(
         .testTarget(name: "GTCommonTests", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "GTTestSupport"]),
         .testTarget(name: "DiffCoreTests", dependencies: ["DiffCore", "GTStreams"]),
         .testTarget(name: "ApplyCoreTests", dependencies: ["ApplyCore", "GTStreams", "GTGlitchTip"]),
+        .testTarget(name: "DesiredCoreTests", dependencies: ["DesiredCore", "AppInterface", "GTStreams"]),
         .testTarget(name: "AppInterfaceTests", dependencies: ["AppInterface", "GTStreams", "GTGlitchTip", "GTCLI", "GTTestSupport"]),
         .testTarget(name: "ToolTests", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", "GTTestSupport"]),
     ]

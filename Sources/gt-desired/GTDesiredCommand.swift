@@ -1,5 +1,6 @@
 import AppInterface
 import ArgumentParser
+import DesiredCore
 import Foundation
 import GTStreams
 import GTGlitchTip

@@ -1,24 +1,22 @@
 import AppInterface
 import GTStreams
-import GTGlitchTip
-import GTCLI
 
 /// The Glitchtip-Jira-Bridge alert (docs/rules.md, "The Jira bridge alert"): one webhook to the bridge
 /// per Jira target, with labels, components, token and issue type as form-encoded query
 /// parameters in that order.
-enum JiraBridge {
-    static let alertName = "Glitchtip-Jira-Bridge-Integration"
+public enum JiraBridge {
+    public static let alertName = "Glitchtip-Jira-Bridge-Integration"
 
     /// Integrations whose name in a board's `disable.integrations` turns the bridge off for it.
-    static let disablingIntegrations: Set<String> = [
+    public static let disablingIntegrations: Set<String> = [
         "glitchtip-project-alerts", "glitchtip-project-alerts-api", "jira-permissions-validator",
     ]
 
-    static let missingTarget = "Jira integration requires either project or escalation policy to be set"
+    public static let missingTarget = "Jira integration requires either project or escalation policy to be set"
 
     /// The bridge URLs for a project's Jira settings: one for `jira.project`, else one per
     /// enabled board of the escalation policy (possibly none).
-    static func urls(jira: AppInterfaceModel.Jira, bridgeURL: String, token: String?) throws(RuleViolation) -> [String] {
+    public static func urls(jira: AppInterfaceModel.Jira, bridgeURL: String, token: String?) throws(RuleViolation) -> [String] {
         let tokenParameter = token.flatMap { $0.isEmpty ? nil : [("token", $0)] } ?? []
         if let project = jira.project {
             let parameters = jira.labels.map { ("labels", $0) } + jira.components.map { ("components", $0) } + tokenParameter
@@ -34,17 +32,17 @@ enum JiraBridge {
     }
 
     /// Python's `urlencode(…, doseq=True)`: `quote_plus` on keys and values.
-    static func formEncode(_ parameters: [(String, String)]) -> String {
+    public static func formEncode(_ parameters: [(String, String)]) -> String {
         parameters.map { "\(quotePlus($0.0))=\(quotePlus($0.1))" }.joined(separator: "&")
     }
 
-    static func quotePlus(_ text: String) -> String {
+    public static func quotePlus(_ text: String) -> String {
         PercentEncoding.encode(text, keeping: PercentEncoding.isUnreserved, spaceAsPlus: true)
     }
 }
 
 /// A broken rule, in the seed's words where it has them.
-struct RuleViolation: Error, Equatable {
-    let message: String
-    init(_ message: String) { self.message = message }
+public struct RuleViolation: Error, Sendable, Equatable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
 }

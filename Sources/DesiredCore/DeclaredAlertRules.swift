@@ -1,0 +1,78 @@
+import AppInterface
+import GTStreams
+
+/// The violations of one project, each message naming the project (and the alert).
+struct ProjectViolations {
+    let project: AppInterfaceModel.Project
+    private(set) var errors: [AppInterfaceError] = []
+
+    init(project: AppInterfaceModel.Project) {
+        self.project = project
+    }
+
+    mutating func fail(_ origin: String, _ alert: String?, _ message: String) {
+        let what = alert.map { "project '\(project.name)', alert '\($0)'" } ?? "project '\(project.name)'"
+        errors.append(AppInterfaceError(origin: origin, message: "\(what): \(message)"))
+    }
+}
+
+extension DesiredProjectBuilder {
+    /// A declared alert as a record, its recipients in declared order (docs/rules.md, "Desired
+    /// state"). A violation is recorded and the alert still returned, so every violation of
+    /// the project is found in one build; the record is dropped when there is any.
+    static func declaredAlert(_ alert: AppInterfaceModel.Alert, firstOfItsName: Bool, secrets: [SecretRef: String],
+                              violations: inout ProjectViolations) -> AlertRecord {
+        func fail(_ message: String) { violations.fail(alert.origin, alert.name, message) }
+        if alert.name == JiraBridge.alertName { fail(reservedNameMessage) }
+        if !firstOfItsName { fail("alert name '\(alert.name)' is used twice in this project") }
+        let quantity = positive(alert.quantity)
+        let timespan = positive(alert.timespanMinutes)
+        if quantity == nil { fail("quantity must be a positive integer, got \(alert.quantity.serialized())") }
+        if timespan == nil { fail("timespanMinutes must be a positive integer, got \(alert.timespanMinutes.serialized())") }
+        var recipients: [RecipientRecord] = []
+        for recipient in alert.recipients {
+            switch recipient {
+            case .email(let url):
+                if let url, !url.isEmpty { fail("url must be empty for email recipients") }
+                recipients.append(RecipientRecord(type: "email", url: ""))
+            case .webhook(let url, let secret):
+                if let url, !url.isEmpty {
+                    recipients.append(RecipientRecord(type: "webhook", url: normalizedWebhookURL(url)))
+                } else if let secret, let value = secrets[secret], !value.isEmpty {
+                    recipients.append(RecipientRecord(type: "webhook", url: normalizedWebhookURL(value)))
+                } else {
+                    fail("url or urlSecret must be set for webhook recipient")
+                }
+            case .unsupported(let provider):
+                fail("Unsupported type: recipient provider '\(provider)'")
+            }
+        }
+        return AlertRecord(name: alert.name, timespanMinutes: timespan ?? 0, quantity: quantity ?? 0, recipients: recipients)
+    }
+
+    /// Every webhook URL of the project once (the bridge's included, even within one alert),
+    /// and each within GlitchTip's column (docs/architecture.md, "Recipient URL length").
+    static func checkWebhooks(of alerts: [AlertRecord], in project: AppInterfaceModel.Project,
+                              violations: inout ProjectViolations) {
+        var webhooks: Set<String> = []
+        for alert in alerts {
+            let origin = project.alerts.first { $0.name == alert.name }?.origin ?? project.origin
+            for recipient in alert.recipients where recipient.type == "webhook" {
+                if !webhooks.insert(recipient.url).inserted {
+                    violations.fail(project.origin, alert.name, uniqueWebhookMessage)
+                }
+                // The URL itself is not shown: it may come from a secret.
+                let length = recipient.url.unicodeScalars.count
+                if length > maxRecipientURLLength {
+                    violations.fail(origin, alert.name, "a webhook URL is \(length) characters long; GlitchTip stores at most "
+                        + "\(maxRecipientURLLength) (it would create the alert without recipients and fail every later update)")
+                }
+            }
+        }
+    }
+
+    private static func positive(_ value: JSONValue) -> Int64? {
+        if case .int(let i) = value, i >= 1 { return i }
+        return nil
+    }
+}

@@ -1,0 +1,74 @@
+import AppInterface
+import GTStreams
+
+/// Every rule violation found while building, each naming file, project and alert.
+public struct DesiredBuildFailure: Error, Sendable, Equatable {
+    public var errors: [AppInterfaceError]
+
+    public init(errors: [AppInterfaceError]) {
+        self.errors = errors
+    }
+}
+
+/// One project's desired record, by the rules of docs/rules.md, "Desired state". Pure: the
+/// project, its instance and the secret values in, the record or every violation out. What
+/// needs more than one project (a key declared twice, organizations that collide) is checked
+/// by `DuplicateProjectKeys` and `OrganizationCollisions`, fed one project at a time.
+public enum DesiredProjectBuilder {
+    public static let reservedNameMessage = "'Glitchtip-Jira-Bridge-Integration' alert name is reserved. Please use another name."
+    public static let uniqueWebhookMessage =
+        "Glitchtip project alert webhook URLs must be unique across a project. Do not trigger the same webhook twice."
+
+    /// GlitchTip's `AlertRecipient.url` column (`URLField(max_length=2000)`), counted as Django
+    /// counts, in characters of the URL as sent (docs/architecture.md, "Recipient URL length").
+    public static let maxRecipientURLLength = 2000
+
+    /// The secrets `build` reads for this project, each once, in the order first needed: its
+    /// webhooks' `urlSecret`s (where no `url` is set), then the instance's bridge token when the
+    /// project uses Jira and the instance has a bridge URL. `instance` is nil when the project's
+    /// instance is not declared: then only the webhook secrets.
+    public static func neededSecrets(of project: AppInterfaceModel.Project, instance: AppInterfaceModel.Instance?) -> [SecretRef] {
+        var refs: [SecretRef] = []
+        for alert in project.alerts {
+            for case .webhook(let url, let secret?) in alert.recipients where (url ?? "").isEmpty { refs.append(secret) }
+        }
+        if project.jira != nil, let instance, instance.jiraBridgeAlertURL != nil, let token = instance.jiraBridgeToken {
+            refs.append(token)
+        }
+        var seen = Set<SecretRef>()
+        return refs.filter { seen.insert($0).inserted }
+    }
+
+    /// The project's record (alerts sorted by name, recipients sorted), or every violation of
+    /// its rules in the order they are found: alert by alert, then the Jira bridge, then the
+    /// webhook URLs across the project. `secrets` holds the values of `neededSecrets`; one
+    /// missing or empty counts as not set.
+    public static func build(_ project: AppInterfaceModel.Project, instance: AppInterfaceModel.Instance,
+                             secrets: [SecretRef: String]) -> Result<ProjectRecord, DesiredBuildFailure> {
+        var violations = ProjectViolations(project: project)
+        var names: Set<String> = []
+        var alerts: [AlertRecord] = []
+        for alert in project.alerts {
+            let firstOfItsName = names.insert(alert.name).inserted
+            alerts.append(declaredAlert(alert, firstOfItsName: firstOfItsName, secrets: secrets, violations: &violations))
+        }
+        if let jira = project.jira, let bridge = instance.jiraBridgeAlertURL {
+            let token = instance.jiraBridgeToken.flatMap { secrets[$0] }
+            do {
+                let urls = try JiraBridge.urls(jira: jira, bridgeURL: bridge, token: token)
+                if !urls.isEmpty {
+                    alerts.append(AlertRecord(name: JiraBridge.alertName, timespanMinutes: 1, quantity: 1,
+                                              recipients: urls.map { RecipientRecord(type: "webhook", url: normalizedWebhookURL($0)) }))
+                }
+            } catch {
+                violations.fail(project.origin, nil, error.message)
+            }
+        }
+        checkWebhooks(of: alerts, in: project, violations: &violations)
+        guard violations.errors.isEmpty else { return .failure(DesiredBuildFailure(errors: violations.errors)) }
+        return .success(ProjectRecord(
+            instance: project.instance, organization: project.organization,
+            project: project.slug, name: project.name,
+            alerts: alerts.map { $0.withSortedRecipients() }.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }))
+    }
+}
