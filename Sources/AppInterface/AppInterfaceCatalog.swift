@@ -10,6 +10,8 @@ import GTStreams
 public struct AppInterfaceCatalog: Sendable {
     /// Every instance, in source order.
     public let instances: [AppInterfaceModel.Instance]
+    /// Every (instance, organization name) pair the projects use, once each.
+    public let organizations: [(instance: String, organization: String)]
     private let projects: Projects
 
     /// Projects resolved at once from datafiles.
@@ -30,11 +32,14 @@ public struct AppInterfaceCatalog: Sendable {
 
     init(resolver: DatafileResolver) throws {
         instances = try resolver.instances()
-        projects = .datafiles(resolver, resolver.projectsInStreamOrder())
+        let (order, organizations) = resolver.projectsInStreamOrder()
+        projects = .datafiles(resolver, order)
+        self.organizations = organizations
     }
 
     public init(model: AppInterfaceModel) {
         instances = model.instances
+        organizations = Set(model.projects.map { [$0.instance, $0.organization] }).map { ($0[0], $0[1]) }
         let keyed = model.projects.enumerated().map { (project: $1, sourceIndex: $0) }
         projects = .resolved(keyed.sorted { a, b in
             let (x, y) = (a.project.streamKey, b.project.streamKey)
@@ -51,20 +56,30 @@ public struct AppInterfaceCatalog: Sendable {
 
     /// Calls `body` with every project in stream order, ties in source order.
     public func forEachProject(_ body: (ProjectResolution) throws -> Void) rethrows {
+        for start in stride(from: 0, to: projectCount, by: Self.batch) { try batch(at: start).forEach(body) }
+    }
+
+    /// The same walk for a caller that awaits between projects (reading a secret, say).
+    public func forEachProject(_ body: (ProjectResolution) async throws -> Void) async rethrows {
+        for start in stride(from: 0, to: projectCount, by: Self.batch) {
+            for resolution in batch(at: start) { try await body(resolution) }
+        }
+    }
+
+    /// The projects from `start` in stream order, at most ``batch`` of them, resolved on every core.
+    private func batch(at start: Int) -> [ProjectResolution] {
         switch projects {
         case .resolved(let list):
-            for item in list { try body(ProjectResolution(sourceIndex: item.sourceIndex, result: .success(item.project))) }
-        case .datafiles(let resolver, let list):
-            for start in stride(from: 0, to: list.count, by: Self.batch) {
-                let slice = Array(list[start..<min(list.count, start + Self.batch)])
-                let resolved = ConcurrentSlots<Result<AppInterfaceModel.Project, any Error>>(count: slice.count)
-                DispatchQueue.concurrentPerform(iterations: slice.count) { index in
-                    resolved.set(index, Result { try resolver.resolvedProject(at: resolver.projectPath(slice[index])) })
-                }
-                for (index, pathIndex) in slice.enumerated() {
-                    try body(ProjectResolution(sourceIndex: Int(pathIndex), result: resolved.get(index)))
-                }
+            return list[start..<min(list.count, start + Self.batch)].map {
+                ProjectResolution(sourceIndex: $0.sourceIndex, result: .success($0.project))
             }
+        case .datafiles(let resolver, let list):
+            let slice = Array(list[start..<min(list.count, start + Self.batch)])
+            let resolved = ConcurrentSlots<Result<AppInterfaceModel.Project, any Error>>(count: slice.count)
+            DispatchQueue.concurrentPerform(iterations: slice.count) { index in
+                resolved.set(index, Result { try resolver.resolvedProject(at: resolver.projectPath(slice[index])) })
+            }
+            return slice.enumerated().map { ProjectResolution(sourceIndex: Int($1), result: resolved.get($0)) }
         }
     }
 

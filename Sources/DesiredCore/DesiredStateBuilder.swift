@@ -46,36 +46,22 @@ public struct DesiredStateBuilder: Sendable {
 
     /// The desired state in stream order, or every rule violation found (each naming file,
     /// project and alert): the instances' errors, each project's in model order, then the
-    /// organization collisions.
+    /// organization collisions. The projects go through ``DesiredStateAssembly`` in stream order,
+    /// as gt-desired feeds them from App-Interface.
     public func build() -> Result<Output, BuildFailure> {
-        let instances = DeclaredInstances(model.instances, filter: instanceFilter)
-        var errors = instances.errors
-        var collisionErrors: [AppInterfaceError] = []
-        var duplicates = DuplicateProjectKeys()
-        var collisions = OrganizationCollisions()
-        var projects: [ProjectRecord] = []
-        for project in selectedProjects {
-            if let collision = collisions.add(project) { collisionErrors.append(collision) }
-            let instance: AppInterfaceModel.Instance
-            switch instances.instance(of: project) {
-            case .success(let found): instance = found
-            case .failure(let error):
-                errors.append(error)
-                continue
-            }
-            switch DesiredProjectBuilder.build(project, instance: instance, secrets: secrets) {
-            case .success(let record):
-                if let duplicate = duplicates.add(record, declaredIn: project.origin) { errors.append(duplicate) }
-                projects.append(record)
-            case .failure(let failure):
-                errors += failure.errors
-            }
+        let selected = selectedProjects.enumerated().sorted { a, b in
+            let (x, y) = ([a.element.instance, a.element.organization, a.element.slug],
+                          [b.element.instance, b.element.organization, b.element.slug])
+            return x != y ? x.lexicographicallyPrecedes(y, by: utf8Precedes) : a.offset < b.offset
         }
-        errors += collisionErrors
+        var assembly = DesiredStateAssembly(instances: DeclaredInstances(model.instances, filter: instanceFilter),
+                                            organizations: selected.map { ($0.element.instance, $0.element.organization) })
+        let projects = selected.compactMap { assembly.add($0.element, sourceIndex: $0.offset, secrets: secrets) }
+        let errors = assembly.errors
         guard errors.isEmpty else { return .failure(BuildFailure(errors: errors)) }
         let instanceRecords = selectedInstances.map(\.record)
         return .success(Output(
             instances: instanceRecords.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) },
-            projects: projects.sorted { $0.key < $1.key }))
+            projects: projects))
     }
 }

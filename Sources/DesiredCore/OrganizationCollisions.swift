@@ -39,3 +39,13 @@ public struct OrganizationCollisions: Sendable {
             + "declare project '\(project.slug)' (also declared in \(earlier.origin)); rename one organization or project")
     }
 }
+
+extension OrganizationCollisions {
+    /// The (instance, organization slug) pairs that more than one organization name of
+    /// `organizations` shares: only their projects can collide, so only they need checking.
+    public static func sharedSlugs(of organizations: [(instance: String, organization: String)]) -> Set<[String]> {
+        var names: [[String]: Set<String>] = [:]
+        for (instance, organization) in organizations { names[[instance, slugify(organization)], default: []].insert(organization) }
+        return Set(names.filter { $0.value.count > 1 }.keys)
+    }
+}

@@ -32,23 +32,18 @@ struct GTDesiredCommand: AsyncParsableCommand {
         let http = HTTPClient(transport: HTTPTransport(maxConcurrent: 4), retry: RetryPolicy(maxRetries: 3))
 
         var errors: [String] = []
+        var built: DesiredStream.Built?
+        let secrets = SecretSupply(open: { try SecretResolver.fromEnvironment(environment, http: http) })
         do {
-            let model = try await source.open(http: http).model()
-            let secrets = try await resolveSecrets(
-                DesiredStateBuilder(model: model, secrets: [:], instanceFilter: appInterface.instance).neededSecrets,
-                environment: environment, http: http, errors: &errors)
-            if errors.isEmpty {
-                switch DesiredStateBuilder(model: model, secrets: secrets, instanceFilter: appInterface.instance).build() {
-                case .success(let output):
-                    output.instances.forEach { writer.write($0.json) }
-                    output.projects.forEach { writer.write($0.json) }
-                case .failure(let failure):
-                    errors += failure.errors.map(\.description)
-                }
+            let catalog = try await source.open(http: http)
+            switch await DesiredStream(catalog: catalog, instanceFilter: appInterface.instance, secrets: secrets).build() {
+            case .success(let output): built = output
+            case .failure(let failure): errors = failure.messages
             }
         } catch {
             errors.append("\(error)")
         }
+        await secrets.shutdown()
         await http.transport.shutdown()
         let stats: [String: JSONValue] = [
             "requests": .int(Int64(http.counters.requests)), "retries": .int(Int64(http.counters.retries)),
@@ -59,27 +54,14 @@ struct GTDesiredCommand: AsyncParsableCommand {
             writer.finish(complete: false, stats: stats)
             throw ExitCode.failure
         }
+        if let built {
+            built.instances.forEach { writer.write($0.json) }
+            built.projects.drain(writer.write)
+        }
         writer.finish(stats: stats)
         do { try stdout.finish() } catch {
             diagnostics.error("\(error)")
             throw ExitCode.failure
         }
-    }
-
-    /// Reads every needed secret, collecting each failure (by path and field, never a value).
-    private func resolveSecrets(_ refs: [SecretRef], environment: [String: String], http: HTTPClient,
-                                errors: inout [String]) async throws -> [SecretRef: String] {
-        guard !refs.isEmpty else { return [:] }
-        guard let resolver = try SecretResolver.fromEnvironment(environment, http: http) else {
-            errors.append("secrets are needed (\(refs.map(\.description).joined(separator: ", "))) but no secret store is set: "
-                + "set VAULT_ADDR (with VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID) or GT_SECRETS_FILE")
-            return [:]
-        }
-        var values: [SecretRef: String] = [:]
-        for ref in refs {
-            do { values[ref] = try await resolver.value(of: ref) } catch { errors.append("\(error)") }
-        }
-        await resolver.shutdown()  // Vault's transport, on every path (docs/architecture.md, "Transport lifecycle")
-        return values
     }
 }

@@ -28,10 +28,17 @@ struct DatafileResolver: Sendable {
     /// The project datafiles (indices into the source's path-ordered ``DatafileSource/projects``)
     /// in stream order (docs/streams.md, "Order"). A project whose organization or instance
     /// cannot be read has no key: it goes last, and resolving it reports why.
-    func projectsInStreamOrder() -> [Int32] {
+    /// With them, every (instance, organization name) pair the projects use, once each.
+    func projectsInStreamOrder() -> (order: [Int32], organizations: [(instance: String, organization: String)]) {
         let projects = files.projects
         let keys = projects.map(key(of:))
-        return (0..<Int32(projects.count)).sorted { a, b in
+        var pairs = Set<[String]>()
+        for key in keys { if let key { pairs.insert(Array(key.prefix(2))) } }
+        return (order(keys), pairs.map { ($0[0], $0[1]) })
+    }
+
+    private func order(_ keys: [[String]?]) -> [Int32] {
+        (0..<Int32(keys.count)).sorted { a, b in
             switch (keys[Int(a)], keys[Int(b)]) {
             case let (x?, y?):
                 if x != y { return x.lexicographicallyPrecedes(y, by: utf8Precedes) }

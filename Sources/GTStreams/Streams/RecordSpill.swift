@@ -9,8 +9,8 @@ import Darwin
 /// default), so holding one organization's records while another is written costs disk, not
 /// memory. A file that cannot be made or written keeps the records in memory instead: slower
 /// to grow, never lost.
-final class RecordSpill {
-    static let memoryLimit = 64 << 10
+public final class RecordSpill {
+    public static let memoryLimit = 64 << 10
 
     /// The records before the file was made, then (after a failed write) those after it.
     private var memory: [EncodedRecord] = []
@@ -21,9 +21,11 @@ final class RecordSpill {
     /// Records written whole to the file; a frame cut short by a failed write is not read back.
     private var fileRecords = 0
 
+    public init() {}
+
     deinit { if let file { fclose(file) } }
 
-    func append(_ record: EncodedRecord) {
+    public func append(_ record: EncodedRecord) {
         if file == nil, !failed, memoryBytes + record.bytes.count > Self.memoryLimit {
             file = tmpfile()
             if file == nil { failed = true }
@@ -52,18 +54,21 @@ final class RecordSpill {
     }
 
     /// Writes every held record to `sink`, in the order appended.
-    func drain(into sink: any RecordSink) {
-        memory.forEach(sink.write)
+    func drain(into sink: any RecordSink) { drain(sink.write) }
+
+    /// Passes every held record to `write`, in the order appended.
+    public func drain(_ write: (EncodedRecord) -> Void) {
+        memory.forEach(write)
         memory = []
         if let file {
             fflush(file)
             rewind(file)
             for _ in 0..<fileRecords {
                 guard let record = Self.readRecord(file) else { break }
-                sink.write(record)
+                write(record)
             }
         }
-        afterFile.forEach(sink.write)
+        afterFile.forEach(write)
         afterFile = []
     }
 
