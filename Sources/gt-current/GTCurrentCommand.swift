@@ -59,9 +59,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
         let progress = quiet ? nil : ProgressLine.onTerminal(label: "gt-current: projects", environment: environment)
         let sink = WriterSink(writer: writer, diagnostics: diagnostics, quiet: quiet, progress: progress)
         do {
-            let catalog = try await source.open(http: sourceHTTP)
-            let instances = try catalog.instances(named: appInterface.instance)
-            let managed = Self.managedProjects(try catalog.projectKeys())
+            let (instances, managed) = try await managedFleet(source, http: sourceHTTP)
             let ttl = try CacheTTLs.fromEnvironment(environment)
             let tier = try SecondTier.open(redis: try SecondTier.redis(flag: cacheUrl, environment: environment),
                                            environment: environment)
@@ -119,6 +117,16 @@ struct GTCurrentCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         if writer.errors > 0 { throw ExitCode.failure }
+    }
+
+    /// What gt-current needs of App-Interface: the instances to read and their managed
+    /// projects. The catalog goes out of scope on return, so its entries are not held through
+    /// the fetch (docs/architecture.md, "Memory").
+    private func managedFleet(_ source: AppInterfaceSource, http: HTTPClient) async throws
+        -> (instances: [AppInterfaceModel.Instance], managed: [String: [String: [String]]])
+    {
+        let catalog = try await source.open(http: http)
+        return (try catalog.instances(named: appInterface.instance), Self.managedProjects(try catalog.projectKeys()))
     }
 
     /// Instance name → organization name → slugs of the managed projects, from keys in stream
