@@ -1,7 +1,7 @@
 import Dispatch
 import GTStreams
 
-/// App-Interface as the tools read it (docs/architecture.md, "Memory"): the instances whole,
+/// App-Interface as the tools read it (docs/architecture.md, "Bounded memory"): the instances whole,
 /// the projects one batch at a time in stream order (docs/streams.md, "Order"), so a tool that
 /// writes each project as it comes holds a batch, not the fleet.
 ///

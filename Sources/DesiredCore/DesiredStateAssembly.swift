@@ -2,7 +2,7 @@ import AppInterface
 import GTStreams
 
 /// The desired state built one project at a time, in stream order (docs/streams.md, "Order"),
-/// so gt-desired holds a project, not the fleet (docs/architecture.md, "Memory"). Each project
+/// so gt-desired holds a project, not the fleet (docs/architecture.md, "Bounded memory"). Each project
 /// is checked by ``DesiredProjectBuilder`` and against its neighbours (``DuplicateProjectKeys``,
 /// ``OrganizationCollisions``); its record comes back to be written, and every violation is
 /// kept to be reported in the order the source lists the projects, whatever order they were

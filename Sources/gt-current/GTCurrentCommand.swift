@@ -121,7 +121,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
 
     /// What gt-current needs of App-Interface: the instances to read and their managed
     /// projects. The catalog goes out of scope on return, so its entries are not held through
-    /// the fetch (docs/architecture.md, "Memory").
+    /// the fetch (docs/architecture.md, "Bounded memory").
     private func managedFleet(_ source: AppInterfaceSource, http: HTTPClient) async throws
         -> (instances: [AppInterfaceModel.Instance], managed: [String: [String: [String]]])
     {

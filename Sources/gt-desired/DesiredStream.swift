@@ -2,11 +2,11 @@ import AppInterface
 import DesiredCore
 import GTStreams
 
-/// gt-desired's walk over App-Interface (docs/architecture.md, "Memory"): projects come from the
+/// gt-desired's walk over App-Interface (docs/architecture.md, "Bounded memory"): projects come from the
 /// catalog a batch at a time in stream order; each one's secrets are read, its record built and
 /// held in a ``RecordSpill`` (memory up to a bound, then an unlinked temporary file). Nothing is
 /// written until every project is built: on any error the stream gets no record at all
-/// (docs/streams.md, "Trailer").
+/// (docs/streams.md, "Framing").
 ///
 /// What is reported when something is wrong, as one whole-model pass would: the first project
 /// that cannot be resolved (in source order) alone; else the secrets that cannot be read; else

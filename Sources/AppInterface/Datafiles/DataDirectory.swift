@@ -8,7 +8,7 @@ import GTStreams
 /// (`/dependencies/glitchtip/instances/prod.yml`), as `$ref`s name them.
 ///
 /// Read once, on every core, a batch of files at a time, and kept by what gt does with each
-/// (docs/architecture.md, "Memory"): instances, organizations, escalation policies and Jira
+/// (docs/architecture.md, "Bounded memory"): instances, organizations, escalation policies and Jira
 /// boards (few) whole; projects and alerts (as many as the fleet) as compact JSON in a
 /// ``DatafileSpill``, read back when their project's turn comes; any other datafile as its
 /// `$schema` alone. A real App-Interface holds tens of thousands of files; none of them is held

@@ -38,7 +38,7 @@ struct ProjectDatafile: Sendable {
     /// A copy to hold for the whole run, made by the thread that holds it: its strings in
     /// fresh storage, not inside the parsing thread's heap between the document's freed nodes
     /// (which would keep those pages from being reused), and one `organization` string shared by
-    /// every project of an organization (docs/architecture.md, "Memory").
+    /// every project of an organization (docs/architecture.md, "Bounded memory").
     func held(path: String, organizations: inout [String: String]) -> ProjectDatafile {
         let organization = self.organization.map { reference in
             if let shared = organizations[reference] { return shared }

@@ -7,7 +7,7 @@ import GTStreams
 
 /// Project and alert datafiles of a data directory, parsed once and kept as compact JSON in an
 /// unlinked temporary file (`tmpfile(3)`) until their turn, so the tools' memory does not grow
-/// with the fleet (docs/architecture.md, "Memory"). A file that cannot be made or written keeps
+/// with the fleet (docs/architecture.md, "Bounded memory"). A file that cannot be made or written keeps
 /// the bytes in memory instead: larger, never lost.
 ///
 /// Appended from one thread; read from any number at once (`pread(2)` moves no shared position).

@@ -44,7 +44,7 @@ public final class GlitchTipClient: Sendable {
     /// Every item of a listing (pages concatenated), to decode with ``GlitchTipDecoding``.
     /// Alerts are kept as GlitchTip sent them (an update sends their other fields back);
     /// organizations and projects only with the fields gt reads, page by page, so a listing of
-    /// an organization with 10,000 projects is not held whole (docs/architecture.md, "Memory").
+    /// an organization with 10,000 projects is not held whole (docs/architecture.md, "Bounded memory").
     public func items(of listing: Listing) async throws(HTTPError) -> [JSONValue] {
         try await list(path(of: listing), keeping: listing.readFields)
     }

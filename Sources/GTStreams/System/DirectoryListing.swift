@@ -7,7 +7,7 @@ import Darwin
 /// Walking directories and reading whole files with plain system calls: Foundation's
 /// enumerator builds a URL object and a property cache per file, which for the tens of
 /// thousands of files of an App-Interface checkout cost more memory than the rest of the
-/// tool (docs/architecture.md, "Memory").
+/// tool (docs/architecture.md, "Bounded memory").
 public enum DirectoryListing {
     public enum EntryType: Sendable { case directory, file, other }
 
