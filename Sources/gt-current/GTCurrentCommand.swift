@@ -107,6 +107,9 @@ struct GTCurrentCommand: AsyncParsableCommand {
             listingCache.problems.forEach { diagnostics.warning($0) }
             (tier as? FileCacheTier)?.directory.notices.all.forEach { diagnostics.warning($0) }
         } catch {
+            // Only App-Interface's transport exists yet: everything after the first throw is made
+            // by calls that cannot throw (docs/architecture.md, "Transport lifecycle").
+            await sourceHTTP.transport.shutdown()
             diagnostics.error("\(error)")
             writer.finish(complete: false, stats: stats(started, counters, cache))
             throw ExitCode.failure

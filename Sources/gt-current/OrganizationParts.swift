@@ -32,11 +32,27 @@ struct OrganizationParts {
     func parts(of organizations: [GlitchTipOrganization]) -> [Part] {
         var parts: [(name: String, part: Part)] = []
         var targets: [Target] = []
+        // GlitchTip keeps slugs unique, not names; the streams name an organization by its name.
+        let sharedNames = Dictionary(grouping: organizations, by: \.name).filter { $0.value.count > 1 }
+        func refusal(_ name: String, _ message: String) -> (name: String, part: Part) {
+            (name, .records([EncodedRecord(NoticeRecord(.error, instance: instance, organization: name,
+                                                        message: "\(instance)/\(name): \(message)").json)]))
+        }
+        func slugs(_ name: String) -> String {
+            sharedNames[name]!.map(\.slug).sorted(by: utf8Precedes).map { "'\($0)'" }.joined(separator: ", ")
+        }
         if allProjects {
-            targets = organizations.map { Target(name: $0.name, organization: $0, projects: nil) }
+            targets = organizations.filter { sharedNames[$0.name] == nil }.map { Target(name: $0.name, organization: $0, projects: nil) }
+            for name in sharedNames.keys {
+                parts.append(refusal(name, "GlitchTip has \(sharedNames[name]!.count) organizations named '\(name)' (slugs "
+                    + "\(slugs(name))); the stream names an organization by its name, so none of them is listed"))
+            }
         } else {
             for (name, projects) in managed {
-                if let organization = OrganizationMatcher.match(name, in: organizations) {
+                if sharedNames[name] != nil {
+                    parts.append(refusal(name, "GlitchTip has \(sharedNames[name]!.count) organizations named '\(name)' (slugs "
+                        + "\(slugs(name))); refusing to guess which one App-Interface means: rename all but one in GlitchTip"))
+                } else if let organization = OrganizationMatcher.match(name, in: organizations) {
                     targets.append(Target(name: name, organization: organization, projects: projects.sorted(by: utf8Precedes)))
                 } else {
                     parts.append((name, .records([
@@ -56,10 +72,8 @@ struct OrganizationParts {
                 parts.append((target.name, .fetch(target)))
             }
         }
-        // Stable: two GlitchTip organizations of one name (--all-projects) keep the listing's order.
-        return parts.enumerated().sorted { a, b in
-            a.element.name != b.element.name ? utf8Precedes(a.element.name, b.element.name) : a.offset < b.offset
-        }.map(\.element.part)
+        // One part per name (a shared name is refused above), so the order is total.
+        return parts.sorted { utf8Precedes($0.name, $1.name) }.map(\.part)
     }
 
     /// The items of one organization, by slug: a managed slug GlitchTip does not have is a
