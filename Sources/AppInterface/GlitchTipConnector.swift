@@ -20,10 +20,7 @@ public struct GlitchTipConnector: Sendable {
     }
 
     public func connect(_ instance: InstanceRecord) async throws -> Connection {
-        let ref: SecretRef
-        do { ref = try SecretRef(JSONField(instance.token, path: "token")) } catch {
-            throw AppInterfaceError(origin: "instance '\(instance.name)'", message: "\(error)")
-        }
+        let ref = instance.token
         guard let secrets else {
             throw SecretError(secret: ref.description, reason: "no secret store is set: set VAULT_ADDR (with VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID) or GT_SECRETS_FILE")
         }

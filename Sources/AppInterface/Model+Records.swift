@@ -4,7 +4,7 @@ import GTGlitchTip
 extension AppInterfaceModel.Instance {
     /// The stream's `instance` record: connection details, the token as a reference.
     public var record: InstanceRecord {
-        InstanceRecord(name: name, consoleURL: consoleURL, token: automationToken.json,
+        InstanceRecord(name: name, consoleURL: consoleURL, token: automationToken,
                        readTimeout: readTimeout, maxRetries: maxRetries)
     }
 }

@@ -31,12 +31,9 @@ struct InstanceTrust: Sendable {
                 + "is not App-Interface's \(RedactedURL(declared.consoleURL)): refused, no request sent "
                 + "(an instance's token goes only to its own URL)"))
         }
-        let plannedToken = try? SecretRef(JSONField(planned.token, path: "token"))
-        let declaredToken = try? SecretRef(JSONField(declared.token, path: "token"))
-        if plannedToken == nil || plannedToken != declaredToken {
+        if planned.token != declared.token {
             return .failure(Refusal(description: "instance '\(name)': the plan's token reference "
-                + "\(plannedToken.map(\.description) ?? "(invalid)") is not App-Interface's "
-                + "\(declaredToken.map(\.description) ?? "(invalid)"): refused, no request sent"))
+                + "\(planned.token) is not App-Interface's \(declared.token): refused, no request sent"))
         }
         return .success(declared)
     }

@@ -38,51 +38,6 @@ public struct ProjectRecord: Sendable, Equatable {
     }
 }
 
-/// An `instance` record: how to reach a GlitchTip instance. The token is a reference
-/// (`{path, field, version?, format}`), never a value.
-public struct InstanceRecord: Sendable, Equatable {
-    public var name: String
-    public var consoleURL: String
-    public var token: JSONValue
-    public var readTimeout: Int64
-    public var maxRetries: Int64
-
-    public init(name: String, consoleURL: String, token: JSONValue, readTimeout: Int64, maxRetries: Int64) {
-        self.name = name
-        self.consoleURL = consoleURL
-        self.token = token
-        self.readTimeout = readTimeout
-        self.maxRetries = maxRetries
-    }
-
-    public var json: JSONValue {
-        ["kind": "instance", "name": .string(name), "console_url": .string(consoleURL), "token": token,
-         "read_timeout": .int(readTimeout), "max_retries": .int(maxRetries)]
-    }
-
-    public init(_ f: JSONField) throws {
-        name = try f.required("name").string()
-        consoleURL = try Self.checkedConsoleURL(f.required("console_url").string(), field: "console_url")
-        token = try f.required("token").value
-        readTimeout = try f.optional("read_timeout")?.int() ?? 30
-        maxRetries = try f.optional("max_retries")?.int() ?? 3
-    }
-}
-
-extension InstanceRecord {
-    /// `url`, unless it carries userinfo (`https://user:password@…`): gt reaches GlitchTip with
-    /// the instance's token, and the URL is written on stdout in every `instance` record, so a
-    /// password in it would be printed (docs/streams.md, "Redaction"). The error shows the URL
-    /// redacted.
-    public static func checkedConsoleURL(_ url: String, field: String) throws(JSONFieldError) -> String {
-        guard URLParts(url).userinfo == nil else {
-            throw JSONFieldError(path: field, message: "must not carry a user name or password (\(RedactedURL.display(url))): "
-                                 + "GlitchTip is reached with the automation token; remove the userinfo from the URL")
-        }
-        return url
-    }
-}
-
 /// A `warning` or `error` record: what went wrong, and for which scope.
 public struct NoticeRecord: Sendable, Equatable {
     public enum Level: String, Sendable { case warning, error }

@@ -1,6 +1,3 @@
-import GTStreams
-import GTGlitchTip
-
 /// A reference to a secret in Vault (App-Interface's `vaultSecret`): a path, a field, an
 /// optional KV version and the value's encoding. Streams carry the reference, never the value.
 public struct SecretRef: Sendable, Hashable, CustomStringConvertible {
