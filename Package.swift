@@ -73,9 +73,12 @@ let package = Package(
                 "DesiredCore", "GTStreams", "GTGlitchTip", "GTCLI", "AppInterface",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        // gt-current's pure core: which GlitchTip organization an App-Interface one is, and the
+        // stream laid out in order before anything is fetched (Tests/CurrentCoreTests).
+        .target(name: "CurrentCore", dependencies: ["GTStreams", "GTGlitchTip"]),
         .executableTarget(
             name: "gt-current",
-            dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["CurrentCore", "GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // gt-diff's core: pairing the two streams and planning each project's actions. Pure
         // records in, records out, so the planner is tested in process (Tests/DiffCoreTests).
         .target(name: "DiffCore", dependencies: ["GTStreams"]),
@@ -97,6 +100,7 @@ let package = Package(
         // Shared by the test targets: the simulator process, paths, running the built tools.
         .target(name: "GTTestSupport", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI"], path: "Tests/GTTestSupport"),
         .testTarget(name: "GTCommonTests", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "GTTestSupport"]),
+        .testTarget(name: "CurrentCoreTests", dependencies: ["CurrentCore", "GTStreams", "GTGlitchTip"]),
         .testTarget(name: "DiffCoreTests", dependencies: ["DiffCore", "GTStreams"]),
         .testTarget(name: "ApplyCoreTests", dependencies: ["ApplyCore", "GTStreams", "GTGlitchTip"]),
         .testTarget(name: "DesiredCoreTests", dependencies: ["DesiredCore", "AppInterface", "GTStreams"]),

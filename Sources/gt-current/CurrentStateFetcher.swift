@@ -1,3 +1,4 @@
+import CurrentCore
 import GTStreams
 import GTGlitchTip
 import GTCLI

@@ -1,4 +1,5 @@
 import AppInterface
+import CurrentCore
 import ArgumentParser
 import Foundation
 import GTStreams

@@ -3,7 +3,8 @@
 public struct EncodedRecord: Sendable {
     public let kind: RecordKind
     let sortKey: [String]
-    let bytes: [UInt8]
+    /// The record as written, without its newline.
+    public let bytes: [UInt8]
     /// The text of a `warning` or `error` record.
     public let message: String?
 

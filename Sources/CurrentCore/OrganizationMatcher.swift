@@ -1,11 +1,10 @@
 import GTStreams
 import GTGlitchTip
-import GTCLI
 
 /// Which GlitchTip organization an App-Interface organization is (docs/architecture.md,
 /// "Organization matching"): the one with its name, else the one whose slug is `slugify(name)`.
-enum OrganizationMatcher {
-    static func match(_ name: String, in organizations: [GlitchTipOrganization]) -> GlitchTipOrganization? {
+public enum OrganizationMatcher {
+    public static func match(_ name: String, in organizations: [GlitchTipOrganization]) -> GlitchTipOrganization? {
         organizations.first { $0.name == name } ?? organizations.first { $0.slug == slugify(name) }
     }
 
@@ -15,7 +14,7 @@ enum OrganizationMatcher {
     /// organization renamed since its slug was made (one matches by name, the other by slug).
     /// Two desired states for one GlitchTip project would delete and recreate each other's
     /// alerts on every run, so neither organization is read.
-    static func collisions(_ targets: [(name: String, slug: String, projects: [String])]) -> [String: String] {
+    public static func collisions(_ targets: [(name: String, slug: String, projects: [String])]) -> [String: String] {
         var refused: [String: String] = [:]
         let bySlug = Dictionary(grouping: targets, by: \.slug)
         for (slug, group) in bySlug where group.count > 1 {

@@ -1,35 +1,40 @@
 import GTStreams
 import GTGlitchTip
-import GTCLI
 
 /// An instance's current stream laid out in order before anything is fetched (docs/streams.md,
 /// "Order"): one part per organization by name (its `missing` records, its refusal, or its
 /// projects to fetch), and within an organization one item per project by slug (its `missing`
 /// records, or the project to fetch). Pure.
-struct OrganizationParts {
-    struct Target: Sendable {
-        let name: String
-        let organization: GlitchTipOrganization
+public struct OrganizationParts: Sendable {
+    public struct Target: Sendable {
+        public let name: String
+        public let organization: GlitchTipOrganization
         /// The managed slugs (sorted), or nil for every project (`--all-projects`).
-        let projects: [String]?
+        public let projects: [String]?
     }
 
-    enum Part: Sendable {
+    public enum Part: Sendable {
         case records([EncodedRecord])
         case fetch(Target)
     }
 
-    enum Item: Sendable {
+    public enum Item: Sendable {
         case records([EncodedRecord])
         case project(GlitchTipProject)
     }
 
-    let instance: String
+    public let instance: String
     /// App-Interface organization name → the slugs of its managed projects.
-    let managed: [String: [String]]
-    let allProjects: Bool
+    public let managed: [String: [String]]
+    public let allProjects: Bool
 
-    func parts(of organizations: [GlitchTipOrganization]) -> [Part] {
+    public init(instance: String, managed: [String: [String]], allProjects: Bool) {
+        self.instance = instance
+        self.managed = managed
+        self.allProjects = allProjects
+    }
+
+    public func parts(of organizations: [GlitchTipOrganization]) -> [Part] {
         var parts: [(name: String, part: Part)] = []
         var targets: [Target] = []
         // GlitchTip keeps slugs unique, not names; the streams name an organization by its name.
@@ -78,7 +83,7 @@ struct OrganizationParts {
 
     /// The items of one organization, by slug: a managed slug GlitchTip does not have is a
     /// `missing` record and its warning.
-    static func items(name: String, projects: [GlitchTipProject], managed: [String]?, instance: String) -> [Item] {
+    public static func items(name: String, projects: [GlitchTipProject], managed: [String]?, instance: String) -> [Item] {
         let bySlug = Dictionary(projects.map { ($0.slug, $0) }, uniquingKeysWith: { first, _ in first })
         let slugs = managed ?? Array(Set(projects.map(\.slug)))
         return slugs.sorted(by: utf8Precedes).map { slug in
