@@ -56,12 +56,12 @@ let package = Package(
             ]),
         // App-Interface sources and secrets: what gt-desired, gt-current and gt-apply share beyond
         // the layers above. A target of its own so gt-diff does not link YAML and Foundation.
+        .target(name: "AppInterface", dependencies: ["GTStreams", "GTGlitchTip", "CLibYAML"]),
+        // The App-Interface option group (--data, --bundle, --graphql, --instance) of the three
+        // tools that read App-Interface: command-line types stay out of the library above.
         .target(
-            name: "AppInterface",
-            dependencies: [
-                "GTStreams", "GTGlitchTip", "CLibYAML",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            name: "AppInterfaceCLI",
+            dependencies: ["AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // gt-desired's core: the rules, the Jira bridge and the fleet-level checks, per project.
         // Pure model in, records out, so the rules are tested in process (Tests/DesiredCoreTests).
         .target(name: "DesiredCore", dependencies: ["GTStreams", "AppInterface"]),
@@ -70,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "gt-desired",
             dependencies: [
-                "DesiredCore", "GTStreams", "GTGlitchTip", "GTCLI", "AppInterface",
+                "AppInterfaceCLI", "DesiredCore", "GTStreams", "GTGlitchTip", "GTCLI", "AppInterface",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // gt-current's pure core: which GlitchTip organization an App-Interface one is, and the
@@ -78,7 +78,7 @@ let package = Package(
         .target(name: "CurrentCore", dependencies: ["GTStreams", "GTGlitchTip"]),
         .executableTarget(
             name: "gt-current",
-            dependencies: ["CurrentCore", "GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["AppInterfaceCLI", "CurrentCore", "GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // gt-diff's core: pairing the two streams and planning each project's actions. Pure
         // records in, records out, so the planner is tested in process (Tests/DiffCoreTests).
         .target(name: "DiffCore", dependencies: ["GTStreams"]),
@@ -96,7 +96,7 @@ let package = Package(
         // flags, takes the locks, handles signals and writes the report; the decisions are ApplyCore's.
         .executableTarget(
             name: "gt-apply",
-            dependencies: ["ApplyCore", "GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["AppInterfaceCLI", "ApplyCore", "GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // Shared by the test targets: the simulator process, paths, running the built tools.
         .target(name: "GTTestSupport", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI"], path: "Tests/GTTestSupport"),
         .testTarget(name: "GTCommonTests", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "GTTestSupport"]),

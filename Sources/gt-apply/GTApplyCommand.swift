@@ -1,5 +1,6 @@
 import ApplyCore
 import AppInterface
+import AppInterfaceCLI
 import ArgumentParser
 import Foundation
 import GTStreams

@@ -1,4 +1,5 @@
 import AppInterface
+import AppInterfaceCLI
 import CurrentCore
 import ArgumentParser
 import Foundation

@@ -1,4 +1,5 @@
 import AppInterface
+import AppInterfaceCLI
 import ArgumentParser
 import DesiredCore
 import Foundation
