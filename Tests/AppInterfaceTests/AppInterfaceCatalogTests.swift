@@ -118,7 +118,8 @@ final class AppInterfaceCatalogTests: XCTestCase {
             """, extra: "jira:\n  escalationPolicy: {$ref: /policies/oncall.yml}\n  labels: [café]")
         fixture.files["/projects/dienst.yml"] = F.project("Ops-Dienst", slug: "dienst", organization: "/orgs/ops.yml",
                                                           alerts: "- $ref: /alerts/high.yml")
-        fixture.files["/projects/api.yml"] = F.project("API", organization: "/orgs/pay.yml")
+        // Path order (cafe, dienst, z-api) is not stream order (api, café, dienst).
+        fixture.files["/projects/z-api.yml"] = F.project("API", organization: "/orgs/pay.yml")
         let dir = try fixture.write(in: self)
         let bundle = scratchDirectory().appendingPathComponent("bundle.json").path
         let derive = try Tools.run("/usr/bin/env", ["python3", "Tests/Fixtures/qontract_from_datadir.py", dir,

@@ -24,7 +24,6 @@ final class DataDirectoryWalkTests: XCTestCase {
     func testALinkLoopEndsTheWalkAndTheRealFilesAreRead() async throws {
         let dir = try fixture().write(in: self)
         try FileManager.default.createSymbolicLink(atPath: dir + "/projects/loop", withDestinationPath: "..")
-        try FileManager.default.createSymbolicLink(atPath: dir + "/orgs/root", withDestinationPath: dir)
         try FileManager.default.createSymbolicLink(atPath: dir + "/linked.yml", withDestinationPath: "projects/web.yml")
 
         // Read on another thread: a walk that follows the loop fails the test (by its error or
@@ -36,7 +35,8 @@ final class DataDirectoryWalkTests: XCTestCase {
             opened.fulfill()
         }
         await fulfillment(of: [opened], timeout: 60)
-        XCTAssertNoThrow(try outcome.get().get())
+        // Not read (an error, or still walking): reading it again here would hang the test too.
+        guard case .success = outcome.get() else { return XCTFail("the walk did not end well: \(outcome.get())") }
 
         let catalog = try await openCatalog(.dataDirectory(dir))
         // The hidden datafile is read; the link to a file counts as a file (a second declaration).
