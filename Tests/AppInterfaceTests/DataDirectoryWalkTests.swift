@@ -1,0 +1,82 @@
+import Dispatch
+import Foundation
+@testable import AppInterface
+import GTStreams
+import GTTestSupport
+import XCTest
+
+/// Reading a data directory's tree (docs/architecture.md, "Bounded memory"): links to
+/// directories are not followed, so a link loop ends the walk instead of hanging it; hidden
+/// datafiles are read; a path that is not a directory, or a subdirectory that cannot be read,
+/// is an error naming it.
+final class DataDirectoryWalkTests: XCTestCase {
+    private typealias F = DatafileFixture
+
+    private func fixture() -> F {
+        var fixture = F()
+        fixture.files["/instance.yml"] = F.instance("gt")
+        fixture.files["/orgs/acme.yml"] = F.organization("acme", instance: "/instance.yml")
+        fixture.files["/projects/web.yml"] = F.project("web", organization: "/orgs/acme.yml")
+        fixture.files["/projects/.hidden.yml"] = F.project("hidden", organization: "/orgs/acme.yml")
+        return fixture
+    }
+
+    func testALinkLoopEndsTheWalkAndTheRealFilesAreRead() async throws {
+        let dir = try fixture().write(in: self)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/projects/loop", withDestinationPath: "..")
+        try FileManager.default.createSymbolicLink(atPath: dir + "/linked.yml", withDestinationPath: "projects/web.yml")
+
+        // Read on another thread: a walk that follows the loop fails the test (by its error or
+        // after the timeout) instead of hanging the suite.
+        let opened = expectation(description: "the data directory was read")
+        let outcome = Outcome()
+        Thread.detachNewThread {
+            outcome.set(Result { try DataDirectory(dir) }.map { _ in () })
+            opened.fulfill()
+        }
+        await fulfillment(of: [opened], timeout: 60)
+        // Not read (an error, or still walking): reading it again here would hang the test too.
+        guard case .success = outcome.get() else { return XCTFail("the walk did not end well: \(outcome.get())") }
+
+        let catalog = try await openCatalog(.dataDirectory(dir))
+        // The hidden datafile is read; the link to a file counts as a file (a second declaration).
+        XCTAssertEqual(walk(catalog).map(\.origin), [dir + "/projects/.hidden.yml", dir + "/linked.yml",
+                                                     dir + "/projects/web.yml"])
+    }
+
+    func testAFileGivenAsTheDataDirectoryIsNotADirectory() async throws {
+        let file = scratchDirectory().appendingPathComponent("datafile.yml").path
+        try F.instance("gt").write(toFile: file, atomically: true, encoding: .utf8)
+        for path in [file, file + "-missing"] {
+            do {
+                _ = try await openCatalog(.dataDirectory(path))
+                XCTFail("\(path) was read as a data directory")
+            } catch {
+                XCTAssertEqual("\(error)", "\(path): not a directory")
+            }
+        }
+    }
+
+    func testAnUnreadableSubdirectoryIsNamed() async throws {
+        try XCTSkipIf(geteuid() == 0, "root reads every directory")
+        let dir = try fixture().write(in: self)
+        try FileManager.default.createDirectory(atPath: dir + "/projects/locked", withIntermediateDirectories: false)
+        XCTAssertEqual(chmod(dir + "/projects/locked", 0), 0)
+        addTeardownBlock { chmod(dir + "/projects/locked", 0o700) }
+        do {
+            _ = try await openCatalog(.dataDirectory(dir))
+            XCTFail("an unreadable directory was skipped")
+        } catch {
+            XCTAssertEqual("\(error)", "\(dir)/projects/locked: cannot be read: Permission denied")
+        }
+    }
+}
+
+/// A result handed from the thread that made it to the test's.
+private final class Outcome: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Result<Void, any Error> = .failure(CancellationError())
+
+    func set(_ result: Result<Void, any Error>) { lock.withLock { value = result } }
+    func get() -> Result<Void, any Error> { lock.withLock { value } }
+}

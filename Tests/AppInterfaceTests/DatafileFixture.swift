@@ -1,0 +1,101 @@
+import Foundation
+@testable import AppInterface
+import GTGlitchTip
+import GTStreams
+import GTTestSupport
+import XCTest
+
+/// Small App-Interface data directories written by the tests themselves: datafiles by path
+/// (`/p/001.yml`), as `$ref`s name them, and the catalog a source opens over them.
+struct DatafileFixture {
+    var files: [String: String] = [:]
+
+    static func instance(_ name: String) -> String {
+        """
+        $schema: /dependencies/glitchtip-instance-1.yml
+        labels: {}
+        name: "\(name)"
+        description: test
+        consoleUrl: https://glitchtip.example.com
+        automationUserEmail: {path: gt/test, field: email}
+        automationToken: {path: gt/test, field: token}
+        glitchtipJiraBridgeAlertUrl: http://gjb.com
+        glitchtipJiraBridgeToken: {path: gt/gjb, field: token}
+
+        """
+    }
+
+    static func organization(_ name: String, instance: String) -> String {
+        """
+        $schema: /dependencies/glitchtip-organization-1.yml
+        name: "\(name)"
+        description: test
+        instance: {$ref: \(instance)}
+
+        """
+    }
+
+    /// A project datafile; `slug` becomes its `projectId`, `alerts` is a YAML flow or block list,
+    /// `extra` more top-level YAML.
+    static func project(_ name: String, slug: String? = nil, organization: String, alerts: String = "[]",
+                        extra: String = "") -> String {
+        """
+        $schema: /dependencies/glitchtip-project-1.yml
+        name: "\(name)"
+        \(slug.map { "projectId: \"\($0)\"" } ?? "")
+        description: test
+        platform: python
+        app: {$ref: /app.yml}
+        teams: []
+        organization: {$ref: \(organization)}
+        \(extra)
+        alerts:\(alerts.hasPrefix("-") ? "\n" + alerts : " " + alerts)
+
+        """
+    }
+
+    /// Writes the datafiles below a new scratch directory of `test`; its path.
+    func write(in test: XCTestCase) throws -> String {
+        let root = test.scratchDirectory()
+        for (path, text) in files {
+            let url = root.appendingPathComponent(String(path.dropFirst()))
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        return root.path
+    }
+}
+
+extension XCTestCase {
+    /// Opens `source` as the tools do.
+    func openCatalog(_ source: AppInterfaceSource) async throws -> AppInterfaceCatalog {
+        let http = HTTPClient(transport: HTTPTransport(maxConcurrent: 1), retry: RetryPolicy(maxRetries: 0))
+        do {
+            let catalog = try await source.open(http: http)
+            await http.transport.shutdown()
+            return catalog
+        } catch {
+            await http.transport.shutdown()
+            throw error
+        }
+    }
+
+    /// Every project resolution of `catalog`, in the order the walk gives them.
+    func walk(_ catalog: AppInterfaceCatalog) -> [AppInterfaceCatalog.ProjectResolution] {
+        var all: [AppInterfaceCatalog.ProjectResolution] = []
+        catalog.forEachProject { all.append($0) }
+        return all
+    }
+}
+
+extension AppInterfaceCatalog.ProjectResolution {
+    /// `instance/organization/slug` of a resolved project, else the error's text.
+    var keyOrError: String {
+        switch result {
+        case .success(let project): "\(project.instance)/\(project.organization)/\(project.slug)"
+        case .failure(let error): "error: \(error)"
+        }
+    }
+
+    var origin: String? { try? result.get().origin }
+}
