@@ -20,7 +20,9 @@ public struct AppInterfaceCatalog: Sendable {
     private enum Projects: Sendable {
         /// From the GraphQL source: resolved, with their places in source order, in stream order.
         case resolved([(project: AppInterfaceModel.Project, sourceIndex: Int)])
-        case datafiles(DatafileResolver, [Int32])
+        /// With each project's key as read before resolving it (by path order), for
+        /// ``projectKeys()``.
+        case datafiles(DatafileResolver, [Int32], keys: [[String]?])
     }
 
     /// One project, resolved or not. `sourceIndex` is its place in the source (path order for
@@ -32,8 +34,8 @@ public struct AppInterfaceCatalog: Sendable {
 
     init(resolver: DatafileResolver) throws {
         instances = try resolver.instances()
-        let (order, organizations) = resolver.projectsInStreamOrder()
-        projects = .datafiles(resolver, order)
+        let (order, organizations, keys) = resolver.projectsInStreamOrder()
+        projects = .datafiles(resolver, order, keys: keys)
         self.organizations = organizations
     }
 
@@ -50,7 +52,7 @@ public struct AppInterfaceCatalog: Sendable {
     public var projectCount: Int {
         switch projects {
         case .resolved(let list): list.count
-        case .datafiles(_, let list): list.count
+        case .datafiles(_, let list, _): list.count
         }
     }
 
@@ -73,7 +75,7 @@ public struct AppInterfaceCatalog: Sendable {
             return list[start..<min(list.count, start + Self.batch)].map {
                 ProjectResolution(sourceIndex: $0.sourceIndex, result: .success($0.project))
             }
-        case .datafiles(let resolver, let list):
+        case .datafiles(let resolver, let list, _):
             let slice = Array(list[start..<min(list.count, start + Self.batch)])
             let resolved = ConcurrentSlots<Result<AppInterfaceModel.Project, any Error>>(count: slice.count)
             DispatchQueue.concurrentPerform(iterations: slice.count) { index in
@@ -83,22 +85,33 @@ public struct AppInterfaceCatalog: Sendable {
         }
     }
 
-    /// Every project's key, in stream order; the first project that cannot be resolved, in
-    /// source order, is thrown.
+    /// Every project's key, in stream order. From datafiles, the keys are those read before
+    /// resolving: a project is resolved only when its key could not be made, to say why (the
+    /// first such failure in source order is thrown), so the rest of a project's datafile is
+    /// not checked here (gt-desired checks it).
     public func projectKeys() throws -> [ProjectKey] {
-        var keys: [ProjectKey] = []
-        keys.reserveCapacity(projectCount)
-        var failure: (index: Int, error: any Error)?
-        forEachProject { resolution in
-            switch resolution.result {
-            case .success(let project):
-                keys.append(ProjectKey(instance: project.instance, organization: project.organization, project: project.slug))
-            case .failure(let error):
-                if failure == nil || resolution.sourceIndex < failure!.index { failure = (resolution.sourceIndex, error) }
+        switch projects {
+        case .resolved(let list):
+            return list.map { ProjectKey(instance: $0.project.instance, organization: $0.project.organization, project: $0.project.slug) }
+        case .datafiles(let resolver, let order, let keys):
+            var failure: (index: Int, error: any Error)?
+            var result: [ProjectKey] = []
+            result.reserveCapacity(order.count)
+            for index in order.map(Int.init) {
+                if let key = keys[index] {
+                    result.append(ProjectKey(instance: key[0], organization: key[1], project: key[2]))
+                    continue
+                }
+                do {
+                    let project = try resolver.resolvedProject(at: resolver.projectPath(Int32(index)))
+                    result.append(ProjectKey(instance: project.instance, organization: project.organization, project: project.slug))
+                } catch {
+                    if failure == nil || index < failure!.index { failure = (index, error) }
+                }
             }
+            if let failure { throw failure.error }
+            return result
         }
-        if let failure { throw failure.error }
-        return keys
     }
 
     /// Everything at once, projects in source order: for callers that need the whole model

@@ -11,11 +11,16 @@ public enum AppInterfaceSource: Sendable {
 
     /// Reads the source: instances whole, projects resolved as a tool walks them (see
     /// ``AppInterfaceCatalog``); `--instance` filtering is left to the caller.
-    public func open(http: HTTPClient) async throws -> AppInterfaceCatalog {
+    ///
+    /// With `resolvingProjects` false the caller reads only instances and ``AppInterfaceCatalog/projectKeys()``:
+    /// a data directory's projects are then not kept for resolving (they still can be, from
+    /// disk again, more slowly).
+    public func open(http: HTTPClient, resolvingProjects: Bool = true) async throws -> AppInterfaceCatalog {
         switch self {
         case .dataDirectory(let dir):
             let base = dir.hasSuffix("/") ? String(dir.dropLast()) : dir
-            return try AppInterfaceCatalog(resolver: DatafileResolver(files: try DataDirectory(dir), describe: { base + $0 }))
+            let files = try DataDirectory(dir, spillingProjects: resolvingProjects)
+            return try AppInterfaceCatalog(resolver: DatafileResolver(files: files, describe: { base + $0 }))
         case .bundle(let path):
             let files = BundleDatafiles(files: try BundleFile.read(path))
             return try AppInterfaceCatalog(resolver: DatafileResolver(files: files, describe: { "\(path):\($0)" }))

@@ -200,7 +200,7 @@ struct GTApplyCommand: AsyncParsableCommand {
         }
         let sourceHTTP = HTTPClient(transport: HTTPTransport(maxConcurrent: 2), retry: RetryPolicy(maxRetries: 3))
         progress.add(sourceHTTP.counters)
-        let catalog = try await source.open(http: sourceHTTP)
+        let catalog = try await source.open(http: sourceHTTP, resolvingProjects: false)
         await sourceHTTP.transport.shutdown()  // App-Interface is read; Vault gets a transport of its own
         let declared = try catalog.instances(named: appInterface.instance)
         if let twice = declared.first(where: { one in declared.filter { $0.name == one.name }.count > 1 }) {

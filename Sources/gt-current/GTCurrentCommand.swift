@@ -130,7 +130,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
     private func managedFleet(_ source: AppInterfaceSource, http: HTTPClient) async throws
         -> (instances: [AppInterfaceModel.Instance], managed: [String: [String: [String]]])
     {
-        let catalog = try await source.open(http: http)
+        let catalog = try await source.open(http: http, resolvingProjects: false)
         return (try catalog.instances(named: appInterface.instance), Self.managedProjects(try catalog.projectKeys()))
     }
 

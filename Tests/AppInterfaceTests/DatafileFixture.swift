@@ -68,10 +68,10 @@ struct DatafileFixture {
 
 extension XCTestCase {
     /// Opens `source` as the tools do.
-    func openCatalog(_ source: AppInterfaceSource) async throws -> AppInterfaceCatalog {
+    func openCatalog(_ source: AppInterfaceSource, resolvingProjects: Bool = true) async throws -> AppInterfaceCatalog {
         let http = HTTPClient(transport: HTTPTransport(maxConcurrent: 1), retry: RetryPolicy(maxRetries: 0))
         do {
-            let catalog = try await source.open(http: http)
+            let catalog = try await source.open(http: http, resolvingProjects: resolvingProjects)
             await http.transport.shutdown()
             return catalog
         } catch {

@@ -21,29 +21,40 @@ struct DataDirectory: DatafileSource {
     let instancePaths: [String]
     let projects: [ProjectDatafile]
     private let kept: [String: JSONValue]
-    /// Alerts' places in the spill; projects' are in ``projectSlots``, in the order of
-    /// ``projects`` (sorted by path), found by binary search.
-    private let spilled: [String: DatafileSpill.Slot]
+    /// Alerts' places in the spill (nil: not spilled); projects' are in ``projectSlots``, in the
+    /// order of ``projects`` (sorted by path), found by binary search.
+    private let alerts: [String: DatafileSpill.Slot?]
     private let projectSlots: [DatafileSpill.Slot]
-    private let spill: DatafileSpill
+    /// Nil when the caller needs only the projects' keys: projects and alerts are then not
+    /// kept at all, and read again from disk in the rare case one is asked for (to say what is
+    /// wrong with a project whose key cannot be made).
+    private let spill: DatafileSpill?
+    private let root: String
     private let describe: @Sendable (String) -> String
 
     func document(at path: String) throws -> JSONValue? {
         if let document = kept[path] { return document }
-        guard let slot = spilled[path] ?? projectSlot(path) else { return nil }
+        let project = projectIndex(path)
+        guard project != nil || alerts[path] != nil else { return nil }
+        guard let spill else {
+            return try Datafile.document(file: root + path, display: describe(path))
+        }
+        let slot = project.map { projectSlots[$0] } ?? alerts[path]!!
         do { return try JSONValue(parsing: try spill.bytes(slot)) } catch {
             throw AppInterfaceError(origin: describe(path), message: "cannot be read back from the temporary file: \(error)")
         }
     }
 
-    init(_ dir: String) throws {
+    /// - Parameter spillingProjects: false when only the projects' keys will be read.
+    init(_ dir: String, spillingProjects: Bool = true) throws {
         let display = dir.hasSuffix("/") ? String(dir.dropLast()) : dir
         describe = { display + $0 }
         let paths = try Self.datafilePaths(dir)
         let root = dir.count > 1 && dir.hasSuffix("/") ? String(dir.dropLast()) : dir
-        let spill = DatafileSpill()
+        self.root = root
+        let spill = spillingProjects ? DatafileSpill() : nil
         var kept: [String: JSONValue] = [:]
-        var spilled: [String: DatafileSpill.Slot] = [:]
+        var alerts: [String: DatafileSpill.Slot?] = [:]
         var instancePaths: [String] = []
         var projects: [ProjectDatafile] = []
         var projectSlots: [DatafileSpill.Slot] = []
@@ -52,7 +63,9 @@ struct DataDirectory: DatafileSource {
             let slice = Array(paths[start..<min(paths.count, start + Self.batch)])
             let read = ConcurrentSlots<Result<Datafile, Error>>(count: slice.count)
             DispatchQueue.concurrentPerform(iterations: slice.count) { index in
-                read.set(index, Result { try Datafile(file: root + slice[index], path: slice[index], display: display + slice[index]) })
+                read.set(index, Result {
+                    try Datafile(file: root + slice[index], path: slice[index], display: display + slice[index], encoding: spill != nil)
+                })
             }
             for (path, datafile) in zip(slice, try read.values() as [Datafile]) {
                 switch datafile {
@@ -61,9 +74,9 @@ struct DataDirectory: DatafileSource {
                     kept[path] = document
                     if schema == .instance { instancePaths.append(path) }
                 case .spilled(let json, nil):
-                    spilled[path] = spill.append(json)
+                    alerts[path] = .some(json.flatMap { spill?.append($0) })
                 case .spilled(let json, let project?):
-                    projectSlots.append(spill.append(json))
+                    if let json, let spill { projectSlots.append(spill.append(json)) }
                     projects.append(project.held(path: path, organizations: &organizations))
                 case .other(let schema):
                     kept[path] = [AppInterfaceSchema.key: .string(schema)]
@@ -71,20 +84,20 @@ struct DataDirectory: DatafileSource {
             }
         }
         self.kept = kept
-        self.spilled = spilled
+        self.alerts = alerts
         self.projectSlots = projectSlots
         self.spill = spill
         self.instancePaths = instancePaths
         self.projects = projects
     }
 
-    private func projectSlot(_ path: String) -> DatafileSpill.Slot? {
+    private func projectIndex(_ path: String) -> Int? {
         var (low, high) = (0, projects.count)
         while low < high {
             let middle = (low + high) / 2
             if projects[middle].path.utf8.lexicographicallyPrecedes(path.utf8) { low = middle + 1 } else { high = middle }
         }
-        return low < projects.count && projects[low].path == path ? projectSlots[low] : nil
+        return low < projects.count && projects[low].path == path ? low : nil
     }
 
     /// Every YAML file's path from the directory (`/a/b.yml`), sorted. Directories are walked
@@ -119,25 +132,18 @@ private enum Datafile {
     case none
     /// Kept whole; no schema when `$schema` is not a string (reported if something refers to it).
     case kept(AppInterfaceSchema?, JSONValue)
-    /// A project or an alert, as compact JSON; a project's key fields too.
-    case spilled([UInt8], ProjectDatafile?)
+    /// A project or an alert, as compact JSON (nil when not spilled); a project's key fields too.
+    case spilled([UInt8]?, ProjectDatafile?)
     /// A datafile of a schema gt does not read.
     case other(String)
 
     static let spilledSchemas: Set<AppInterfaceSchema> = [.project, .alert]
 
-    init(file: String, path: String, display: String) throws {
-        var bytes: [UInt8]
-        do { bytes = try DirectoryListing.contents(of: file) } catch {
-            throw AppInterfaceError(origin: display, message: "cannot be read: \(error)")
-        }
-        guard bytes.firstRange(of: schemaMarker) != nil else {
+    /// - Parameter encoding: whether a project or alert is encoded for the spill.
+    init(file: String, path: String, display: String, encoding: Bool) throws {
+        guard let document = try Self.document(file: file, display: display) else {
             self = .none
             return
-        }
-        let document: JSONValue
-        do { document = try YAMLDocument.parse(bytes: &bytes) } catch {
-            throw AppInterfaceError(origin: display, message: "\(error)")
         }
         guard let name = document[AppInterfaceSchema.key]?.stringValue else {
             self = .kept(nil, document)
@@ -151,9 +157,24 @@ private enum Datafile {
             self = .kept(schema, document)
             return
         }
-        var json: [UInt8] = []
-        document.write(to: &json)
+        var json: [UInt8]?
+        if encoding {
+            json = []
+            document.write(to: &json!)
+        }
         self = .spilled(json, schema == .project ? ProjectDatafile(path: path, document: document) : nil)
+    }
+
+    /// The file parsed; nil for YAML that declares no `$schema`.
+    static func document(file: String, display: String) throws -> JSONValue? {
+        var bytes: [UInt8]
+        do { bytes = try DirectoryListing.contents(of: file) } catch {
+            throw AppInterfaceError(origin: display, message: "cannot be read: \(error)")
+        }
+        guard bytes.firstRange(of: schemaMarker) != nil else { return nil }
+        do { return try YAMLDocument.parse(bytes: &bytes) } catch {
+            throw AppInterfaceError(origin: display, message: "\(error)")
+        }
     }
 }
 

@@ -29,12 +29,13 @@ struct DatafileResolver: Sendable {
     /// in stream order (docs/streams.md, "Order"). A project whose organization or instance
     /// cannot be read has no key: it goes last, and resolving it reports why.
     /// With them, every (instance, organization name) pair the projects use, once each.
-    func projectsInStreamOrder() -> (order: [Int32], organizations: [(instance: String, organization: String)]) {
+    /// And each project's key (by path order; nil when it has none).
+    func projectsInStreamOrder() -> (order: [Int32], organizations: [(instance: String, organization: String)], keys: [[String]?]) {
         let projects = files.projects
         let keys = projects.map(key(of:))
         var pairs = Set<[String]>()
         for key in keys { if let key { pairs.insert(Array(key.prefix(2))) } }
-        return (order(keys), pairs.map { ($0[0], $0[1]) })
+        return (order(keys), pairs.map { ($0[0], $0[1]) }, keys)
     }
 
     private func order(_ keys: [[String]?]) -> [Int32] {
