@@ -44,6 +44,29 @@ final class DataDirectoryWalkTests: XCTestCase {
                                                      dir + "/projects/web.yml"])
     }
 
+    /// A FIFO (or socket, or device) named like a datafile is not read: opening a FIFO blocks
+    /// until something writes to it, which would hang the run.
+    func testAFIFONamedLikeADatafileIsSkippedNotWaitedOn() async throws {
+        let dir = try fixture().write(in: self)
+        XCTAssertEqual(mkfifo(dir + "/projects/pipe.yml", 0o600), 0)
+        let opened = expectation(description: "the data directory was read")
+        let outcome = Outcome()
+        Thread.detachNewThread {
+            outcome.set(Result { try DataDirectory(dir) }.map { _ in () })
+            opened.fulfill()
+        }
+        await fulfillment(of: [opened], timeout: 60)
+        guard case .success = outcome.get() else {
+            // Still blocked on the FIFO: open it for writing once, so the reader returns and
+            // the thread ends with the suite.
+            let fd = open(dir + "/projects/pipe.yml", O_WRONLY | O_NONBLOCK)
+            if fd >= 0 { close(fd) }
+            return XCTFail("the walk did not end well: \(outcome.get())")
+        }
+        let catalog = try await openCatalog(.dataDirectory(dir))
+        XCTAssertEqual(walk(catalog).map(\.origin), [dir + "/projects/.hidden.yml", dir + "/projects/web.yml"])
+    }
+
     func testAFileGivenAsTheDataDirectoryIsNotADirectory() async throws {
         let file = scratchDirectory().appendingPathComponent("datafile.yml").path
         try F.instance("gt").write(toFile: file, atomically: true, encoding: .utf8)
