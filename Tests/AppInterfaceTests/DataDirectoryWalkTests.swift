@@ -26,17 +26,9 @@ final class DataDirectoryWalkTests: XCTestCase {
         try FileManager.default.createSymbolicLink(atPath: dir + "/projects/loop", withDestinationPath: "..")
         try FileManager.default.createSymbolicLink(atPath: dir + "/linked.yml", withDestinationPath: "projects/web.yml")
 
-        // Read on another thread: a walk that follows the loop fails the test (by its error or
-        // after the timeout) instead of hanging the suite.
-        let opened = expectation(description: "the data directory was read")
-        let outcome = Outcome()
-        Thread.detachNewThread {
-            outcome.set(Result { try DataDirectory(dir) }.map { _ in () })
-            opened.fulfill()
-        }
-        await fulfillment(of: [opened], timeout: 60)
-        // Not read (an error, or still walking): reading it again here would hang the test too.
-        guard case .success = outcome.get() else { return XCTFail("the walk did not end well: \(outcome.get())") }
+        // A walk that follows the loop fails the test (by its error or after the timeout)
+        // instead of hanging the suite; reading it again here would hang the test too.
+        if let problem = await readOffThread(dir) { return XCTFail("the walk did not end well: \(problem)") }
 
         let catalog = try await openCatalog(.dataDirectory(dir))
         // The hidden datafile is read; the link to a file counts as a file (a second declaration).
@@ -49,6 +41,21 @@ final class DataDirectoryWalkTests: XCTestCase {
     func testAFIFONamedLikeADatafileIsSkippedNotWaitedOn() async throws {
         let dir = try fixture().write(in: self)
         XCTAssertEqual(mkfifo(dir + "/projects/pipe.yml", 0o600), 0)
+        if let problem = await readOffThread(dir) {
+            // Still blocked on the FIFO: open it for writing once, so the reader returns and
+            // the thread ends with the suite.
+            let fd = open(dir + "/projects/pipe.yml", O_WRONLY | O_NONBLOCK)
+            if fd >= 0 { close(fd) }
+            return XCTFail("the walk did not end well: \(problem)")
+        }
+        let catalog = try await openCatalog(.dataDirectory(dir))
+        XCTAssertEqual(walk(catalog).map(\.origin), [dir + "/projects/.hidden.yml", dir + "/projects/web.yml"])
+    }
+
+    /// Reads `dir` as a data directory on a thread of its own and waits at most 60 s for it: a
+    /// read that hangs fails the test, not the suite. Nil when the read ended well, else what
+    /// went wrong (an error, or still reading).
+    private func readOffThread(_ dir: String) async -> String? {
         let opened = expectation(description: "the data directory was read")
         let outcome = Outcome()
         Thread.detachNewThread {
@@ -56,15 +63,8 @@ final class DataDirectoryWalkTests: XCTestCase {
             opened.fulfill()
         }
         await fulfillment(of: [opened], timeout: 60)
-        guard case .success = outcome.get() else {
-            // Still blocked on the FIFO: open it for writing once, so the reader returns and
-            // the thread ends with the suite.
-            let fd = open(dir + "/projects/pipe.yml", O_WRONLY | O_NONBLOCK)
-            if fd >= 0 { close(fd) }
-            return XCTFail("the walk did not end well: \(outcome.get())")
-        }
-        let catalog = try await openCatalog(.dataDirectory(dir))
-        XCTAssertEqual(walk(catalog).map(\.origin), [dir + "/projects/.hidden.yml", dir + "/projects/web.yml"])
+        guard case .failure(let error) = outcome.get() else { return nil }
+        return "\(error)"
     }
 
     func testAFileGivenAsTheDataDirectoryIsNotADirectory() async throws {

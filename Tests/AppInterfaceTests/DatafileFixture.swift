@@ -35,23 +35,10 @@ struct DatafileFixture {
         """
     }
 
-    /// A project datafile; `slug` becomes its `projectId`, `alerts` is a YAML flow or block list,
-    /// `extra` more top-level YAML.
+    /// A project datafile; `slug` becomes its `projectId` (GTTestSupport's `projectDatafile`).
     static func project(_ name: String, slug: String? = nil, organization: String, alerts: String = "[]",
                         extra: String = "") -> String {
-        """
-        $schema: /dependencies/glitchtip-project-1.yml
-        name: "\(name)"
-        \(slug.map { "projectId: \"\($0)\"" } ?? "")
-        description: test
-        platform: python
-        app: {$ref: /app.yml}
-        teams: []
-        organization: {$ref: \(organization)}
-        \(extra)
-        alerts:\(alerts.hasPrefix("-") ? "\n" + alerts : " " + alerts)
-
-        """
+        projectDatafile(name, projectID: slug, organization: organization, alerts: alerts, extra: extra)
     }
 
     /// Writes the datafiles below a new scratch directory of `test`; its path.

@@ -1,4 +1,5 @@
 import Foundation
+import GTTestSupport
 import XCTest
 
 extension XCTestCase {
@@ -30,20 +31,4 @@ extension XCTestCase {
         }
         return dir.path
     }
-}
-
-/// A `glitchtip-project-1.yml` datafile; `alerts` is a YAML block list (`- name: …`) or a flow
-/// value (`[]`), `extra` more top-level YAML.
-func projectDatafile(_ name: String, organization: String, alerts: String, extra: String = "") -> String {
-    """
-    $schema: /dependencies/glitchtip-project-1.yml
-    name: \(name)
-    description: \(name)
-    platform: python
-    app: {$ref: /app.yml}
-    teams: []
-    organization: {$ref: \(organization)}
-    \(extra)
-    alerts:\(alerts.hasPrefix("-") ? "\n" + alerts : " " + alerts)
-    """
 }
