@@ -114,22 +114,6 @@ public struct AppInterfaceCatalog: Sendable {
         }
     }
 
-    /// Everything at once, projects in source order: for callers that need the whole model
-    /// (tests comparing sources); the tools walk ``forEachProject(_:)`` instead.
-    public func model() throws -> AppInterfaceModel {
-        var projects: [(Int, AppInterfaceModel.Project)] = []
-        var failure: (index: Int, error: any Error)?
-        forEachProject { resolution in
-            switch resolution.result {
-            case .success(let project): projects.append((resolution.sourceIndex, project))
-            case .failure(let error):
-                if failure == nil || resolution.sourceIndex < failure!.index { failure = (resolution.sourceIndex, error) }
-            }
-        }
-        if let failure { throw failure.error }
-        return AppInterfaceModel(instances: instances, projects: projects.sorted { $0.0 < $1.0 }.map(\.1))
-    }
-
     /// The instances named by `--instance` (all without it), sorted by name; an unknown name is
     /// an error.
     public func instances(named filter: String?) throws -> [AppInterfaceModel.Instance] {

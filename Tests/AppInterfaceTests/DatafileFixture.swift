@@ -86,3 +86,21 @@ extension AppInterfaceCatalog.ProjectResolution {
 
     var origin: String? { try? result.get().origin }
 }
+
+extension AppInterfaceCatalog {
+    /// Everything at once, projects in source order, to compare sources; the tools walk
+    /// `forEachProject` instead and never hold this.
+    func model() throws -> AppInterfaceModel {
+        var projects: [(Int, AppInterfaceModel.Project)] = []
+        var failure: (index: Int, error: any Error)?
+        forEachProject { resolution in
+            switch resolution.result {
+            case .success(let project): projects.append((resolution.sourceIndex, project))
+            case .failure(let error):
+                if failure == nil || resolution.sourceIndex < failure!.index { failure = (resolution.sourceIndex, error) }
+            }
+        }
+        if let failure { throw failure.error }
+        return AppInterfaceModel(instances: instances, projects: projects.sorted { $0.0 < $1.0 }.map(\.1))
+    }
+}

@@ -57,3 +57,22 @@ enum DesiredModel {
         }
     }
 }
+
+extension DesiredModel {
+    /// gt-desired's walk over `model` (as over a GraphQL answer) with no secret store: the
+    /// instance names and the project keys written, in stream order, or the messages printed.
+    static func stream(_ model: AppInterfaceModel, filter: String? = nil) async
+        -> Result<(instances: [String], projects: [String]), DesiredBuildFailureReport>
+    {
+        let built = await DesiredStream(catalog: AppInterfaceCatalog(model: model), instanceFilter: filter,
+                                        secrets: SecretSupply(open: { nil })).build()
+        return built.map { output in
+            var keys: [String] = []
+            output.projects.drain { record in
+                let json = try? JSONValue(parsing: record.bytes)
+                keys.append(["instance", "organization", "project"].map { json?[$0]?.stringValue ?? "?" }.joined(separator: "/"))
+            }
+            return (output.instances.map(\.name), keys)
+        }
+    }
+}

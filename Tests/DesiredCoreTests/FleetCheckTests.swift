@@ -62,7 +62,9 @@ final class FleetCheckTests: XCTestCase {
         }
     }
 
-    func testTheWholeModelReportsEveryErrorInOrder() {
+    /// Through gt-desired's walk (DesiredStream): projects come in stream order, errors are
+    /// reported in the model's order.
+    func testTheWholeModelReportsEveryErrorInOrder() async {
         let model = AppInterfaceModel(instances: [M.instance(origin: "i1.yml"), M.instance(origin: "i2.yml")], projects: [
             M.project("web", organization: "Acme", origin: "p1.yml"),
             M.project("web", organization: "acme", origin: "p2.yml"),
@@ -70,10 +72,10 @@ final class FleetCheckTests: XCTestCase {
             M.project("web", organization: "Acme", alerts: [M.alert("a", quantity: .int(0))], origin: "p4.yml"),
             M.project("web", organization: "Acme", origin: "p5.yml"),
         ])
-        switch DesiredStateBuilder(model: model, secrets: [:], instanceFilter: nil).build() {
+        switch await M.stream(model) {
         case .success: XCTFail("built")
         case .failure(let failure):
-            XCTAssertEqual(failure.errors.map(\.description), [
+            XCTAssertEqual(failure.messages, [
                 "i2.yml: instance 'glitchtip' is declared twice",
                 "p3.yml: project 'api': instance 'nowhere' is not declared",
                 "alerts/a.yml: project 'web', alert 'a': quantity must be a positive integer, got 0",
@@ -85,16 +87,16 @@ final class FleetCheckTests: XCTestCase {
         }
     }
 
-    func testTheWholeModelInStreamOrderFilteredByInstance() throws {
+    func testTheWholeModelInStreamOrderFilteredByInstance() async throws {
         let model = AppInterfaceModel(instances: [M.instance("b"), M.instance("a")], projects: [
             M.project("z", instance: "a"), M.project("web", organization: "Org", instance: "b"),
             M.project("y", organization: "B", instance: "a"), M.project("x", organization: "a", instance: "a"),
         ])
-        let all = try DesiredStateBuilder(model: model, secrets: [:], instanceFilter: nil).build().get()
-        XCTAssertEqual(all.instances.map(\.name), ["a", "b"])
-        XCTAssertEqual(all.projects.map(\.key.description), ["a/B/y", "a/Org/z", "a/a/x", "b/Org/web"])
-        let onlyB = try DesiredStateBuilder(model: model, secrets: [:], instanceFilter: "b").build().get()
-        XCTAssertEqual(onlyB.instances.map(\.name), ["b"])
-        XCTAssertEqual(onlyB.projects.map(\.key.description), ["b/Org/web"])
+        let all = try await M.stream(model).get()
+        XCTAssertEqual(all.instances, ["a", "b"])
+        XCTAssertEqual(all.projects, ["a/B/y", "a/Org/z", "a/a/x", "b/Org/web"])
+        let onlyB = try await M.stream(model, filter: "b").get()
+        XCTAssertEqual(onlyB.instances, ["b"])
+        XCTAssertEqual(onlyB.projects, ["b/Org/web"])
     }
 }

@@ -36,13 +36,18 @@ final class NeededSecretsTests: XCTestCase {
         XCTAssertEqual(DesiredProjectBuilder.neededSecrets(of: shared, instance: M.instance()), [M.bridgeToken])
     }
 
-    func testTheWholeModelNeedsEachSelectedProjectsSecretsOnce() {
+    /// Through gt-desired's walk with no secret store: the message names each secret the
+    /// selected projects need, once, in the order the model's projects first need them.
+    func testTheWholeModelNeedsEachSelectedProjectsSecretsOnce() async {
         let model = AppInterfaceModel(instances: [M.instance(), M.instance("other")], projects: [
             M.project("web", alerts: [M.alert("a", [.webhook(url: nil, urlSecret: second)])], jira: jira),
             M.project("api", instance: "other", alerts: [M.alert("a", [.webhook(url: nil, urlSecret: first)])]),
             M.project("app", alerts: [M.alert("a", [.webhook(url: nil, urlSecret: second)])], jira: jira),
         ])
-        XCTAssertEqual(DesiredStateBuilder(model: model, secrets: [:], instanceFilter: nil).neededSecrets, [second, M.bridgeToken, first])
-        XCTAssertEqual(DesiredStateBuilder(model: model, secrets: [:], instanceFilter: "other").neededSecrets, [first])
+        for (filter, needed) in [(nil, [second, M.bridgeToken, first]), ("other", [first])] as [(String?, [SecretRef])] {
+            guard case .failure(let failure) = await M.stream(model, filter: filter) else { return XCTFail("built without secrets") }
+            XCTAssertEqual(failure.messages, ["secrets are needed (\(needed.map(\.description).joined(separator: ", "))) but no "
+                + "secret store is set: set VAULT_ADDR (with VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID) or GT_SECRETS_FILE"])
+        }
     }
 }

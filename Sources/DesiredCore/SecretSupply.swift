@@ -1,20 +1,19 @@
 import AppInterface
 import GTStreams
-import GTGlitchTip
 
 /// The secrets gt-desired reads, each once however many projects need it, as projects come:
 /// a value, or why it could not be read (by path and field, never a value). Without a secret
 /// store, the references needed are gathered for one message naming them all. The store is
 /// opened when the first secret is needed, so a run that needs none does not depend on it.
-final class SecretSupply {
+public final class SecretSupply {
     private let open: () throws -> SecretResolver?
     private var opened: Result<SecretResolver?, any Error>?
-    private(set) var values: [SecretRef: String] = [:]
+    public private(set) var values: [SecretRef: String] = [:]
     /// Each failed or unavailable reference: the first project (in source order) that needs
     /// it, the order it was found in, and why (nil: no secret store).
     private var failures: [SecretRef: (sourceIndex: Int, sequence: Int, message: String?)] = [:]
 
-    init(open: @escaping () throws -> SecretResolver?) { self.open = open }
+    public init(open: @escaping () throws -> SecretResolver?) { self.open = open }
 
     private var resolver: SecretResolver? {
         if opened == nil { opened = Result { try open() } }
@@ -22,7 +21,7 @@ final class SecretSupply {
     }
 
     /// Reads the references not read yet; false when any of `refs` has no value.
-    func read(_ refs: [SecretRef], for sourceIndex: Int) async -> Bool {
+    public func read(_ refs: [SecretRef], for sourceIndex: Int) async -> Bool {
         for ref in refs where values[ref] == nil {
             if let failure = failures[ref] {
                 if sourceIndex < failure.sourceIndex { failures[ref]!.sourceIndex = sourceIndex }
@@ -40,7 +39,7 @@ final class SecretSupply {
     }
 
     /// Why secrets are missing, in the order the source's projects first need them.
-    var errors: [String] {
+    public var errors: [String] {
         let ordered = failures.sorted { ($0.value.sourceIndex, $0.value.sequence) < ($1.value.sourceIndex, $1.value.sequence) }
         guard !ordered.isEmpty else { return [] }
         if case .failure(let error)? = opened { return ["\(error)"] }
@@ -52,7 +51,7 @@ final class SecretSupply {
     }
 
     /// Vault's transport, on every path (docs/architecture.md, "Transport lifecycle").
-    func shutdown() async {
+    public func shutdown() async {
         if case .success(let resolver?)? = opened { await resolver.shutdown() }
     }
 }

@@ -1,5 +1,4 @@
 import AppInterface
-import DesiredCore
 import GTStreams
 
 /// gt-desired's walk over App-Interface (docs/architecture.md, "Bounded memory"): projects come from the
@@ -11,19 +10,25 @@ import GTStreams
 /// What is reported when something is wrong, as one whole-model pass would: the first project
 /// that cannot be resolved (in source order) alone; else the secrets that cannot be read; else
 /// every rule violation, in source order.
-struct DesiredStream {
-    let catalog: AppInterfaceCatalog
-    let instanceFilter: String?
-    let secrets: SecretSupply
+public struct DesiredStream {
+    public let catalog: AppInterfaceCatalog
+    public let instanceFilter: String?
+    public let secrets: SecretSupply
 
-    struct Built {
-        /// The selected instances' records, by name.
-        let instances: [InstanceRecord]
-        /// The projects' records, in stream order.
-        let projects: RecordSpill
+    public init(catalog: AppInterfaceCatalog, instanceFilter: String?, secrets: SecretSupply) {
+        self.catalog = catalog
+        self.instanceFilter = instanceFilter
+        self.secrets = secrets
     }
 
-    func build() async -> Result<Built, DesiredBuildFailureReport> {
+    public struct Built {
+        /// The selected instances' records, by name.
+        public let instances: [InstanceRecord]
+        /// The projects' records, in stream order.
+        public let projects: RecordSpill
+    }
+
+    public func build() async -> Result<Built, DesiredBuildFailureReport> {
         var assembly = DesiredStateAssembly(instances: DeclaredInstances(catalog.instances, filter: instanceFilter),
                                             organizations: catalog.organizations.filter { instanceFilter == nil || $0.instance == instanceFilter })
         var unresolved: (sourceIndex: Int, error: any Error)?
@@ -54,7 +59,7 @@ struct DesiredStream {
 }
 
 /// Why gt-desired wrote no record: each message, in the order to print them.
-struct DesiredBuildFailureReport: Error {
-    let messages: [String]
+public struct DesiredBuildFailureReport: Error {
+    public let messages: [String]
     init(_ messages: [String]) { self.messages = messages }
 }
