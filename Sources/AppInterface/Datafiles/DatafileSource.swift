@@ -35,20 +35,15 @@ struct ProjectDatafile: Sendable {
         self.organization = organization
     }
 
-    /// A copy to hold for the whole run, made by the thread that holds it: its strings in
-    /// fresh storage, not inside the parsing thread's heap between the document's freed nodes
-    /// (which would keep those pages from being reused), and one `organization` string shared by
-    /// every project of an organization (docs/architecture.md, "Bounded memory").
+    /// The entry to hold for the whole run, its `organization` one string shared by every
+    /// project of that organization (docs/architecture.md, "Bounded memory").
     func held(path: String, organizations: inout [String: String]) -> ProjectDatafile {
         let organization = self.organization.map { reference in
             if let shared = organizations[reference] { return shared }
-            let copy = String(decoding: Array(reference.utf8), as: UTF8.self)
-            organizations[copy] = copy
-            return copy
+            organizations[reference] = reference
+            return reference
         }
-        return ProjectDatafile(path: path, name: name.map { String(decoding: Array($0.utf8), as: UTF8.self) },
-                               projectID: projectID.map { String(decoding: Array($0.utf8), as: UTF8.self) },
-                               organization: organization)
+        return ProjectDatafile(path: path, name: name, projectID: projectID, organization: organization)
     }
 }
 
