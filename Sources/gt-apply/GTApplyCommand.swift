@@ -203,12 +203,14 @@ struct GTApplyCommand: AsyncParsableCommand {
         let catalog = try await source.open(http: sourceHTTP, resolvingProjects: false)
         await sourceHTTP.transport.shutdown()  // App-Interface is read; Vault gets a transport of its own
         let declared = try catalog.instances(named: appInterface.instance)
-        if let twice = declared.first(where: { one in declared.filter { $0.name == one.name }.count > 1 }) {
-            throw ApplyReport.Problem("\(twice.origin): instance '\(twice.name)' is declared twice in App-Interface")
+        var byName: [String: InstanceRecord] = [:]
+        for instance in declared where byName.updateValue(instance.record, forKey: instance.name) != nil {
+            let first = declared.first { $0.name == instance.name }!
+            throw ApplyReport.Problem("\(first.origin): instance '\(instance.name)' is declared twice in App-Interface")
         }
         let secrets = try SecretResolver.fromEnvironment(environment, http: sourceHTTP)
         return PlanExecutor(plan: plan,
-                            trust: InstanceTrust(declared: Dictionary(uniqueKeysWithValues: declared.map { ($0.name, $0.record) }),
+                            trust: InstanceTrust(declared: byName,
                                                  selection: appInterface.instance),
                             cache: cache, connector: GlitchTipConnector(secrets: secrets, concurrency: concurrency),
                             concurrency: concurrency, interruption: interruption, mayMutate: mayMutate)
