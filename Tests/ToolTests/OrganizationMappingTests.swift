@@ -105,6 +105,65 @@ final class OrganizationMappingTests: XCTestCase {
         XCTAssertEqual(alertReads.count, 0)
     }
 
+    /// Projects are not listed again (docs/safety.md): a project deleted since the plan lists no
+    /// alerts, so the delete sends nothing and the create's POST is answered 404, storing nothing.
+    func testAProjectDeletedSinceThePlanChangesNothing() async throws {
+        let fixture = try await OrganizationRename.make(in: scratchDirectory())
+        rename = fixture
+        let plan = try fixture.cachedPlan()
+        try await fixture.removeProject("web", from: "payments")
+        try await fixture.sim.clearRequests()
+        let result = try fixture.apply(plan)
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("gt/payments/web/pager: Failed to execute action create: ")
+                      && result.stderr.contains("HTTP 404"), result.stderr)
+        let mutations = try await fixture.mutations()
+        XCTAssertEqual(mutations, ["POST /api/0/projects/payments/web/alerts/"])
+        let next = try await fixture.alertNames("payments-next")
+        XCTAssertEqual(next, ["pager"], "nothing stored elsewhere")
+    }
+
+    /// The collision rule needs App-Interface's projects as gt-current reads them: when they
+    /// cannot be read, nothing is applied.
+    func testAnAppInterfaceWhoseProjectsCannotBeKeyedAppliesNothing() async throws {
+        let fixture = try await OrganizationRename.make(in: scratchDirectory())
+        rename = fixture
+        let plan = try fixture.cachedPlan()
+        try projectDatafile("api", organization: "/no-such-org.yml")
+            .write(toFile: fixture.scenario.dataDirectory + "/projects/api.yml", atomically: true, encoding: .utf8)
+        try await fixture.sim.clearRequests()
+        let refused = try fixture.apply(plan)
+        XCTAssertEqual(refused.status, 1, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("checks the plan's organizations against App-Interface: "), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("api.yml"), refused.stderr)
+        let requests = try await fixture.sim.requestLog().requests
+        XCTAssertEqual(requests.count, 0, "\(requests)")
+    }
+
+    /// SIGTERM while the organizations are listed: the listing's answer comes within the grace,
+    /// and no project is read or changed after it.
+    func testASignalDuringTheListingStartsNothingAfterIt() async throws {
+        let fixture = try await OrganizationRename.make(in: scratchDirectory())
+        rename = fixture
+        let plan = try fixture.cachedPlan()
+        try await fixture.sim.clearRequests()
+        try await fixture.sim.faults([["method": "GET", "path": "/api/0/organizations/", "action": "delay", "delay_ms": 2000]])
+        let apply = try BackgroundTool("gt-apply", ["--no-dry-run"], stdinFile: plan, environment: fixture.scenario.environment,
+                                       scratch: fixture.scenario.directory)
+        let listing = try await eventually(within: 30) {
+            try await !fixture.sim.requestLog().matching("GET", "/api/0/organizations/").isEmpty
+        }
+        XCTAssertTrue(listing, "gt-apply never listed the organizations")
+        apply.signal(SIGTERM)
+        let result = try await apply.finish(within: 30)
+        XCTAssertEqual(result.status, 143, result.stderr)
+        let requests = try await fixture.sim.requestLog().requests.map { $0["path"]!.stringValue! }
+        XCTAssertEqual(requests, ["/api/0/organizations/"])
+        let summary = try XCTUnwrap(try result.records().first { $0["kind"] == "summary" })
+        XCTAssertEqual(summary["status"], "interrupted")
+        XCTAssertEqual(summary["applied_count"], 0)
+    }
+
     /// A listing that does not add up is no fresh listing (docs/safety.md, "A listing must add up").
     func testAFreshListingThatDoesNotAddUpChangesNothing() async throws {
         let fixture = try await OrganizationRename.make(in: scratchDirectory())

@@ -48,6 +48,18 @@ struct OrganizationRename {
         try await editOrganizations { $0.filter { $0["slug"]?.stringValue != slug } }
     }
 
+    /// Deletes project `project` of the GlitchTip organization with `slug`.
+    func removeProject(_ project: String, from slug: String) async throws {
+        try await editOrganizations { organizations in
+            organizations.map { organization in
+                guard case .object(var fields) = organization, fields["slug"]?.stringValue == slug,
+                      let projects = fields["projects"]?.arrayValue else { return organization }
+                fields["projects"] = .array(projects.filter { $0["slug"]?.stringValue != project })
+                return .object(fields)
+            }
+        }
+    }
+
     private func editOrganizations(_ edit: ([JSONValue]) -> [JSONValue]) async throws {
         let state = try await sim.admin(.get, "/__admin/state")
         guard case .object(var root) = state, case .array(let organizations)? = root["organizations"] else {
