@@ -38,28 +38,27 @@ public struct OrganizationParts: Sendable {
         var parts: [(name: String, part: Part)] = []
         var targets: [Target] = []
         // GlitchTip keeps slugs unique, not names; the streams name an organization by its name.
-        let sharedNames = Dictionary(grouping: organizations, by: \.name).filter { $0.value.count > 1 }
+        let matcher = OrganizationMatcher(organizations)
         func refusal(_ name: String, _ message: String) -> (name: String, part: Part) {
             (name, .records([EncodedRecord(NoticeRecord(.error, instance: instance, organization: name,
                                                         message: "\(instance)/\(name): \(message)").json)]))
         }
-        func slugs(_ name: String) -> String {
-            sharedNames[name]!.map(\.slug).sorted(by: utf8Precedes).map { "'\($0)'" }.joined(separator: ", ")
-        }
         if allProjects {
-            targets = organizations.filter { sharedNames[$0.name] == nil }.map { Target(name: $0.name, organization: $0, projects: nil) }
-            for name in sharedNames.keys {
-                parts.append(refusal(name, "GlitchTip has \(sharedNames[name]!.count) organizations named '\(name)' (slugs "
-                    + "\(slugs(name))); the stream names an organization by its name, so none of them is listed"))
+            targets = organizations.filter { matcher.sharedNames[$0.name] == nil }
+                .map { Target(name: $0.name, organization: $0, projects: nil) }
+            for (name, slugs) in matcher.sharedNames {
+                let quoted = slugs.map { "'\($0)'" }.joined(separator: ", ")
+                parts.append(refusal(name, "GlitchTip has \(slugs.count) organizations named '\(name)' (slugs \(quoted)); "
+                    + "the stream names an organization by its name, so none of them is listed"))
             }
         } else {
             for (name, projects) in managed {
-                if sharedNames[name] != nil {
-                    parts.append(refusal(name, "GlitchTip has \(sharedNames[name]!.count) organizations named '\(name)' (slugs "
-                        + "\(slugs(name))); refusing to guess which one App-Interface means: rename all but one in GlitchTip"))
-                } else if let organization = OrganizationMatcher.match(name, in: organizations) {
+                switch matcher.resolve(name) {
+                case .sharedName(let slugs):
+                    parts.append(refusal(name, OrganizationMatcher.sharedNameRefusal(name, slugs: slugs)))
+                case .organization(let organization):
                     targets.append(Target(name: name, organization: organization, projects: projects.sorted(by: utf8Precedes)))
-                } else {
+                case .none:
                     parts.append((name, .records([
                         EncodedRecord(MissingRecord(instance: instance, organization: name).json),
                         EncodedRecord(NoticeRecord(.warning, instance: instance, organization: name,

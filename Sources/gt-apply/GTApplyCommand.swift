@@ -208,10 +208,16 @@ struct GTApplyCommand: AsyncParsableCommand {
             let first = declared.first { $0.name == instance.name }!
             throw ApplyReport.Problem("\(first.origin): instance '\(instance.name)' is declared twice in App-Interface")
         }
+        // The organization check's collision rule reads what gt-current reads (docs/safety.md).
+        let managed: [ProjectKey]
+        do { managed = try catalog.projectKeys() } catch {
+            throw ApplyReport.Problem("gt-apply --no-dry-run checks the plan's organizations against App-Interface: \(error)")
+        }
         let secrets = try SecretResolver.fromEnvironment(environment, http: sourceHTTP)
         return PlanExecutor(plan: plan,
                             trust: InstanceTrust(declared: byName,
                                                  selection: appInterface.instance),
+                            managed: managed,
                             cache: cache, connector: GlitchTipConnector(secrets: secrets, concurrency: concurrency),
                             concurrency: concurrency, interruption: interruption, mayMutate: mayMutate)
     }

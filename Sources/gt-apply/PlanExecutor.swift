@@ -5,8 +5,9 @@ import GTGlitchTip
 import GTCLI
 
 /// Runs a plan's actions against GlitchTip: one connection per instance (to App-Interface's
-/// URL, see ``InstanceTrust``), at most `concurrency` projects at a time per instance, each
-/// project's actions in order.
+/// URL, see ``InstanceTrust``), then ApplyCore's ``InstanceApplier`` per instance (its
+/// organizations read fresh, then at most `concurrency` projects at a time, each project's
+/// actions in order).
 ///
 /// With at most as many projects in progress as the transport has slots, a request never waits
 /// in the transport's queue: once the run is interrupted, no change that was not already under
@@ -14,6 +15,9 @@ import GTCLI
 struct PlanExecutor: Sendable {
     let plan: ApplyPlan
     let trust: InstanceTrust
+    /// App-Interface's projects (instance, organization name, slug), for the organization
+    /// check's collision rule (docs/safety.md, "The organization mapping is read fresh").
+    let managed: [ProjectKey]
     let cache: ListingCache?
     let connector: GlitchTipConnector
     let concurrency: Int
@@ -22,9 +26,14 @@ struct PlanExecutor: Sendable {
     let mayMutate: @Sendable () -> String?
 
     func run(into progress: ApplyProgress) async {
-        var appliers: [String: Result<ProjectApplier, InstanceTrust.Refusal>] = [:]
+        var appliers: [String: Result<InstanceApplier, InstanceTrust.Refusal>] = [:]
+        let planned = Set(plan.actions.map(\.instance))
+        var managedByInstance: [String: [String: [String]]] = [:]
+        for key in managed where planned.contains(key.instance) {
+            managedByInstance[key.instance, default: [:]][key.organization, default: []].append(key.project)
+        }
         var transports: [HTTPTransport] = []
-        for name in Set(plan.actions.map(\.instance)).sorted() {
+        for name in planned.sorted() {
             if interruption.isInterrupted { break }
             switch trust.instance(name, planned: plan.instances[name]) {
             case .failure(let refusal):
@@ -34,9 +43,11 @@ struct PlanExecutor: Sendable {
                     let connection = try await connector.connect(instance)
                     progress.add(connection.http.counters)
                     transports.append(connection.http.transport)
-                    appliers[name] = .success(ProjectApplier(client: connection.client, cache: cache, seal: connection.cacheSeal,
-                                                             shouldStop: { [interruption] in interruption.isInterrupted },
-                                                             mayMutate: mayMutate))
+                    let projects = ProjectApplier(client: connection.client, cache: cache, seal: connection.cacheSeal,
+                                                  shouldStop: { [interruption] in interruption.isInterrupted },
+                                                  mayMutate: mayMutate)
+                    appliers[name] = .success(InstanceApplier(instance: name, organizations: connection.client, projects: projects,
+                                                              managed: managedByInstance[name] ?? [:], concurrency: concurrency))
                 } catch {
                     appliers[name] = .failure(InstanceTrust.Refusal(description: "cannot connect: \(error)"))
                 }
@@ -59,28 +70,11 @@ struct PlanExecutor: Sendable {
                                                              error: ProjectApplier.message(plan.actions[index], refusal.description)))
                     }
                 case .success(let applier)?:
-                    group.addTask { await apply(projects, with: applier, into: progress) }
+                    group.addTask { [plan] in await applier.apply(projects, of: plan.actions, into: progress) }
                 }
             }
         }
         // Every transfer thread ends before the run reports (docs/architecture.md, "Concurrency").
         for transport in transports { await transport.shutdown() }
-    }
-
-    /// One instance's projects, `concurrency` at a time; none starts once the run is interrupted.
-    private func apply(_ projects: [[Int]], with applier: ProjectApplier, into progress: ApplyProgress) async {
-        await withTaskGroup(of: Void.self) { group in
-            var running = 0
-            for indices in projects {
-                if running == concurrency {
-                    await group.next()
-                    running -= 1
-                }
-                if interruption.isInterrupted { break }
-                let actions = indices.map { plan.actions[$0] }
-                group.addTask { await applier.apply(actions, at: indices, into: progress) }
-                running += 1
-            }
-        }
     }
 }

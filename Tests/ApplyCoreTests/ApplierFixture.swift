@@ -17,8 +17,9 @@ struct ApplierFixture {
     static let hook = RecipientRecord(type: "webhook", url: "https://hooks.example/a")
     static let mail = RecipientRecord(type: "email", url: "")
 
-    init(alerts: [JSONValue] = []) {
-        glitchtip = InMemoryGlitchTip(log: log, alerts: alerts)
+    /// - Parameter projects: more projects of `org` than `web`, without alerts.
+    init(alerts: [JSONValue] = [], projects: [String] = []) {
+        glitchtip = InMemoryGlitchTip(log: log, alerts: alerts, projects: projects)
         tier = RecordingCacheTier(log: log)
         cache = ListingCache(tier: tier, ttl: CacheTTLs())
     }
@@ -34,8 +35,8 @@ struct ApplierFixture {
     }
 
     static func action(_ type: ActionRecord.Kind, _ name: String, pk: Int64? = nil,
-                       before: AlertRecord? = nil, after: AlertRecord? = nil) -> ActionRecord {
-        ActionRecord(type: type, instance: "glitchtip", organization: "Org", organizationSlug: "org", project: "web",
+                       before: AlertRecord? = nil, after: AlertRecord? = nil, project: String = "web") -> ActionRecord {
+        ActionRecord(type: type, instance: "glitchtip", organization: "Org", organizationSlug: "org", project: project,
                      alertName: name, pk: pk, before: before, after: after)
     }
 

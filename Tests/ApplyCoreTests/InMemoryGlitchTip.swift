@@ -22,10 +22,12 @@ final class EventLog: Sendable {
     var mutations: [Event] { all.filter { ["POST", "PUT", "DELETE"].contains($0.what.split(separator: " ").first ?? "") } }
 }
 
-/// One GlitchTip project's alerts in memory, behind ``ProjectAlertsAPI``: stores what is
-/// created and updated as the server would (a pk assigned), logs every call, and fails on
-/// demand, before or after storing, the way a lost answer does.
-final class InMemoryGlitchTip: ProjectAlertsAPI {
+/// One GlitchTip organization's project alerts in memory (`org/web`, and any other project a
+/// test names), behind ``ProjectAlertsAPI``, and the instance's organizations behind
+/// ``OrganizationsAPI``: stores what is created and updated as the server would (a pk
+/// assigned), logs every call, and fails on demand, before or after storing, the way a lost
+/// answer does.
+final class InMemoryGlitchTip: ProjectAlertsAPI, OrganizationsAPI {
     enum CreateFault: Sendable {
         /// The alert is stored, then the answer is lost (a timeout, a reset, a 5xx).
         case storeThenFail(HTTPError)
@@ -36,7 +38,10 @@ final class InMemoryGlitchTip: ProjectAlertsAPI {
     }
 
     private struct State {
-        var alerts: [JSONValue] = []
+        /// Project slug (in organization `org`) → its alerts.
+        var projects: [String: [JSONValue]] = [:]
+        var organizations: [JSONValue] = [["name": "Org", "slug": "org"]]
+        var organizationFailure: HTTPError?
         var nextPK: Int64 = 100
         var listFailures: [HTTPError?] = []
         var createFault: CreateFault?
@@ -45,11 +50,14 @@ final class InMemoryGlitchTip: ProjectAlertsAPI {
 
     let log: EventLog
     private let state = Mutex(State())
-    private let prefix = "/api/0/projects/org/web/alerts/"
 
-    init(log: EventLog, alerts: [JSONValue] = []) {
+    /// - Parameter projects: more projects of `org` than `web`, without alerts.
+    init(log: EventLog, alerts: [JSONValue] = [], projects: [String] = []) {
         self.log = log
-        state.withLock { $0.alerts = alerts }
+        state.withLock { state in
+            state.projects["web"] = alerts
+            for project in projects { state.projects[project] = [] }
+        }
     }
 
     /// An alert as GlitchTip's listing shows it (django-ninja dialect, `id`).
@@ -59,24 +67,42 @@ final class InMemoryGlitchTip: ProjectAlertsAPI {
         return .object(fields)
     }
 
-    var alerts: [JSONValue] { state.withLock { $0.alerts } }
+    var alerts: [JSONValue] { state.withLock { $0.projects["web"] ?? [] } }
     /// The next listings fail with these errors, one each, in order (nil: that one succeeds).
     func failListings(_ errors: [HTTPError?]) { state.withLock { $0.listFailures = errors } }
     func failNextCreate(_ fault: CreateFault) { state.withLock { $0.createFault = fault } }
     func answerDeletesWithNotFound() { state.withLock { $0.deleteAnswersNotFound = true } }
     /// Someone else's change between the plan and the run.
-    func replaceAlerts(_ alerts: [JSONValue]) { state.withLock { $0.alerts = alerts } }
+    func replaceAlerts(_ alerts: [JSONValue]) { state.withLock { $0.projects["web"] = alerts } }
+    /// What the organizations listing answers from now on (`name`, `slug`).
+    func replaceOrganizations(_ organizations: [GlitchTipOrganization]) {
+        state.withLock { $0.organizations = organizations.map { ["name": .string($0.name), "slug": .string($0.slug)] } }
+    }
+    /// The organizations listing as sent, decodable or not.
+    func replaceOrganizationItems(_ items: [JSONValue]) { state.withLock { $0.organizations = items } }
+    func failOrganizationListings(_ error: HTTPError) { state.withLock { $0.organizationFailure = error } }
 
     private func check(_ organization: String, _ project: String) {
-        precondition(organization == "org" && project == "web", "unexpected project \(organization)/\(project)")
+        precondition(organization == "org" && state.withLock { $0.projects[project] != nil },
+                     "unexpected project \(organization)/\(project)")
+    }
+
+    private func path(_ project: String) -> String { "/api/0/projects/org/\(project)/alerts/" }
+
+    func organizationItems() async throws(HTTPError) -> [JSONValue] {
+        log.append("GET /api/0/organizations/")
+        let result: Result<[JSONValue], HTTPError> = state.withLock { state in
+            state.organizationFailure.map { .failure($0) } ?? .success(state.organizations)
+        }
+        return try result.get()
     }
 
     func alertItems(organization: String, project: String) async throws(HTTPError) -> [JSONValue] {
         check(organization, project)
-        log.append("GET \(prefix)")
+        log.append("GET \(path(project))")
         let result: Result<[JSONValue], HTTPError> = state.withLock { state in
             if !state.listFailures.isEmpty, let error = state.listFailures.removeFirst() { return .failure(error) }
-            return .success(state.alerts)
+            return .success(state.projects[project] ?? [])
         }
         return try result.get()
     }
@@ -84,26 +110,26 @@ final class InMemoryGlitchTip: ProjectAlertsAPI {
     func alerts(organization: String, project: String) async throws(HTTPError) -> [GlitchTipAlert] {
         let items = try await alertItems(organization: organization, project: project)
         do { return try GlitchTipDecoding.alerts(items) } catch {
-            throw .badJSON(url: RedactedURL("http://glitchtip.test" + prefix), reason: "\(error)")
+            throw .badJSON(url: RedactedURL("http://glitchtip.test" + path(project)), reason: "\(error)")
         }
     }
 
     func createAlert(organization: String, project: String, body: GlitchTipAlertBody) async throws(HTTPError) -> GlitchTipAlert {
         check(organization, project)
-        log.append("POST \(prefix)", body: body.json)
+        log.append("POST \(path(project))", body: body.json)
         let result: Result<JSONValue, HTTPError> = state.withLock { state in
             let fault = state.createFault
             state.createFault = nil
             switch fault {
             case .failWithoutStoring(let error)?: return .failure(error)
             case .storeOtherThenFail(let other, let error)?:
-                state.alerts.append(other)
+                state.projects[project, default: []].append(other)
                 return .failure(error)
             default: break
             }
             let stored = Self.wire(state.nextPK, body)
             state.nextPK += 1
-            state.alerts.append(stored)
+            state.projects[project, default: []].append(stored)
             if case .storeThenFail(let error)? = fault { return .failure(error) }
             return .success(stored)
         }
@@ -112,18 +138,18 @@ final class InMemoryGlitchTip: ProjectAlertsAPI {
 
     func updateAlert(organization: String, project: String, pk: Int64, body: GlitchTipAlertBody) async throws(HTTPError) -> GlitchTipAlert {
         check(organization, project)
-        log.append("PUT \(prefix)\(pk)/", body: body.json)
+        log.append("PUT \(path(project))\(pk)/", body: body.json)
         let stored = Self.wire(pk, body)
-        state.withLock { state in state.alerts = state.alerts.map { $0["id"]?.intValue == pk ? stored : $0 } }
+        state.withLock { state in state.projects[project] = state.projects[project]?.map { $0["id"]?.intValue == pk ? stored : $0 } }
         return try Self.decode(stored)
     }
 
     func deleteAlert(organization: String, project: String, pk: Int64) async throws(HTTPError) -> GlitchTipClient.DeleteOutcome {
         check(organization, project)
-        log.append("DELETE \(prefix)\(pk)/")
+        log.append("DELETE \(path(project))\(pk)/")
         return state.withLock { state in
             if state.deleteAnswersNotFound { return .notFound }
-            state.alerts.removeAll { $0["id"]?.intValue == pk }
+            state.projects[project]?.removeAll { $0["id"]?.intValue == pk }
             return .deleted
         }
     }
