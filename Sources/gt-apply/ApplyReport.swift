@@ -63,10 +63,10 @@ struct ApplyReport {
     /// Every error of the pipeline: upstream ones passed on, then this run's.
     var allErrors: [String] { plan.upstreamErrors + ownErrors }
 
-    var status: String {
-        if skippedReason != nil { return "skipped" }
-        if interruption != nil { return "interrupted" }
-        return allErrors.isEmpty ? "success" : "failed"
+    var status: RunStatus {
+        if skippedReason != nil { return .skipped }
+        if interruption != nil { return .interrupted }
+        return allErrors.isEmpty ? .success : .failed
     }
 
     /// The actions applied, in the reference's shape (its `applied_actions`).
@@ -76,7 +76,7 @@ struct ApplyReport {
 
     var summary: JSONValue {
         var fields: [String: JSONValue] = [
-            "kind": "summary", "status": .string(status), "actions": .array(plan.actions.map(\.seedJSON)),
+            "kind": "summary", "status": .string(status.rawValue), "actions": .array(plan.actions.map(\.seedJSON)),
             "applied_actions": .array(appliedActions), "applied_count": .int(Int64(appliedCount)),
             "errors": skippedReason == nil ? .array(allErrors.map { .string($0) }) : .null,
         ]
@@ -120,7 +120,7 @@ struct ApplyReport {
             lines.append("Interrupted by \(Interruption.name(interruption)): applied \(appliedCount) of \(self.plan.actions.count) actions, "
                          + "\(attempted.filter { !$0 }.count) not attempted; status interrupted.")
         } else {
-            lines.append("Applied \(appliedCount) of \(self.plan.actions.count) actions; status \(status).")
+            lines.append("Applied \(appliedCount) of \(self.plan.actions.count) actions; status \(status.rawValue).")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -38,6 +38,9 @@ struct GTApplyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("After the run, write Prometheus metrics to this file, atomically (node_exporter's textfile collector; also GT_METRICS_FILE).", valueName: "path"))
     var metricsFile: String?
 
+    @Option(help: ArgumentHelp("Only write the metrics file, for a run whose gt-apply ended without writing it (gt-reconcile uses it); reads no stream.", valueName: "status"))
+    var recordUnreportedRun: UnreportedRun?
+
     @OptionGroup(title: "App-Interface (with --no-dry-run: where each instance's token may be sent)")
     var appInterface: AppInterfaceOptions
 
@@ -73,14 +76,18 @@ struct GTApplyCommand: AsyncParsableCommand {
         let stdout = FileOutput.standardOutput()
         let text = output.wantsText()
         let generator = "gt-apply \(GTVersion.current)"
+        let metricsPath = metricsPath(environment)
+        if let recordUnreportedRun { return try recordUnreported(recordUnreportedRun, environment: environment, diagnostics: diagnostics) }
         // A signal while the plan is read: nothing was applied; the results stream says it is
-        // incomplete, and the process ends at once.
-        let interruption = Interruption { _ in
+        // incomplete, and the process ends at once. Then, as after a second signal, the metrics
+        // record an interrupted run (unless the run's own are written already).
+        let dryRun = dryRun
+        let metrics = MetricsRecorder(path: metricsPath, diagnostics: diagnostics)
+        let interruption = Interruption(whileReading: { _ in
             if !text { StreamWriter(stream: .results, generator: generator, output: .standardOutput()).finish(complete: false) }
-        }
+        }, beforeExit: { _ in _ = metrics.record(Self.unreadPlanMetrics(.interrupted, dryRun: dryRun, started: started)) })
 
         var plan = ApplyPlan()
-        let metricsPath = metricsFile ?? environment["GT_METRICS_FILE"].flatMap { $0.isEmpty ? nil : $0 }
         var actionStats: [String: JSONValue] = [:]
         var readError: Error?
         do {
@@ -100,11 +107,7 @@ struct GTApplyCommand: AsyncParsableCommand {
             // Nothing is applied from a stream that is not known to be complete.
             diagnostics.error("\(readError); nothing applied")
             writer?.finish(complete: false)
-            if let metricsPath {
-                let metrics = RunMetrics(status: "failed", dryRun: dryRun, report: nil, plan: ApplyPlan(), refusals: 1,
-                                         actionStats: [:], ownStats: ["elapsed_ms": .int(Int64((ContinuousClock.now - started).milliseconds))])
-                do { try metrics.write(to: metricsPath) } catch { diagnostics.error("\(error)") }
-            }
+            _ = metrics.record(Self.unreadPlanMetrics(.failed, dryRun: dryRun, started: started))
             throw ExitCode.failure
         }
 
@@ -169,14 +172,7 @@ struct GTApplyCommand: AsyncParsableCommand {
         }
         report.ownErrors.forEach(diagnostics.error)
         lock?.release()
-        if let metricsPath {
-            let metrics = RunMetrics(status: report.status, dryRun: dryRun, report: report, plan: plan,
-                                     refusals: report.runErrors.count, actionStats: actionStats, ownStats: stats)
-            do { try metrics.write(to: metricsPath) } catch {
-                diagnostics.error("\(error)")
-                throw ExitCode.failure
-            }
-        }
+        guard metrics.record(RunMetrics(report, dryRun: dryRun, actionStats: actionStats, ownStats: stats)) else { throw ExitCode.failure }
         do { try stdout.finish() } catch {
             diagnostics.error("\(error)")
             throw ExitCode.failure
@@ -187,7 +183,7 @@ struct GTApplyCommand: AsyncParsableCommand {
             if abandoned { _exit(Interruption.exitStatus(signal)) }
             throw ExitCode(Interruption.exitStatus(signal))
         }
-        if report.status == "skipped" { return }
+        if report.status == .skipped { return }
         if !report.allErrors.isEmpty { throw ExitCode.failure }
     }
 

@@ -25,6 +25,7 @@ final class Interruption: Sendable {
 
     private let state = Mutex(State())
     private let whileReading: @Sendable (Int32) -> Void
+    private let beforeExit: @Sendable (Int32) -> Void
     private let queue = DispatchQueue(label: "gt-apply.signals")
     /// Kept for the life of the run; set once in `init`, never changed (hence unchecked).
     nonisolated(unsafe) private var sources: [any DispatchSourceSignal] = []
@@ -32,10 +33,14 @@ final class Interruption: Sendable {
     /// Starts listening to SIGINT and SIGTERM. Works whether or not the parent left them blocked
     /// (a process started from Swift async code has them blocked): the sources read them either way.
     ///
-    /// - Parameter whileReading: runs when the first signal comes before ``beginRunning()``,
-    ///   right before the process exits.
-    init(whileReading: @escaping @Sendable (Int32) -> Void) {
+    /// - Parameters:
+    ///   - whileReading: runs when the first signal comes before ``beginRunning()``, right
+    ///     before the process exits.
+    ///   - beforeExit: runs whenever a signal ends the process at once (after `whileReading`),
+    ///     with the first signal's number.
+    init(whileReading: @escaping @Sendable (Int32) -> Void, beforeExit: @escaping @Sendable (Int32) -> Void) {
         self.whileReading = whileReading
+        self.beforeExit = beforeExit
         for signo in [SIGINT, SIGTERM] {
             _ = Glibc.signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
@@ -75,10 +80,12 @@ final class Interruption: Sendable {
         state.withLock { state in
             if state.signal == nil, state.phase == .reading {
                 whileReading(signo)
+                beforeExit(signo)
                 _exit(Self.exitStatus(signo))
             }
             if let first = state.signal {
                 Self.say("gt-apply: second signal (\(Self.name(signo))): exiting at once; the results stream is incomplete\n")
+                beforeExit(first)
                 _exit(Self.exitStatus(first))
             }
             state.signal = signo

@@ -79,6 +79,9 @@ public final class Simulator: @unchecked Sendable {
         public let requests: [JSONValue]
         public let peakInFlight: Int
         public let connections: Int
+        /// The simulator's monotonic clock when it answered (the clock of each request's
+        /// `received` and `answered`; Tests/Simulator/README.md).
+        public let now: Double
 
         public func matching(_ method: String, _ pathPrefix: String = "") -> [JSONValue] {
             requests.filter {
@@ -91,11 +94,12 @@ public final class Simulator: @unchecked Sendable {
         let log = try await admin(.get, "/__admin/requests")
         return RequestLog(requests: log["requests"]?.arrayValue ?? [],
                           peakInFlight: Int(log["peak_in_flight"]?.intValue ?? -1),
-                          connections: Int(log["connections"]?.intValue ?? -1))
+                          connections: Int(log["connections"]?.intValue ?? -1),
+                          now: log["now"]?.number ?? .nan)
     }
 }
 
-/// A JSON number from the log (`start`, `end` are floats).
+/// A JSON number from the log (`start`, `end`, `received`, `answered` are floats).
 extension JSONValue {
     public var number: Double? {
         switch self {

@@ -1557,11 +1557,20 @@ class RequestLog:
         self.in_flight += 1
         self.peak = max(self.peak, self.in_flight)
         self.connections_seen.add(connection)
+        # `start`/`end` are wall-clock times; `received`/`answered` are time.monotonic(), the
+        # clock a client on this host shares, for tests that measure a client's waits.
         entry = {"seq": self.seq, "method": method, "path": path, "query": query,
-                 "start": time.time(), "end": None, "connection": connection, "status": None,
-                 "in_flight": self.in_flight}
+                 "start": time.time(), "end": None, "received": time.monotonic(), "answered": None,
+                 "connection": connection, "status": None, "in_flight": self.in_flight}
         self.entries.append(entry)
         return entry
+
+    @staticmethod
+    def answering(entry: dict) -> None:
+        """Stamps the moment before the answer's first byte is written: no client can have
+        seen the answer earlier."""
+        if entry["answered"] is None:
+            entry["answered"] = time.monotonic()
 
     def end(self, entry: dict, status: Optional[int]) -> None:
         self.in_flight -= 1
@@ -1575,7 +1584,7 @@ class RequestLog:
 
     def snapshot(self) -> dict:
         return {"requests": [dict(e) for e in self.entries], "peak_in_flight": self.peak,
-                "connections": len(self.connections_seen)}
+                "connections": len(self.connections_seen), "now": time.monotonic()}
 
 
 # --------------------------------------------------------------------------------------------
@@ -1760,6 +1769,7 @@ class Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.connection_id: Optional[int] = None
+        self.log_entry: Optional[dict] = None   # the logged request being served
 
     def do_GET(self) -> None:
         self._dispatch()
@@ -1813,9 +1823,11 @@ class Handler(BaseHTTPRequestHandler):
                 self.connection_id = sim.log.new_connection_id()
             entry = sim.log.begin(req.method, req.path, req.query, self.connection_id)
         status = None
+        self.log_entry = entry
         try:
             status = self._serve(req)
         finally:
+            self.log_entry = None
             with sim.lock:
                 sim.log.end(entry, status)
 
@@ -1908,6 +1920,9 @@ class Handler(BaseHTTPRequestHandler):
     # -- responses -------------------------------------------------------------------------------
 
     def _send_safely(self, response: Response, truncate: bool = False, trickle_s: float = 0) -> int:
+        if self.log_entry is not None:
+            with self.server.sim.lock:
+                RequestLog.answering(self.log_entry)
         try:
             self._send(response, truncate, trickle_s)
         except OSError:   # the client went away (timeouts in tests do that on purpose)

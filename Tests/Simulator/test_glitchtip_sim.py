@@ -644,6 +644,34 @@ class RequestLogTests(SimTestCase):
                           "query": "limit=5", "status": 200, "in_flight": 1})
         self.assertLessEqual(entry["start"], entry["end"])
 
+    def test_monotonic_received_and_answered(self) -> None:
+        """`received` is taken after the request arrived, `answered` before the first byte of the
+        answer left (both on the monotonic clock the client shares): a client's own wait between
+        an answer and its next request is never longer than the log's."""
+        self.sim.admin("POST", "/__admin/faults", {"faults": [
+            {"path": "/api/0/organizations/", "action": "status", "status": 429, "retry_after": 1, "nth": 1},
+            {"path": "/api/0/projects/", "action": "reset", "nth": 1}]})
+        self.sim.admin("POST", "/__admin/config", {"latency_ms": 100})
+        self.sim.admin("POST", "/__admin/requests/clear")
+        sent = time.monotonic()
+        self.assertEqual(self.sim.request("GET", "/api/0/organizations/").status, 429)
+        seen = time.monotonic()
+        time.sleep(0.3)
+        again = time.monotonic()
+        self.assertEqual(self.sim.request("GET", "/api/0/organizations/").status, 200)
+        with self.assertRaises(OSError):
+            self.sim.request("GET", "/api/0/projects/")
+        log = self.sim.log()
+        first, second, reset = log["requests"]
+        self.assertLessEqual(sent, first["received"])
+        self.assertGreaterEqual(first["answered"] - first["received"], 0.1, "latency comes before the answer")
+        self.assertLessEqual(first["answered"], seen)
+        self.assertGreaterEqual(second["received"] - first["answered"], again - seen)
+        self.assertLessEqual(again, second["received"])
+        self.assertIsNone(reset["answered"], "a reset connection got no answer")
+        self.assertLessEqual(max(second["answered"], reset["received"]), log["now"])
+        self.assertLessEqual(log["now"], time.monotonic())
+
     def test_peak_in_flight_with_8_concurrent_slow_requests(self) -> None:
         self.sim.admin("POST", "/__admin/faults", {"faults": [
             {"path": "/api/0/organizations/", "action": "delay", "delay_ms": 1000, "times": 0}]})

@@ -105,7 +105,8 @@ final class ApplyInterruptTests: XCTestCase {
         // stdin stays open: gt-apply waits for the rest of the plan.
         let apply = try BackgroundTool("gt-apply", ["--no-dry-run"], stdinFile: nil, environment: scenario.environment,
                                        scratch: scenario.directory)
-        try await Task.sleep(nanoseconds: 1_000_000_000)
+        let listening = try await eventually(within: 30) { apply.isCatching(SIGTERM) }
+        XCTAssertTrue(listening, "gt-apply never listened to SIGTERM")
         apply.signal(SIGTERM)
         let result = try await apply.finish(within: 10)
         XCTAssertEqual(result.status, 143)
@@ -120,7 +121,7 @@ final class ApplyInterruptTests: XCTestCase {
         // The creates under way at the timeout are answered within gt-apply's 5 s grace.
         _ = try await slowCreates(delay: 6000)
         let script = TestPaths.packageRoot.appendingPathComponent("scripts/gt-reconcile").path
-        let began = Date().timeIntervalSince1970
+        let began = try await scenario.sim.requestLog().now  // the clock of the log's `received`
         let result = try Tools.shell("'\(script)' --data '\(scenario.dataDirectory)' --no-dry-run --format ndjson --timeout 5",
                                      environment: scenario.environment.merging(["GT_BIN_DIR": Tools.binDirectory.path]) { $1 })
         XCTAssertEqual(result.status, 1)
@@ -134,7 +135,7 @@ final class ApplyInterruptTests: XCTestCase {
         // gt-apply runs 4 projects at a time: those were under way; none started after the timeout.
         let posts = try await scenario.mutations().filter { $0["method"] == "POST" }
         XCTAssertLessThanOrEqual(posts.count, 4)
-        XCTAssertTrue(posts.allSatisfy { ($0["start"]?.number ?? .infinity) < began + 5.5 }, "a change started after the timeout")
+        XCTAssertTrue(posts.allSatisfy { ($0["received"]?.number ?? .infinity) < began + 5.5 }, "a change started after the timeout")
         XCTAssertEqual(records.filter { $0["kind"] == "result" }.count, posts.count)
         try await assertConverges()
     }

@@ -29,6 +29,16 @@ final class BackgroundTool: @unchecked Sendable {
 
     func signal(_ signo: Int32) { kill(pid, signo) }
 
+    /// Whether the tool has a handler for `signo` (`SigCgt` in /proc/PID/status): gt-apply's
+    /// signal sources are listening once it has, so a test can signal it without a sleep.
+    func isCatching(_ signo: Int32) -> Bool {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigCgt:") }),
+              let mask = UInt64(line.dropFirst("SigCgt:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+        else { return false }
+        return mask & (1 << UInt64(signo - 1)) != 0
+    }
+
     /// Waits for the exit, at most `seconds` (then kills it and fails the test).
     func finish(within seconds: Double, file: StaticString = #filePath, line: UInt = #line) async throws -> Finished {
         let deadline = Date().addingTimeInterval(seconds)

@@ -73,10 +73,78 @@ final class InstallTests: XCTestCase {
         XCTAssertTrue(again.stderr.contains("no manifest"), again.stderr)
     }
 
+    /// Relative --prefix and --bin-dir are the caller's: run from a directory outside the
+    /// checkout, the install lands there, says where in full, and --uninstall finds it again.
+    func testRelativePathsAreTheCallersWorkingDirectory() throws {
+        let caller = scratchDirectory()
+        let bin = caller.appendingPathComponent("built")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        for tool in ["gt-desired", "gt-current", "gt-diff", "gt-apply"] {
+            try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent(tool),
+                                                       withDestinationURL: Tools.binDirectory.appendingPathComponent(tool))
+        }
+        let checkout = TestPaths.packageRoot.path
+        func checkoutStatus() throws -> String {
+            let status = try Tools.shell("git -C '\(checkout)' status --porcelain --untracked-files=all")
+            XCTAssertEqual(status.status, 0, status.stderr)
+            return status.stdout
+        }
+        let before = try checkoutStatus()
+        func fromCaller(_ arguments: String) throws -> ToolResult {
+            try Tools.shell("cd '\(caller.path)' && '\(script)' \(arguments)")
+        }
+
+        let install = try fromCaller("--prefix rel-out --bin-dir built")
+        XCTAssertEqual(install.status, 0, install.stderr)
+        let prefix = caller.appendingPathComponent("rel-out")
+        XCTAssertEqual(install.stdout, "installed gt in \(prefix.path) (manifest: \(prefix.path)/share/gt/install-manifest)\n")
+        let installed = tree(prefix)
+        XCTAssertTrue(installed.contains("bin/gt-apply") && installed.contains("share/gt/install-manifest"), "\(installed)")
+        XCTAssertEqual(try Tools.run(prefix.appendingPathComponent("bin/gt-apply").path, ["--version"]).stdout, GTVersion.current + "\n")
+        XCTAssertEqual(try checkoutStatus(), before, "the install wrote into the checkout")
+
+        let uninstall = try fromCaller("--uninstall --prefix rel-out")
+        XCTAssertEqual(uninstall.status, 0, uninstall.stderr)
+        XCTAssertEqual(uninstall.stdout, "uninstalled gt from \(prefix.path)\n")
+        XCTAssertEqual(tree(prefix), [])
+        XCTAssertEqual(try checkoutStatus(), before)
+
+        // A relative --bin-dir that is not there is named as the caller's.
+        let missing = try fromCaller("--prefix rel-out --bin-dir nowhere")
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertEqual(missing.stderr, "install: \(caller.path)/nowhere/gt-desired is missing\n")
+    }
+
+    /// --uninstall removes only paths under the prefix, whatever the manifest says.
+    func testAnEditedManifestCannotReachOutsideThePrefix() throws {
+        let directory = scratchDirectory()
+        let prefix = directory.appendingPathComponent("prefix")
+        let outside = directory.appendingPathComponent("outside")
+        try "keep\n".write(to: outside, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try Tools.run(script, ["--prefix", prefix.path, "--bin-dir", Tools.binDirectory.path]).status, 0)
+        let manifest = prefix.appendingPathComponent("share/gt/install-manifest")
+        let recorded = try String(contentsOf: manifest, encoding: .utf8)
+        for line in ["file ../outside", "file /etc/hostname", "dir bin/../..", "file ./bin/gt-apply"] {
+            try (recorded + line + "\n").write(to: manifest, atomically: true, encoding: .utf8)
+            let uninstall = try Tools.run(script, ["--uninstall", "--prefix", prefix.path])
+            XCTAssertEqual(uninstall.status, 1, line)
+            let listed = String(line.split(separator: " ", maxSplits: 1)[1])
+            XCTAssertEqual(uninstall.stderr, "install: \(manifest.path) lists '\(listed)', not a path under the prefix: nothing removed\n")
+            XCTAssertTrue(FileManager.default.fileExists(atPath: prefix.appendingPathComponent("bin/gt-apply").path), "removed before refusing")
+        }
+        XCTAssertEqual(try String(contentsOf: outside, encoding: .utf8), "keep\n")
+        try recorded.write(to: manifest, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try Tools.run(script, ["--uninstall", "--prefix", prefix.path]).status, 0)
+        XCTAssertEqual(tree(prefix), [])
+    }
+
     func testUsage() throws {
         let bad = try Tools.run(script, ["--bogus"])
         XCTAssertEqual(bad.status, 64)
         XCTAssertTrue(bad.stderr.contains("unknown argument: --bogus"))
         XCTAssertEqual(try Tools.run(script, ["--help"]).status, 0)
+        let empty = try Tools.run(script, ["--bin-dir", ""])
+        XCTAssertEqual(empty.status, 64)
+        XCTAssertEqual(empty.stderr, "install: --bin-dir must not be empty\n")
     }
 }

@@ -5,8 +5,8 @@ import GTCLI
 import GTTestSupport
 import XCTest
 
-/// gt-apply --metrics-file (README "Operating gt"): the Prometheus textfile after every run —
-/// success, failure, skipped — checked by `promtool check metrics`, with values that match
+/// gt-apply --metrics-file (README "Cron, with metrics"): the Prometheus textfile after every run —
+/// success, failure, skipped (interrupted ones: RunOutcomeMetricsTests) — checked by `promtool check metrics`, with values that match
 /// what the run did; gt-reconcile passes the file and --refresh through.
 final class MetricsTests: XCTestCase {
     private var scenario: Scenario!
@@ -23,13 +23,6 @@ final class MetricsTests: XCTestCase {
         return nil
     }
 
-    /// `promtool check metrics` (Debian package prometheus) finds no problem in the file.
-    private func assertPromtoolAccepts(_ path: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let check = try Tools.shell("promtool check metrics < '\(path)'")
-        XCTAssertEqual(check.status, 0, "promtool: \(check.stdout)\(check.stderr)", file: file, line: line)
-        XCTAssertEqual(check.stdout + check.stderr, "", file: file, line: line)
-    }
-
     func testSuccessFailureAndSkippedRunsEachWriteACheckedFile() async throws {
         scenario = try await Scenario.make(in: scratchDirectory(),
                                            desired: ["web": [DeclaredAlert(name: "new"), DeclaredAlert(name: "bad")]],
@@ -42,9 +35,7 @@ final class MetricsTests: XCTestCase {
         let failed = try scenario.pipeline(apply: true, applyArguments: "--metrics-file '\(metrics.path)'")
         XCTAssertEqual(failed.status, 1, failed.stderr)
         var text = try String(contentsOf: metrics, encoding: .utf8)
-        try assertPromtoolAccepts(metrics.path)
-        XCTAssertEqual(value(text, #"gt_last_run_status{status="failed"}"#), 1, text)
-        XCTAssertEqual(value(text, #"gt_last_run_status{status="success"}"#), 0)
+        try MetricsFile(metrics.path).assertLastRun("failed")
         XCTAssertEqual(value(text, "gt_last_success_timestamp_seconds"), 0)
         XCTAssertEqual(value(text, #"gt_last_run_actions_planned{glitchtip_instance="gt",type="create"}"#), 2)
         XCTAssertEqual(value(text, #"gt_last_run_actions_planned{glitchtip_instance="gt",type="delete"}"#), 1)
@@ -72,8 +63,7 @@ final class MetricsTests: XCTestCase {
         let clean = try scenario.pipeline(apply: true, applyArguments: "--metrics-file '\(metrics.path)'")
         XCTAssertEqual(clean.status, 0, clean.stderr)
         text = try String(contentsOf: metrics, encoding: .utf8)
-        try assertPromtoolAccepts(metrics.path)
-        XCTAssertEqual(value(text, #"gt_last_run_status{status="success"}"#), 1, text)
+        try MetricsFile(metrics.path).assertLastRun("success")
         let success = try XCTUnwrap(value(text, "gt_last_success_timestamp_seconds"))
         XCTAssertGreaterThanOrEqual(success, before.rounded(.down) - 1)
         XCTAssertEqual(value(text, #"gt_runs_total{status="failed"}"#), 1)
@@ -90,9 +80,8 @@ final class MetricsTests: XCTestCase {
             """, environment: scenario.environment)
         XCTAssertEqual(skipped.status, 0, skipped.stderr)
         text = try String(contentsOf: metrics, encoding: .utf8)
-        try assertPromtoolAccepts(metrics.path)
+        try MetricsFile(metrics.path).assertLastRun("skipped")
         XCTAssertEqual(value(text, "gt_last_run_skipped_duplicate"), 1, text)
-        XCTAssertEqual(value(text, #"gt_last_run_status{status="skipped"}"#), 1)
         XCTAssertEqual(value(text, "gt_last_success_timestamp_seconds"), success)
         XCTAssertEqual(value(text, #"gt_runs_total{status="skipped"}"#), 1)
         XCTAssertEqual(value(text, #"gt_last_run_actions{glitchtip_instance="gt",type="create",result="not_attempted"}"#), 2)
@@ -101,8 +90,7 @@ final class MetricsTests: XCTestCase {
         let refused = try Tools.shell("printf '' | gt-apply --no-dry-run", environment: ["GT_METRICS_FILE": metrics.path])
         XCTAssertEqual(refused.status, 1)
         text = try String(contentsOf: metrics, encoding: .utf8)
-        try assertPromtoolAccepts(metrics.path)
-        XCTAssertEqual(value(text, #"gt_last_run_status{status="failed"}"#), 1, text)
+        try MetricsFile(metrics.path).assertLastRun("failed")
         XCTAssertEqual(value(text, #"gt_last_run_errors{glitchtip_instance=""}"#), 1)
         XCTAssertEqual(value(text, #"gt_runs_total{status="failed"}"#), 2)
         XCTAssertEqual(value(text, "gt_last_success_timestamp_seconds"), success)
@@ -149,8 +137,9 @@ final class MetricsTests: XCTestCase {
         XCTAssertEqual(value(text, #"gt_runs_total{status="success"}"#), 2)
     }
 
-    /// A run gt-reconcile kills at its --timeout still leaves a failed run in the file.
-    func testAReconcileTimeoutIsRecordedAsFailed() async throws {
+    /// A run gt-reconcile stops at its --timeout while gt-current waits on a slow GlitchTip (gt-apply
+    /// is still reading its plan) is recorded as interrupted, not as a failed action.
+    func testAReconcileTimeoutWhileGtCurrentWaitsIsAnInterruptedRun() async throws {
         scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []],
                                            readTimeout: 30)
         try await scenario.sim.config(["latency_ms": 3000])
@@ -159,14 +148,14 @@ final class MetricsTests: XCTestCase {
                                      environment: scenario.environment.merging(["GT_BIN_DIR": Tools.binDirectory.path]) { $1 })
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("did not complete within the timeout period"), result.stderr)
-        let text = try String(contentsOfFile: metrics, encoding: .utf8)
-        try assertPromtoolAccepts(metrics)
-        XCTAssertEqual(value(text, #"gt_last_run_status{status="failed"}"#), 1, text)
-        XCTAssertEqual(value(text, #"gt_runs_total{status="failed"}"#), 1)
+        let file = try MetricsFile(metrics)
+        try file.assertLastRun("interrupted")
+        XCTAssertEqual(file.runs("interrupted"), 1)
+        XCTAssertEqual(file.runs("failed"), 0)
     }
 
-    /// The alert rule in README "Operating gt" passes `promtool check rules`, and every gt
-    /// metric it uses is one gt-apply writes.
+    /// The alert rules in README "Cron, with metrics" pass `promtool check rules`, and every gt
+    /// metric they use is one gt-apply writes.
     func testTheReadmeAlertRulePassesPromtool() throws {
         let readme = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let blocks = readme.components(separatedBy: "```yaml\n").dropFirst().map { $0.components(separatedBy: "```")[0] }
@@ -176,7 +165,7 @@ final class MetricsTests: XCTestCase {
         try rule.write(to: rules, atomically: true, encoding: .utf8)
         let check = try Tools.shell("promtool check rules '\(rules.path)'")
         XCTAssertEqual(check.status, 0, check.stdout + check.stderr)
-        XCTAssertTrue(check.stdout.contains("SUCCESS: 1 rules found"), check.stdout)
+        XCTAssertTrue(check.stdout.contains("SUCCESS: 2 rules found"), check.stdout)
 
         let metrics = directory.appendingPathComponent("gt.prom").path
         _ = try Tools.shell("printf '' | gt-apply --metrics-file '\(metrics)'")
@@ -184,6 +173,7 @@ final class MetricsTests: XCTestCase {
         let used = try NSRegularExpression(pattern: "gt_[a-z_]+").matches(in: rule, range: NSRange(rule.startIndex..., in: rule))
             .map { String(rule[Range($0.range, in: rule)!]) }
         XCTAssertFalse(used.isEmpty)
+        XCTAssertTrue(written.contains("\ngt_runs_total{status=\"interrupted\"} 0\n"), written)
         for name in used { XCTAssertTrue(written.contains("\n\(name) ") || written.contains("\n\(name){"), "the rule uses \(name), which gt-apply does not write") }
     }
 }

@@ -63,13 +63,14 @@ final class ReconcileScriptFaultTests: XCTestCase {
         scenario = made
         try await made.sim.config(["latency_ms": 5000])
         for _ in 1...3 {
-            let started = Date().timeIntervalSince1970
+            // A monotonic clock, as gt-reconcile's deadline: a wall clock stepped by NTP is not a duration.
+            let started = ContinuousClock.now
             let result = try reconcile(made, "--no-dry-run --timeout 1")
-            let elapsed = Date().timeIntervalSince1970 - started
+            let elapsed = started.duration(to: .now)
             XCTAssertEqual(result.status, 1)
             XCTAssertEqual(result.stderr, "Glitchtip project alerts task did not complete within the timeout period\n")
-            XCTAssertGreaterThanOrEqual(elapsed, 1.0, "the timeout fired early")
-            XCTAssertLessThan(elapsed, 2.5, "the pipeline was not stopped at the timeout")
+            XCTAssertGreaterThanOrEqual(elapsed, .seconds(1), "the timeout fired early")
+            XCTAssertLessThan(elapsed, .milliseconds(2500), "the pipeline was not stopped at the timeout")
         }
     }
 }

@@ -20,7 +20,7 @@ function __gt-apply_parse_tokens -S
     set -l unparsed_tokens (__gt-apply_tokens -pc)
     switch $unparsed_tokens[1]
     case 'gt-apply'
-        __gt-apply_parse_subcommand 0 'dry-run' 'no-dry-run' 'max-deletes=' 'concurrency=' 'metrics-file=' 'data=' 'bundle=' 'graphql=' 'instance=' 'format=' 'color=' 'cache-url=' 'file-locks-only' 'version' 'h/help'
+        __gt-apply_parse_subcommand 0 'dry-run' 'no-dry-run' 'max-deletes=' 'concurrency=' 'metrics-file=' 'record-unreported-run=' 'data=' 'bundle=' 'graphql=' 'instance=' 'format=' 'color=' 'cache-url=' 'file-locks-only' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __gt-apply_parse_subcommand -r 1 'version'
@@ -82,6 +82,7 @@ complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_opti
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" max-deletes' -l 'max-deletes' -d 'Refuse the whole run when the plan deletes more alerts than this.' -rfka ''
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" concurrency' -l 'concurrency' -d 'Requests in flight per instance (projects in parallel; actions within a project in order).' -rfka ''
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" metrics-file' -l 'metrics-file' -d 'After the run, write Prometheus metrics to this file, atomically (node_exporter\'s textfile collector; also GT_METRICS_FILE).' -rfka ''
+complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" record-unreported-run' -l 'record-unreported-run' -d 'Only write the metrics file, for a run whose gt-apply ended without writing it (gt-reconcile uses it); reads no stream.' -rfka 'interrupted failed'
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" data' -l 'data' -d 'An App-Interface data directory of YAML datafiles (env GT_DATA_DIR).' -rfka ''
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" bundle' -l 'bundle' -d 'A qontract bundle JSON file.' -rfka ''
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" graphql' -l 'graphql' -d 'A qontract-server GraphQL URL (env GT_GRAPHQL_URL; bearer token from GT_GRAPHQL_TOKEN).' -rfka ''

@@ -1,46 +1,49 @@
-import ApplyCore
-import Foundation
 import GTStreams
-import GTGlitchTip
-import GTCLI
+
+/// How a gt-apply run ended, as its summary and its metrics say (docs/streams.md, "summary").
+public enum RunStatus: String, CaseIterable, Sendable {
+    case success, failed, skipped
+    /// Stopped by SIGINT/SIGTERM before it was done: gt-reconcile's `--timeout`, an operator, a
+    /// service manager. Neither failed (no action failed for it) nor success.
+    case interrupted
+}
 
 /// What a gt-apply run leaves for node_exporter's textfile collector (`--metrics-file`,
-/// README "Operating gt"): Prometheus text format, written after every run — success,
-/// failure, skipped — by write-then-rename, so the collector never reads half a file.
+/// README "Cron, with metrics"): Prometheus text format, written after every run, whatever its
+/// status (``MetricsFile`` writes it).
 ///
 /// Every `gt_last_run_*` metric is a gauge describing the last run alone. The two values that
 /// outlive a run are carried over from the previous file: `gt_last_success_timestamp_seconds`
 /// (what a "gt has not succeeded for N hours" alert needs) and the counter `gt_runs_total`.
 /// Labels are bounded: the GlitchTip instance (named `glitchtip_instance`, since Prometheus
 /// owns `instance`), the action type, the result, the tool, the status; never an alert or project.
-struct RunMetrics {
-    static let statuses = ["success", "failed", "skipped"]
+public struct RunMetrics: Sendable {
     static let results = ["applied", "failed", "not_attempted"]
 
-    var finishedAt: Double
-    var status: String
-    var dryRun: Bool
-    var skippedDuplicate: Bool
-    var plan: ApplyPlan
+    public var status: RunStatus
+    /// Unix time.
+    public var finishedAt: Double
+    public var dryRun: Bool
+    public var plan: ApplyPlan
     /// Each action's outcome, in `plan.actions` order.
-    var outcomes: [ActionOutcome]
-    /// Errors of the run as a whole (refusals), not tied to one instance.
-    var runErrors: Int
+    public var outcomes: [ActionOutcome]
+    /// Errors of the run as a whole (refusals, an interruption), not tied to one instance.
+    public var runErrors: Int
     /// The actions stream's trailer stats: gt-diff's own, and under `upstream` gt-desired's and
     /// gt-current's (docs/streams.md).
-    var actionStats: [String: JSONValue]
+    public var actionStats: [String: JSONValue]
     /// gt-apply's own counters (`requests`, `retries`, `elapsed_ms`).
-    var ownStats: [String: JSONValue]
+    public var ownStats: [String: JSONValue]
 
-    init(status: String, dryRun: Bool, report: ApplyReport?, plan: ApplyPlan, refusals: Int,
-         actionStats: [String: JSONValue], ownStats: [String: JSONValue]) {
-        finishedAt = Date().timeIntervalSince1970
+    /// `outcomes` nil: no action was attempted.
+    public init(status: RunStatus, finishedAt: Double, dryRun: Bool, plan: ApplyPlan = ApplyPlan(), outcomes: [ActionOutcome]? = nil,
+                runErrors: Int, actionStats: [String: JSONValue] = [:], ownStats: [String: JSONValue] = [:]) {
         self.status = status
+        self.finishedAt = finishedAt
         self.dryRun = dryRun
-        skippedDuplicate = status == "skipped"
         self.plan = plan
-        outcomes = report?.outcomes ?? Array(repeating: .planned, count: plan.actions.count)
-        runErrors = refusals
+        self.outcomes = outcomes ?? Array(repeating: .planned, count: plan.actions.count)
+        self.runErrors = runErrors
         self.actionStats = actionStats
         self.ownStats = ownStats
     }
@@ -55,36 +58,36 @@ struct RunMetrics {
     }
 
     /// The file's text; `previous` is the file this run replaces (nil when there is none).
-    func render(previous: String?) -> String {
-        let carried = Self.carriedOver(previous)
+    public func render(previous: String?) -> String {
+        let carried = CarriedOver(previous)
         var families: [Family] = []
 
         families.append(Family(name: "gt_last_run_timestamp_seconds", type: "gauge",
                                help: "When the last gt-apply run ended, in Unix time.",
                                samples: [([], Self.number(finishedAt))]))
-        let lastSuccess = status == "success" ? finishedAt : carried.lastSuccess
+        let lastSuccess = status == .success ? finishedAt : carried.lastSuccess
         families.append(Family(name: "gt_last_success_timestamp_seconds", type: "gauge",
                                help: "When a gt-apply run last ended with status success, in Unix time (0: never).",
                                samples: [([], Self.number(lastSuccess))]))
         families.append(Family(name: "gt_last_run_status", type: "gauge",
-                               help: "The last run's status: 1 for the status it had, 0 for the others.",
-                               samples: Self.statuses.map { ([("status", $0)], $0 == status ? "1" : "0") }))
+                               help: "The last run's status (success, failed, skipped, interrupted): 1 for the status it had, 0 for the others.",
+                               samples: RunStatus.allCases.map { ([("status", $0.rawValue)], $0 == status ? "1" : "0") }))
         families.append(Family(name: "gt_last_run_skipped_duplicate", type: "gauge",
                                help: "1 when the last run did nothing because another gt-apply held the lock (duplicate_task).",
-                               samples: [([], skippedDuplicate ? "1" : "0")]))
+                               samples: [([], status == .skipped ? "1" : "0")]))
         families.append(Family(name: "gt_last_run_dry_run", type: "gauge",
                                help: "1 when the last run was a dry run.", samples: [([], dryRun ? "1" : "0")]))
         var runs = carried.runs
-        runs[status, default: 0] += 1
+        runs[status] = CarriedOver.counted(runs[status] ?? 0)
         families.append(Family(name: "gt_runs_total", type: "counter",
                                help: "gt-apply runs that wrote this file, by status.",
-                               samples: Self.statuses.map { ([("status", $0)], String(runs[$0] ?? 0)) }))
+                               samples: RunStatus.allCases.map { ([("status", $0.rawValue)], String(runs[$0] ?? 0)) }))
 
         let instances = instanceNames
         var planned = Family(name: "gt_last_run_actions_planned", type: "gauge",
                              help: "Actions in the last run's plan, per GlitchTip instance and type.")
         var done = Family(name: "gt_last_run_actions", type: "gauge",
-                          help: "Actions of the last run per GlitchTip instance, type and result (applied, failed, not_attempted: dry run, refused or skipped).")
+                          help: "Actions of the last run per GlitchTip instance, type and result (applied, failed, not_attempted: dry run, refused, skipped or interrupted).")
         for instance in instances {
             for type in ActionRecord.Kind.allCases {
                 let indices = plan.actions.indices.filter { plan.actions[$0].instance == instance && plan.actions[$0].type == type }
@@ -158,54 +161,50 @@ struct RunMetrics {
         outcome.applied ? "applied" : outcome.error != nil ? "failed" : "not_attempted"
     }
 
-    /// The values a run carries over from the previous file.
-    static func carriedOver(_ previous: String?) -> (lastSuccess: Double, runs: [String: Int]) {
-        var lastSuccess = 0.0
-        var runs: [String: Int] = [:]
-        for line in (previous ?? "").split(separator: "\n") where !line.hasPrefix("#") {
-            let parts = line.split(separator: " ")
-            guard parts.count == 2 else { continue }
-            if parts[0] == "gt_last_success_timestamp_seconds" {
-                lastSuccess = Double(parts[1]) ?? 0
-            }
-            for status in statuses where parts[0] == "gt_runs_total{status=\"\(status)\"}" {
-                runs[status] = Int(parts[1]) ?? 0
-            }
-        }
-        return (lastSuccess, runs)
-    }
-
-    private static func number(_ value: Double) -> String {
+    static func number(_ value: Double) -> String {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
     }
 
     /// Label values escape `\`, `"` and line feeds (Prometheus text format).
     private static func escapeLabel(_ value: String) -> String {
-        value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-            .replacingOccurrences(of: "\n", with: "\\n")
+        var escaped = ""
+        for character in value {
+            switch character {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            default: escaped.append(character)
+            }
+        }
+        return escaped
+    }
+}
+
+/// The values a run carries over from the file it replaces. The file is gt's own, but whatever
+/// it holds (edited, truncated, from another tool) gives a usable value: a last success that is
+/// not a finite time ≥ 0 is "never" (0), so an alert on it fires instead of going quiet; a count
+/// that is not a whole number ≥ 0 starts again at 0, which Prometheus reads as a counter reset.
+struct CarriedOver {
+    var lastSuccess = 0.0
+    var runs: [RunStatus: Int] = [:]
+
+    init(_ previous: String?) {
+        for line in (previous ?? "").split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 2 else { continue }
+            if parts[0] == "gt_last_success_timestamp_seconds" {
+                let value = Double(parts[1]) ?? 0
+                lastSuccess = value.isFinite && value >= 0 ? value : 0
+            }
+            for status in RunStatus.allCases where parts[0] == "gt_runs_total{status=\"\(status.rawValue)\"}" {
+                runs[status] = Int(parts[1]).flatMap { $0 >= 0 ? $0 : nil } ?? 0
+            }
+        }
     }
 
-    // MARK: writing
-
-    struct WriteError: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// Replaces `path` atomically: a temporary file in the same directory (not `*.prom`, so
-    /// the collector skips it), then `rename(2)`.
-    func write(to path: String) throws {
-        let previous = try? String(contentsOfFile: path, encoding: .utf8)
-        let text = render(previous: previous)
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp").path
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8),
-                                             attributes: [.posixPermissions: 0o644]) else {
-            throw WriteError(description: "cannot write the metrics file \(path): cannot create \(temporary)")
-        }
-        do throws(Errno) { try SystemCall.rename(temporary, to: path) } catch {
-            try? SystemCall.unlink(temporary)
-            throw WriteError(description: "cannot write the metrics file \(path): \(error)")
-        }
+    /// `count` and this run: a count at `Int.max` restarts at 1 (a reset) instead of trapping.
+    static func counted(_ count: Int) -> Int {
+        let (next, overflow) = count.addingReportingOverflow(1)
+        return overflow ? 1 : next
     }
 }
