@@ -210,8 +210,9 @@ struct GTApplyCommand: AsyncParsableCommand {
             let first = declared.first { $0.name == instance.name }!
             throw ApplyReport.Problem("\(first.origin): instance '\(instance.name)' is declared twice in App-Interface")
         }
-        try locks.cover(plan.lockedInstances.sorted().compactMap { name in byName[name].map { (name, $0) } })
         let secrets = try SecretResolver.fromEnvironment(environment, http: sourceHTTP)
+        // The shared locks' lease covers the longest change to these instances (HeldLocks).
+        try locks.cover(plan.lockedInstances.sorted().compactMap { name in byName[name].map { (name, $0) } })
         return PlanExecutor(plan: plan,
                             trust: InstanceTrust(declared: byName,
                                                  selection: appInterface.instance),
