@@ -29,13 +29,13 @@ final class LockHeldBeforeChangeTests: XCTestCase {
     }
 
     /// The scenario and its saved plan: two creates in `web`, the first answered late.
-    private func twoCreates(readTimeout: Int = 5, answerDelayMs: Int = 2500) async throws -> String {
+    private func twoCreates(readTimeout: Int = 5) async throws -> String {
         scenario = try await Scenario.make(in: scratchDirectory(),
                                            desired: ["web": [DeclaredAlert(name: "api-latency"), DeclaredAlert(name: "payment-errors")]],
                                            current: ["web": []], readTimeout: readTimeout, maxRetries: 1)
         let plan = try scenario.savedPlan()
         try await scenario.sim.faults([["method": "POST", "path": "/api/0/projects/nasa/web/alerts/",
-                                        "action": "delay", "delay_ms": .int(Int64(answerDelayMs)), "after_process": true]])
+                                        "action": "delay", "delay_ms": 2500, "after_process": true]])
         try await scenario.sim.clearRequests()
         return plan
     }
@@ -99,10 +99,10 @@ final class LockHeldBeforeChangeTests: XCTestCase {
     func testHolderPausedPastItsLockMakesNoChangeAfterAnotherHostApplied() async throws {
         redis = try RedisServer(in: scratchDirectory())
         let redis = try XCTUnwrap(self.redis)
-        // A short request (2 s, one retry: at most 6 s with the wait between) and a 2 s lifetime:
-        // the lock lives 9 s (the request, 1 s margin, 2 s for the check's own answer), so the
-        // pause outlasts it soon. The first POST's answer (1.5 s) comes within the 2 s timeout.
-        let plan = try await twoCreates(readTimeout: 2, answerDelayMs: 1500)
+        // A short request (3 s, one retry: at most 9 s with the wait between) and a 2 s lifetime:
+        // the lock lives 12 s (the request, 1 s margin, 2 s for the check's own answer), so the
+        // pause outlasts it soon. The first POST's answer (2.5 s) comes within the 3 s timeout.
+        let plan = try await twoCreates(readTimeout: 3)
         let apply = try await applyUntilFirstChange(plan, environment: try hostA().merging(["GT_RUN_LOCK_TTL": "2"]) { $1 })
         apply.signal(SIGSTOP)
         let expired = try await eventually(within: 40) {
