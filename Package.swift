@@ -102,7 +102,7 @@ let package = Package(
         .testTarget(name: "GTCommonTests", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "GTTestSupport"]),
         .testTarget(name: "CurrentCoreTests", dependencies: ["CurrentCore", "GTStreams", "GTGlitchTip"]),
         .testTarget(name: "DiffCoreTests", dependencies: ["DiffCore", "GTStreams"]),
-        .testTarget(name: "ApplyCoreTests", dependencies: ["ApplyCore", "GTStreams", "GTGlitchTip"]),
+        .testTarget(name: "ApplyCoreTests", dependencies: ["ApplyCore", "GTStreams", "GTGlitchTip", "GTTestSupport"]),
         .testTarget(name: "DesiredCoreTests", dependencies: ["DesiredCore", "AppInterface", "GTStreams"]),
         .testTarget(name: "AppInterfaceTests", dependencies: ["AppInterface", "GTStreams", "GTGlitchTip", "GTCLI", "GTTestSupport"]),
         .testTarget(name: "ToolTests", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", "GTTestSupport"]),

@@ -123,6 +123,7 @@ struct GTApplyCommand: AsyncParsableCommand {
             // skipped as the reference's is (docs/architecture.md, "Lock and cache directories").
             do {
                 let redis = try SecondTier.redis(flag: cacheUrl, environment: environment)
+                let sharedLifetime = try RedisRunLock.milliseconds(environment: environment)
                 let directory = try CacheDirectory.fromEnvironment(environment)
                 let lockDirectory = try RunLock.directory(environment: environment, cache: directory)
                 switch try RunLock.acquire(directory: lockDirectory, instances: plan.lockedInstances) {
@@ -135,13 +136,14 @@ struct GTApplyCommand: AsyncParsableCommand {
                                   + "over \(Int(RunLock.staleAfter)) s: a stale holder; nothing applied")
                 }
                 if lock != nil, let redis, !fileLocksOnly {
-                    sharedLock = try takeSharedLock(redis, plan, &report)
+                    sharedLock = try takeSharedLock(redis, plan, milliseconds: sharedLifetime, &report)
                     if sharedLock == nil { lock?.release(); lock = nil }
                 }
-                if lock != nil && !plan.actions.isEmpty {
+                if let held = lock, !plan.actions.isEmpty {
+                    let locks = HeldLocks(file: held, shared: sharedLock)
                     let cache = try SecondTier.open(redis: redis, environment: environment).map { ListingCache(tier: $0, ttl: CacheTTLs()) }
                     let executor = try await executor(plan, environment: environment, cache: cache, interruption: interruption,
-                                                      progress: progress, mayMutate: sharedGuard(redis, sharedLock))
+                                                      progress: progress, locks: locks)
                     Task { await executor.run(into: progress); progress.markFinished() }
                     abandoned = !(await waitForWork(progress, interruption))
                     report.record(progress.snapshot, interruptedBy: interruption.signal)
@@ -189,7 +191,7 @@ struct GTApplyCommand: AsyncParsableCommand {
 
     /// Reads App-Interface (the instances gt-apply may send tokens to) and sets up the run.
     private func executor(_ plan: ApplyPlan, environment: [String: String], cache: ListingCache?, interruption: Interruption,
-                          progress: ApplyProgress, mayMutate: @escaping @Sendable () -> String?) async throws -> PlanExecutor {
+                          progress: ApplyProgress, locks: HeldLocks) async throws -> PlanExecutor {
         let source: AppInterfaceSource
         do { source = try appInterface.source(environment: environment) } catch {
             throw ApplyReport.Problem("gt-apply --no-dry-run checks the plan's instances against App-Interface: \(error)")
@@ -210,12 +212,14 @@ struct GTApplyCommand: AsyncParsableCommand {
             throw ApplyReport.Problem("gt-apply --no-dry-run checks the plan's organizations against App-Interface: \(error)")
         }
         let secrets = try SecretResolver.fromEnvironment(environment, http: sourceHTTP)
+        // The shared locks' lease covers the longest change to these instances (HeldLocks).
+        try locks.cover(plan.lockedInstances.sorted().compactMap { name in byName[name].map { (name, $0) } })
         return PlanExecutor(plan: plan,
                             trust: InstanceTrust(declared: byName,
                                                  selection: appInterface.instance),
                             managed: managed,
                             cache: cache, connector: GlitchTipConnector(secrets: secrets, concurrency: concurrency),
-                            concurrency: concurrency, interruption: interruption, mayMutate: mayMutate)
+                            concurrency: concurrency, interruption: interruption, mayMutate: { locks.mayMutate() })
     }
 
     /// Waits until every action is done, or, after a signal, at most ``interruptGrace`` more.
@@ -226,39 +230,5 @@ struct GTApplyCommand: AsyncParsableCommand {
             do { try await Task.sleep(nanoseconds: 20_000_000) } catch { return false }
         }
         return true
-    }
-}
-
-/// The shared run lock (README "Running on many hosts"), beside the file lock.
-extension GTApplyCommand {
-    /// Every instance's shared lock, or nil with the report marked `skipped`/`duplicate_task`.
-    /// A server that cannot be reached throws: other hosts cannot be excluded, nothing is applied.
-    private func takeSharedLock(_ redis: RedisClient, _ plan: ApplyPlan, _ report: inout ApplyReport) throws -> RedisRunLock? {
-        do {
-            switch try RedisRunLock.acquire(redis, instances: plan.lockedInstances) {
-            case .acquired(let held): return held
-            case .busy:
-                report.skip(reason: "duplicate_task")
-                return nil
-            }
-        } catch {
-            throw ApplyReport.Problem("""
-                cannot take the shared run lock (\(error)): runs on other hosts cannot be excluded; \
-                --file-locks-only applies with this host's lock only
-                """)
-        }
-    }
-
-    /// Before each mutation: a reason not to make it once the shared lock is no longer known to
-    /// be held (the server failed mid-run, or the lock expired).
-    private func sharedGuard(_ redis: RedisClient?, _ lock: RedisRunLock?) -> @Sendable () -> String? {
-        guard let redis, let lock else { return { nil } }
-        return {
-            if let lost = lock.lost { return "not applied: \(lost); other hosts can no longer be excluded" }
-            if let failure = redis.failure {
-                return "not applied: the shared cache and lock server failed mid-run (\(failure)); other hosts can no longer be excluded"
-            }
-            return nil
-        }
     }
 }

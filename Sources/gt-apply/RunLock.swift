@@ -19,7 +19,10 @@ import Glibc
 /// The files live in a private directory (``PrivateDirectory``; never `/tmp`), are opened
 /// without following a link, and must be regular files of this user with one link: gt never
 /// truncates or writes a file it did not create (docs/architecture.md, "Lock and cache directories").
-struct RunLock {
+///
+/// A lock holds only while its file is the one at the path: removed or replaced, the file lets
+/// another run lock a new one there. ``stillHeld()`` checks that before every change.
+struct RunLock: Sendable {
     static let staleAfter: Double = 600
 
     enum Outcome {
@@ -30,8 +33,9 @@ struct RunLock {
         case stale(seconds: Int, pid: String)
     }
 
-    /// The held locks, each the owner of its descriptor (``FileLock``).
+    /// The held locks, each the owner of its descriptor (``FileLock``), and their paths.
     let locks: [FileLock]
+    let paths: [String]
 
     struct LockError: Error, CustomStringConvertible { let description: String }
 
@@ -51,6 +55,7 @@ struct RunLock {
     /// taken before a failure is released when `held` goes out of scope.
     static func acquire(directory: String, instances: [String]) throws -> Outcome {
         var held: [FileLock] = []
+        var paths: [String] = []
         for instance in Set(instances).sorted() {
             let path = "\(directory)/apply-\(fileName(instance)).lock"
             let lock = try openLockFile(path)
@@ -68,6 +73,7 @@ struct RunLock {
                 return .busy
             }
             held.append(lock)
+            paths.append(path)
         }
         let stamp = Array("\(getpid()) \(now())\n".utf8)
         for lock in held {
@@ -76,7 +82,15 @@ struct RunLock {
                 try SystemCall.writeAll(fd, stamp, at: 0)
             }
         }
-        return .acquired(RunLock(locks: held))
+        return .acquired(RunLock(locks: held, paths: paths))
+    }
+
+    /// Before a change: nil while every lock file is still the one at its path; else why not.
+    func stillHeld() -> String? {
+        for (lock, path) in zip(locks, paths) where !lock.isStillAt(path) {
+            return "the run lock file \(path) was removed or replaced since this run locked it: another run may hold a lock there now"
+        }
+        return nil
     }
 
     /// Clears the stamps and releases every lock; a second call does nothing.

@@ -6,6 +6,8 @@ import GTCLI
 /// A private `redis-server` (Debian `redis-server`; scripts/test installs it): on a free port of
 /// 127.0.0.1, and on a unix socket when asked, no persistence, optionally with `requirepass`.
 /// Stopped with SIGKILL (as the simulator: a child of async code may have SIGTERM blocked).
+/// `configuration` is passed on as given, e.g. `["--rename-command", "EVAL", ""]` for a server
+/// without scripting.
 public final class RedisServer: @unchecked Sendable {
     public let process: Process
     public let port: Int
@@ -18,7 +20,7 @@ public final class RedisServer: @unchecked Sendable {
         "redis://\(password.map { ":\($0)@" } ?? "")127.0.0.1:\(port)/\(database)"
     }
 
-    public init(in directory: URL, password: String? = nil, unixSocket: Bool = false) throws {
+    public init(in directory: URL, password: String? = nil, unixSocket: Bool = false, configuration: [String] = []) throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/redis-server") else {
             throw Simulator.SimulatorError(message: "redis-server is not installed (apt-get install redis-server; scripts/test does)")
         }
@@ -34,6 +36,7 @@ public final class RedisServer: @unchecked Sendable {
                              "--dir", directory.path, "--daemonize", "no", "--loglevel", "warning"]
             if let password { arguments += ["--requirepass", password] }
             if let socketPath { arguments += ["--unixsocket", socketPath, "--unixsocketperm", "700"] }
+            arguments += configuration
             process.arguments = arguments
             let log = directory.appendingPathComponent("redis-\(port).log")
             _ = FileManager.default.createFile(atPath: log.path, contents: nil)

@@ -67,14 +67,15 @@ final class RedisRunLockTests: XCTestCase {
             Int(try redis.cli(["PTTL", RedisRunLock.key(instance: instance)]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -100
         }
         // Another run holds "b": a run for {a, b} takes neither (and leaves "a" free again).
-        XCTAssertTrue(try client.tryLock(RedisRunLock.key(instance: "b"), token: "other-run", milliseconds: 60_000))
+        let other = "0123456789abcdef0123456789abcdef pid 1 on other-host since \(Int(Date().timeIntervalSince1970))"
+        XCTAssertTrue(try client.tryLock(RedisRunLock.key(instance: "b"), token: other, milliseconds: 60_000))
         guard case .busy(let instance) = try RedisRunLock.acquire(client, instances: ["b", "a"]) else {
             return XCTFail("took a lock another run holds")
         }
         XCTAssertEqual(instance, "b")
         XCTAssertEqual(try pttl("a"), -2, "the lock on a was not released")
         XCTAssertFalse(try client.unlock(RedisRunLock.key(instance: "b"), token: "not-the-owner"), "a stranger released a lock")
-        XCTAssertTrue(try client.unlock(RedisRunLock.key(instance: "b"), token: "other-run"))
+        XCTAssertTrue(try client.unlock(RedisRunLock.key(instance: "b"), token: other))
 
         // Held for 3 s at a time, extended every second: alive well past 3 s.
         guard case .acquired(let lock) = try RedisRunLock.acquire(client, instances: ["a", "b"], milliseconds: 3000) else {

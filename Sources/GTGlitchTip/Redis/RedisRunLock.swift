@@ -6,79 +6,217 @@ import GTStreams
 
 /// The run lock shared between hosts (README "Running on many hosts"): one Redis key per
 /// instance, `glitchtip:<instance>:apply-lock`, taken in sorted order with `SET NX PX` and a
-/// random token, so two runs that share an instance exclude each other whichever hosts they run
-/// on. It lives 600 s (the reference's task lock) and is extended every 200 s while the run is
-/// alive, so a run killed hard frees its instances within 600 s; it is released by its owner
-/// only (a Lua compare-and-delete).
+/// token of this run's own (``RunLockHolder``), so two runs that share an instance exclude each
+/// other whichever hosts they run on. Released by its owner only (a Lua compare-and-delete).
+///
+/// Before every change gt-apply asks ``check()`` (docs/safety.md, "Every change is made under a
+/// lock known to be held"): one round trip that finds every key still this run's and extends
+/// it, atomically, to live at least the ``lifetime``; and a lease kept on the monotonic clock (the
+/// time each successful check was sent, plus the lifetime it asked for), so an answer that comes
+/// too late, or a process that was stopped past its lease, is not trusted. Between changes the
+/// keys are extended every third of the lifetime; once a check fails the run holds nothing.
 public final class RedisRunLock: Sendable {
+    /// The lifetime unless `GT_RUN_LOCK_TTL` says otherwise: the reference's task lock, 600 s.
     public static let defaultMilliseconds = 600_000
+    /// Added to the longest request: what the holder's and the server's clocks may disagree.
+    static let marginMilliseconds = 1000
+    /// Longer than this, a lock left by a killed run would block every run for too long.
+    static let longestMilliseconds = 86_400_000
 
     public enum Outcome {
         case acquired(RedisRunLock)
-        /// Another run holds this instance's lock; whatever this one took is released again.
+        /// Another live run holds this instance's lock; whatever this one took is released again.
         case busy(instance: String)
+        /// A key no run of gt would leave (no expiry, a value gt did not write, a holder over the
+        /// stale age): nothing taken; the text says who holds it, since when, and how to clear it.
+        case refused(String)
     }
 
     public static func key(instance: String) -> String { "glitchtip:\(instance):apply-lock" }
+
+    /// The lifetime from `GT_RUN_LOCK_TTL` (whole seconds, 1 to 3600), else the default: how long
+    /// a run killed hard keeps other hosts out. Anything else is refused, naming the variable.
+    public static func milliseconds(environment: [String: String]) throws -> Int {
+        guard let text = environment["GT_RUN_LOCK_TTL"], !text.isEmpty else { return defaultMilliseconds }
+        guard text.utf8.count <= 4, text.utf8.allSatisfy({ (48...57).contains($0) }), let seconds = Int(text),
+              (1...3600).contains(seconds) else {
+            let shown = String(text.unicodeScalars.prefix(24).map { $0.isASCII && $0.value >= 0x20 ? Character($0) : "?" })
+            throw InvalidLifetime(description: """
+                GT_RUN_LOCK_TTL='\(shown)\(text.unicodeScalars.count > 24 ? "…" : "")': the shared run lock's lifetime \
+                must be a whole number of seconds from 1 to 3600
+                """)
+        }
+        return seconds * 1000
+    }
+
+    public struct InvalidLifetime: Error, CustomStringConvertible { public let description: String }
+
+    /// The monotonic clock the lease is kept on (it goes on while the machine sleeps, as the
+    /// server's clock does).
+    public static let monotonic: @Sendable () -> Duration = {
+        var spec = timespec()
+        clock_gettime(CLOCK_BOOTTIME, &spec)
+        return .seconds(spec.tv_sec) + .nanoseconds(spec.tv_nsec)
+    }
+
+    private struct Lease {
+        /// Every key is known to live until then (monotonic), unless something deletes it.
+        var until: Duration
+        /// The longest request a change may take (milliseconds), once known.
+        var requestMilliseconds = 0
+        var lost: String?
+    }
 
     private let client: RedisClient
     private let keys: [String]
     private let token: String
     private let milliseconds: Int
-    private let lostReason = Mutex<String?>(nil)
+    private let clock: @Sendable () -> Duration
+    private let lease: Mutex<Lease>
     private let refresher = Mutex<Task<Void, Never>?>(nil)
 
-    private init(client: RedisClient, keys: [String], token: String, milliseconds: Int) {
+    private init(client: RedisClient, keys: [String], token: String, milliseconds: Int, clock: @escaping @Sendable () -> Duration,
+                 until: Duration) {
         self.client = client
         self.keys = keys
         self.token = token
         self.milliseconds = milliseconds
+        self.clock = clock
+        lease = Mutex(Lease(until: until))
     }
 
-    /// Takes every instance's lock or none; extends them every third of their lifetime until
-    /// ``release()``. Throws when the server cannot be reached.
-    public static func acquire(_ client: RedisClient, instances: [String],
-                               milliseconds: Int = defaultMilliseconds) throws -> Outcome {
-        var host = [CChar](repeating: 0, count: 256)
-        gethostname(&host, host.count - 1)
-        let hostName = String(decoding: host.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        // Random, so only this run can release or extend it; pid and host for whoever inspects it.
-        let token = "\(RedisClient.randomToken()) pid \(getpid()) on \(hostName)"
+    /// Checks that the server runs the lock scripts (``probe(_:near:)``), then takes every
+    /// instance's lock or none, and extends them until ``release()``. Throws when the server
+    /// cannot be reached or cannot run the scripts.
+    public static func acquire(_ client: RedisClient, instances: [String], milliseconds: Int = defaultMilliseconds,
+                               staleAfterSeconds: Int = 600, clock: @escaping @Sendable () -> Duration = monotonic) throws -> Outcome {
+        let sorted = Set(instances).sorted()
+        if let first = sorted.first { try probe(client, near: key(instance: first)) }
+        let token = RunLockHolder.token(since: RunLockHolder.wallClock())
+        let sent = clock()
         var taken: [String] = []
-        for instance in Set(instances).sorted() {
+        func giveBack() { for held in taken { _ = try? client.unlock(held, token: token) } }
+        for instance in sorted {
             let key = key(instance: instance)
-            let got: Bool
-            do { got = try client.tryLock(key, token: token, milliseconds: milliseconds) } catch {
-                for held in taken { _ = try? client.unlock(held, token: token) }
+            do {
+                if try client.tryLock(key, token: token, milliseconds: milliseconds) {
+                    taken.append(key)
+                    continue
+                }
+                let found = try ForeignHolder.inspect(client, key: key, staleAfterSeconds: staleAfterSeconds)
+                giveBack()
+                switch found {
+                case .busy: return .busy(instance: instance)
+                case .refused(let reason): return .refused(reason)
+                }
+            } catch {
+                giveBack()
                 throw error
             }
-            guard got else {
-                for held in taken { _ = try? client.unlock(held, token: token) }
-                return .busy(instance: instance)
-            }
-            taken.append(key)
         }
-        let lock = RedisRunLock(client: client, keys: taken, token: token, milliseconds: milliseconds)
+        let lock = RedisRunLock(client: client, keys: taken, token: token, milliseconds: milliseconds, clock: clock,
+                                until: sent + .milliseconds(milliseconds))
         lock.startRefreshing()
         return .acquired(lock)
     }
 
-    /// Why the run no longer holds its locks (the server failed, or a lock expired), if it does not.
-    public var lost: String? { lostReason.withLock { $0 } }
+    /// Why the run no longer holds its locks, if it does not.
+    public var lost: String? { lease.withLock { $0.lost } }
+
+    /// The longest request a change may take; the lifetime grows to cover it. Throws beyond a day.
+    public func cover(requestMilliseconds: Int) throws {
+        let wanted = max(0, requestMilliseconds)
+        guard Self.lifetime(milliseconds, request: wanted, reply: replyMilliseconds) <= Self.longestMilliseconds else {
+            throw RedisError(url: client.url, message: """
+                a change may take up to \(wanted / 1000) s, over \(Self.longestMilliseconds / 1000) s: \
+                the shared run lock cannot be kept that long
+                """)
+        }
+        lease.withLock { $0.requestMilliseconds = max($0.requestMilliseconds, wanted) }
+    }
+
+    /// How long each check makes the keys live: the configured lifetime, or more when the
+    /// longest request, the margin and a reply as slow as the client allows need more.
+    static func lifetime(_ milliseconds: Int, request: Int, reply: Int) -> Int {
+        max(milliseconds, request + marginMilliseconds + reply)
+    }
+
+    private var replyMilliseconds: Int { Int(min(max(client.timeout, 0), 3600) * 1000) }
+
+    /// Before a change: nil when every key is still this run's and will outlive the longest
+    /// request; else why not, for good.
+    public func check() -> String? {
+        let sent = clock()
+        let ask = lease.withLock { lease -> Ask in
+            if let lost = lease.lost { return .lost(lost) }
+            if sent >= lease.until {
+                return .lost("""
+                    this run's lease on its shared run locks lapsed \(Self.seconds(sent - lease.until)) s ago \
+                    (the process was stopped or starved): another run may hold them now
+                    """)
+            }
+            return .ask(lifetime: Self.lifetime(milliseconds, request: lease.requestMilliseconds, reply: replyMilliseconds),
+                        request: lease.requestMilliseconds)
+        }
+        guard case .ask(let lifetime, let request) = ask else {
+            if case .lost(let reason) = ask { return fail(reason) }
+            return nil
+        }
+        let states: [RedisClient.LockState]
+        do { states = try client.checkAndExtend(keys, token: token, milliseconds: lifetime) } catch {
+            return fail("the shared run locks could not be checked: \(error)")
+        }
+        let answered = clock()
+        for (key, state) in zip(keys, states) {
+            switch state {
+            case .held: continue
+            case .gone:
+                return fail("the shared run lock \(key) is no longer held by this run (deleted, flushed, evicted or expired): "
+                            + "another run may hold it now")
+            case .other(let value):
+                let holder = RunLockHolder(value: value).map { "\($0)" } ?? "a value gt did not write"
+                return fail("the shared run lock \(key) is now held by another run (\(holder))")
+            case .refused(let text):
+                return fail("the shared run lock \(key) could not be checked: \(text.prefix(200))")
+            }
+        }
+        if answered - sent + .milliseconds(request + Self.marginMilliseconds) > .milliseconds(lifetime) {
+            return fail("""
+                the lock server's answer came \(Self.seconds(answered - sent)) s after the check was sent: too late \
+                for the \(lifetime / 1000) s lease to cover the next request (up to \(request / 1000) s)
+                """)
+        }
+        return lease.withLock { lease in
+            lease.until = max(lease.until, sent + .milliseconds(lifetime))
+            return lease.lost
+        }
+    }
+
+    private enum Ask {
+        case lost(String)
+        case ask(lifetime: Int, request: Int)
+    }
+
+    /// Records the first reason the locks were lost, and returns it.
+    private func fail(_ reason: String) -> String {
+        lease.withLock { lease in
+            lease.lost = lease.lost ?? reason
+            return lease.lost!
+        }
+    }
+
+    /// `1.5` for 1.5 s (tenths, rounded down).
+    private static func seconds(_ duration: Duration) -> String {
+        let tenths = max(0, duration.components.seconds * 10 + duration.components.attoseconds / 100_000_000_000_000_000)
+        return "\(tenths / 10).\(tenths % 10)"
+    }
 
     private func startRefreshing() {
         let task = Task { [self] in
             while !Task.isCancelled {
-                do { try await Task.sleep(nanoseconds: UInt64(milliseconds / 3) * 1_000_000) } catch { return }
-                for key in keys {
-                    do {
-                        if try !client.extend(key, token: token, milliseconds: milliseconds) {
-                            lostReason.withLock { $0 = $0 ?? "the run lock \(key) expired and is no longer this run's" }
-                        }
-                    } catch {
-                        lostReason.withLock { $0 = $0 ?? "the run lock \(key) could not be extended: \(error)" }
-                    }
-                }
+                let lifetime = lease.withLock { Self.lifetime(milliseconds, request: $0.requestMilliseconds, reply: replyMilliseconds) }
+                do { try await Task.sleep(nanoseconds: UInt64(lifetime / 3) * 1_000_000) } catch { return }
+                if check() != nil { return }
             }
         }
         refresher.withLock { $0 = task }
@@ -87,10 +225,11 @@ public final class RedisRunLock: Sendable {
     /// Stops extending and deletes the locks this run still owns; a problem as text, if any.
     public func release() -> String? {
         refresher.withLock { $0?.cancel() }
+        let lifetime = lease.withLock { Self.lifetime(milliseconds, request: $0.requestMilliseconds, reply: replyMilliseconds) }
         var problems: [String] = []
         for key in keys.reversed() {
             do { _ = try client.unlock(key, token: token) } catch {
-                problems.append("the run lock \(key) could not be released (it expires within \(milliseconds / 1000) s): \(error)")
+                problems.append("the run lock \(key) could not be released (it expires within \(lifetime / 1000) s): \(error)")
             }
         }
         return problems.isEmpty ? nil : problems.joined(separator: "; ")

@@ -54,6 +54,19 @@ public final class FileLock: Sendable {
         }
     }
 
+    /// Whether `path` still names the locked file: the same device and inode, the path itself
+    /// (not a link to it). A lock on a file since removed or replaced excludes nobody: another
+    /// process locks whatever is at the path now (docs/safety.md, "Every change is made under a
+    /// lock known to be held").
+    public func isStillAt(_ path: String) -> Bool {
+        let same = try? withDescriptor { fd throws(Errno) -> Bool in
+            let open = try SystemCall.fileStatus(fd)
+            let named = try SystemCall.linkStatus(path: path)
+            return open.st_dev == named.st_dev && open.st_ino == named.st_ino
+        }
+        return same ?? false
+    }
+
     /// Whether the descriptor is still open.
     public var isOpen: Bool { descriptor.withLock { $0 != nil } }
 

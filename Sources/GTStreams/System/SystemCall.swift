@@ -86,6 +86,13 @@ public enum SystemCall {
         return info
     }
 
+    /// `lstat(2)`: the path itself, a symbolic link not followed.
+    public static func linkStatus(path: String) throws(Errno) -> stat {
+        var info = stat()
+        try retrying { lstat(path, &info) }
+        return info
+    }
+
     public static func synchronize(_ fd: Int32) throws(Errno) { try retrying { fsync(fd) } }
     public static func truncate(_ fd: Int32, to length: off_t = 0) throws(Errno) { try retrying { ftruncate(fd, length) } }
     public static func rename(_ from: String, to: String) throws(Errno) { try retrying { Glibc.rename(from, to) } }
