@@ -43,7 +43,8 @@ public struct RedisCacheTier: CacheTier {
     }
 
     public func write(_ key: String, _ bytes: [UInt8], seconds: Double) throws {
-        let milliseconds = Int((seconds * 1000).rounded())
+        // TTLs are checked where they are read (CacheTTLs); bounded again before the arithmetic.
+        let milliseconds = seconds.isFinite ? Int((min(seconds, Double(CacheTTLs.maxSeconds)) * 1000).rounded()) : 0
         guard milliseconds > 0 else { return }  // a TTL of 0 keeps nothing
         let reply = try unavailable {
             try client.command(bytes: [Array("SET".utf8), Array(key.utf8), bytes, Array("PX".utf8), Array(String(milliseconds).utf8)])

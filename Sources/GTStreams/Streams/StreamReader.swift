@@ -208,11 +208,13 @@ public final class StreamReader {
     private func readTrailer(_ record: JSONField, _ number: Int) throws {
         let parsed: StreamTrailer
         do {
+            let stats = try record.optional("stats")
+            try stats.map(StreamTrailer.checkCounters)
             parsed = StreamTrailer(
                 complete: try record.required("complete").bool(),
-                records: try record.required("records").int(),
-                errors: try record.optional("errors")?.int() ?? 0,
-                stats: try record.optional("stats")?.object() ?? [:])
+                records: try record.int("records", in: NumberRange.count),
+                errors: try record.optionalInt("errors", in: NumberRange.count) ?? 0,
+                stats: try stats?.object() ?? [:])
         } catch {
             throw fail(number, "bad end trailer: \(error)")
         }
