@@ -169,8 +169,7 @@ struct RunMetrics {
                 lastSuccess = Double(parts[1]) ?? 0
             }
             for status in statuses where parts[0] == "gt_runs_total{status=\"\(status)\"}" {
-                // A count no run could have reached is a counter reset, not a trap at `+= 1`.
-                runs[status] = Int(parts[1]).flatMap { (0...(1 << 53)).contains($0) ? $0 : nil } ?? 0
+                runs[status] = Int(parts[1]) ?? 0
             }
         }
         return (lastSuccess, runs)
