@@ -1,10 +1,10 @@
 import GTStreams
 
-/// Reading entries from Redis without ever holding more than the cap of one (README, "What gt
-/// never does"): the size of each entry is asked first (`STRLEN`), only entries within
-/// ``CacheDirectory/maxEntryBytes`` are read, and each read is itself bounded to the size just
-/// learnt (`GETRANGE key 0 <size>`, at most one byte more), so a value swapped for a larger one
-/// between the two cannot be read whole. A larger entry, or one that is not a string, is a miss
+/// Reading entries from Redis without ever reading more than the file tier's cap
+/// (``CacheDirectory/maxEntryBytes``), for one entry or for one call (README, "What gt never
+/// does"): the size of each entry is asked first (`STRLEN`), only entries within the cap are
+/// read, and each read is itself bounded to the size just learnt (`GETRANGE key 0 <size>`, at
+/// most one byte more), so a value swapped for a larger one between the two cannot be read whole. A larger entry, or one that is not a string, is a miss
 /// with a warning naming its key (never its content); the fresh listing then replaces it.
 extension RedisCacheTier {
     /// Keys per round trip of sizes.

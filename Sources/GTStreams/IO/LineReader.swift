@@ -23,8 +23,8 @@ public struct InputError: Error, Sendable, CustomStringConvertible {
 /// than ``maxLineBytes`` is refused once that many bytes of it are read, the rest unread
 /// (docs/streams.md, "Line limit").
 public final class LineReader {
-    /// 16 MiB: hundreds of times the largest real record (a project with many alerts, each with
-    /// recipients whose URLs have up to 2,000 characters), and what one line may cost in memory.
+    /// 16 MiB: far above the largest real record (a project of a hundred alerts with ten webhooks
+    /// of 2,000 characters each is about 2 MB), and what one line may cost in memory.
     public static let defaultMaxLineBytes = 16 << 20
 
     public let maxLineBytes: Int
