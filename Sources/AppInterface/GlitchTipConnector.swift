@@ -25,10 +25,12 @@ public struct GlitchTipConnector: Sendable {
             throw SecretError(secret: ref.description, reason: "no secret store is set: set VAULT_ADDR (with VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID) or GT_SECRETS_FILE")
         }
         let token = try await secrets.value(of: ref)
+        // Checked where they were read (docs/rules.md, "Numbers"); clamped again here, so a
+        // record made in code cannot make the arithmetic trap either.
         let http = HTTPClient(transport: HTTPTransport(maxConcurrent: concurrency),
-                              retry: RetryPolicy(maxRetries: Int(instance.maxRetries)))
+                              retry: RetryPolicy(maxRetries: Int(instance.maxRetries.clamped(to: NumberRange.maxRetries))))
         let client = GlitchTipClient(baseURL: instance.consoleURL, token: token, http: http,
-                                     timeoutMilliseconds: Int(max(1, instance.readTimeout)) * 1000)
+                                     timeoutMilliseconds: Int(instance.readTimeout.clamped(to: NumberRange.readTimeout)) * 1000)
         return Connection(client: client, http: http, cacheSeal: CacheSeal(secret: token))
     }
 }

@@ -46,9 +46,10 @@ public enum QontractShape {
                 consoleURL: try InstanceRecord.checkedConsoleURL(f.required("consoleUrl").string(), field: "consoleUrl"),
                 automationToken: try SecretRef(f.required("automationToken")),
                 // The reference's `read_timeout or 30`, `max_retries or 3`: 0 means the default
-                // too (docs/architecture.md, "Instances").
-                readTimeout: orDefault(try f.optional("readTimeout")?.int(), 30),
-                maxRetries: orDefault(try f.optional("maxRetries")?.int(), 3),
+                // too (docs/architecture.md, "Instances"); anything else must be in its range
+                // (docs/rules.md, "Numbers").
+                readTimeout: orDefault(try f.optionalInt("readTimeout", in: 0...NumberRange.readTimeout.upperBound), 30),
+                maxRetries: orDefault(try f.optionalInt("maxRetries", in: NumberRange.maxRetries), 3),
                 jiraBridgeAlertURL: try f.optional("glitchtipJiraBridgeAlertUrl")?.string(),
                 jiraBridgeToken: try f.optional("glitchtipJiraBridgeToken").map(SecretRef.init),
                 origin: origin)

@@ -44,9 +44,27 @@ struct YAMLTreeBuilder {
         case skip
     }
 
+    /// A scalar that cannot be typed (an integer beyond 64 bits, a bad tagged value), with where
+    /// it is: its position, and its path (`automationToken.version`), which each enclosing
+    /// collection adds its step to (docs/rules.md, "Numbers").
+    private struct ScalarError: Error {
+        let message: String
+        let mark: Mark
+        var path = ""
+
+        func within(_ step: String) -> ScalarError {
+            var outer = self
+            outer.path = path.isEmpty || path.hasPrefix("[") ? step + path : step + "." + path
+            return outer
+        }
+    }
+
     /// The first document's root; `null` for an empty stream.
     mutating func document() throws -> JSONValue {
-        try node(atStreamEnd: .null)?.value ?? .null
+        do { return try node(atStreamEnd: .null)?.value ?? .null } catch let error as ScalarError {
+            let place = error.path.isEmpty ? error.mark.text : "\(error.path) (\(error.mark.text))"
+            throw YAMLDocument.ParseError(description: "\(place): \(error.message)")
+        }
     }
 
     private mutating func remember(_ anchor: String?, _ built: Built) {
@@ -113,7 +131,9 @@ struct YAMLTreeBuilder {
             guard case .string(let name) = key.value.asKey else {
                 throw YAMLDocument.ParseError(description: "a mapping key is not a scalar")
             }
-            guard let value = try builder.node() else {
+            let read: Built?
+            do { read = try builder.node() } catch let error as ScalarError { throw error.within(name) }
+            guard let value = read else {
                 throw YAMLDocument.ParseError(description: "invalid YAML: mapping key '\(name)' without a value")
             }
             guard fields.updateValue(value.value, forKey: name) == nil else {
@@ -129,7 +149,10 @@ struct YAMLTreeBuilder {
         var items: [JSONValue] = []
         var nodes = 1
         var height = 1
-        while let item = try builder.node() {
+        while true {
+            let read: Built?
+            do { read = try builder.node() } catch let error as ScalarError { throw error.within("[\(items.count)]") }
+            guard let item = read else { break }
             items.append(item.value)
             nodes += item.nodes
             height = max(height, item.height + 1)
@@ -146,7 +169,11 @@ struct YAMLTreeBuilder {
                 let text = scalar.value.map { String(decoding: UnsafeBufferPointer(start: $0, count: scalar.length), as: UTF8.self) } ?? ""
                 let tag = scalar.tag.map { String(cString: $0) }
                 let anchor = scalar.anchor.map { String(cString: $0) }
-                return .value(try YAMLScalar.value(text, tag: tag, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE), anchor: anchor)
+                do {
+                    return .value(try YAMLScalar.value(text, tag: tag, plain: scalar.style == YAML_PLAIN_SCALAR_STYLE), anchor: anchor)
+                } catch let error as YAMLDocument.ParseError {
+                    throw ScalarError(message: error.description, mark: mark)
+                }
             case YAML_MAPPING_START_EVENT:
                 return .startMapping(anchor: event.data.mapping_start.anchor.map { String(cString: $0) }, mark)
             case YAML_SEQUENCE_START_EVENT:

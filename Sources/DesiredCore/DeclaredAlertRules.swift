@@ -25,10 +25,8 @@ extension DesiredProjectBuilder {
         func fail(_ message: String) { violations.fail(alert.origin, alert.name, message) }
         if alert.name == JiraBridge.alertName { fail(reservedNameMessage) }
         if !firstOfItsName { fail("alert name '\(alert.name)' is used twice in this project") }
-        let quantity = positive(alert.quantity)
-        let timespan = positive(alert.timespanMinutes)
-        if quantity == nil { fail("quantity must be a positive integer, got \(alert.quantity.serialized())") }
-        if timespan == nil { fail("timespanMinutes must be a positive integer, got \(alert.timespanMinutes.serialized())") }
+        let quantity = alertSetting(alert.quantity, "quantity", fail)
+        let timespan = alertSetting(alert.timespanMinutes, "timespanMinutes", fail)
         var recipients: [RecipientRecord] = []
         for recipient in alert.recipients {
             switch recipient {
@@ -71,8 +69,19 @@ extension DesiredProjectBuilder {
         }
     }
 
-    private static func positive(_ value: JSONValue) -> Int64? {
-        if case .int(let i) = value, i >= 1 { return i }
-        return nil
+    /// A declared `quantity` or `timespanMinutes`: an integer from 1 to 32767, what GlitchTip's
+    /// column holds (docs/rules.md, "Numbers"); nil, with the violation recorded, otherwise.
+    private static func alertSetting(_ value: JSONValue, _ name: String, _ fail: (String) -> Void) -> Int64? {
+        guard case .int(let i) = value, i >= 1 else {
+            // YAML's `.inf` and `.nan` have no JSON form: shown as written.
+            let shown = if case .double(let d) = value, !d.isFinite { d.description } else { value.serialized() }
+            fail("\(name) must be a positive integer, got \(shown)")
+            return nil
+        }
+        guard i <= NumberRange.alertSetting.upperBound else {
+            fail("\(name) must be at most \(NumberRange.alertSetting.upperBound) (GlitchTip stores a small integer), got \(i)")
+            return nil
+        }
+        return i
     }
 }

@@ -66,7 +66,8 @@ struct RunLock: Sendable {
                 lock.release()
                 held.forEach { $0.release() }
                 let parts = holder.split(separator: " ")
-                if parts.count >= 2, let started = Double(parts[1]) {
+                // A stamp no gt-apply wrote (inf, 1e300) is no stamp: its age must fit an Int.
+                if parts.count >= 2, let started = Double(parts[1]), (0...1e12).contains(started) {
                     let age = now() - started
                     if age > staleAfter { return .stale(seconds: Int(age), pid: String(parts[0])) }
                 }

@@ -107,7 +107,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
             await secrets?.shutdown()  // nothing between its creation and here throws
             await listingCache.finishWrites()
             listingCache.problems.forEach { diagnostics.warning($0) }
-            (tier as? FileCacheTier)?.directory.notices.all.forEach { diagnostics.warning($0) }
+            tier?.notices.all.forEach { diagnostics.warning($0) }
         } catch {
             // Only App-Interface's transport exists yet: everything after the first throw is made
             // by calls that cannot throw (docs/architecture.md, "Transport lifecycle").

@@ -65,7 +65,7 @@ final class YAMLTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("nowhere"), "\(error)")
         }
         XCTAssertThrowsError(try YAMLDocument.parse("a: 99999999999999999999\n")) { error in
-            XCTAssertEqual("\(error)", "integer out of range: 99999999999999999999")
+            XCTAssertEqual("\(error)", "a (line 1, column 4): integer out of range: 99999999999999999999")
         }
     }
 }

@@ -183,4 +183,5 @@ final class RecordingCacheTier: CacheTier {
     }
     func tryLock(_ key: String) throws -> (any CacheTierLock)? { nil }
     var lockWaitLimit: Double { 0 }
+    let notices = CacheNotices()
 }

@@ -8,6 +8,8 @@ public struct ToolResult: Sendable {
     public let status: Int32
     public let stdout: String
     public let stderr: String
+    /// Ended by a signal (a trap, SIGILL or SIGTRAP, shows here), `status` then being its number.
+    public var signalled = false
 
     /// The stdout lines, parsed (a stream).
     public func records() throws -> [JSONValue] {
@@ -79,8 +81,10 @@ public enum Tools {
         try err.close()
         let stdout = try String(contentsOf: outURL, encoding: .utf8)
         saveStream(stdout)
-        return ToolResult(status: process.terminationStatus, stdout: stdout,
-                          stderr: try String(contentsOf: errURL, encoding: .utf8))
+        var result = ToolResult(status: process.terminationStatus, stdout: stdout,
+                                stderr: try String(contentsOf: errURL, encoding: .utf8))
+        result.signalled = process.terminationReason == .uncaughtSignal
+        return result
     }
 
     /// With `GT_TEST_STREAMS_DIR` set (scripts/test sets it), every stream a test's tool run

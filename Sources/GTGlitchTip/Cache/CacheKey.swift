@@ -15,7 +15,8 @@ public enum CacheKey {
 }
 
 /// How long entries live, in seconds, per resource: `QAPI_GLITCHTIP_ORGANIZATIONS_CACHE_TTL`,
-/// `QAPI_GLITCHTIP_PROJECTS_CACHE_TTL`, `QAPI_GLITCHTIP_ALERTS_CACHE_TTL` (default 3600).
+/// `QAPI_GLITCHTIP_PROJECTS_CACHE_TTL`, `QAPI_GLITCHTIP_ALERTS_CACHE_TTL` (default 3600): whole
+/// seconds from 0 to ``maxSeconds`` (docs/rules.md, "Numbers").
 public struct CacheTTLs: Sendable, Equatable {
     public var organizations: Double
     public var projects: Double
@@ -27,18 +28,28 @@ public struct CacheTTLs: Sendable, Equatable {
         self.alerts = alerts
     }
 
+    /// 30 days: a listing older than that is not a cache, and a Redis expiry in milliseconds
+    /// stays far from overflowing.
+    public static let maxSeconds = 2_592_000
+
     public struct InvalidTTL: Error, CustomStringConvertible {
         public let variable: String
         public let value: String
-        public var description: String { "\(variable)=\(value): expected a number of seconds" }
+        public var description: String {
+            let shown = value.count > 40 ? "\(value.prefix(40))…" : value
+            return "\(variable)=\(shown): expected whole seconds from 0 to \(CacheTTLs.maxSeconds) (30 days)"
+        }
     }
 
     public static func fromEnvironment(_ environment: [String: String]) throws -> CacheTTLs {
         func read(_ name: String) throws -> Double {
             let variable = "QAPI_GLITCHTIP_\(name)_CACHE_TTL"
             guard let text = environment[variable], !text.isEmpty else { return 3600 }
-            guard let seconds = Double(text), seconds >= 0 else { throw InvalidTTL(variable: variable, value: text) }
-            return seconds
+            // Digits only, as the reference's integer setting: no sign, exponent, `inf` or `nan`.
+            guard text.utf8.count <= 9, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let seconds = Int(text),
+                  seconds <= maxSeconds
+            else { throw InvalidTTL(variable: variable, value: text) }
+            return Double(seconds)
         }
         return CacheTTLs(organizations: try read("ORGANIZATIONS"), projects: try read("PROJECTS"), alerts: try read("ALERTS"))
     }

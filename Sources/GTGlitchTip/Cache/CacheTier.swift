@@ -19,6 +19,8 @@ public protocol CacheTier: Sendable {
     func tryLock(_ key: String) throws -> (any CacheTierLock)?
     /// How long a miss waits for another run's lock before fetching on its own (seconds).
     var lockWaitLimit: Double { get }
+    /// Entries found and refused (too large, not what gt writes): each a miss, and a warning.
+    var notices: CacheNotices { get }
 }
 
 public protocol CacheTierLock: Sendable {
@@ -47,6 +49,7 @@ public struct FileCacheTier: CacheTier {
     }
     /// A holder of a file lock is alive on this host (the kernel drops the lock when it dies).
     public var lockWaitLimit: Double { .infinity }
+    public var notices: CacheNotices { directory.notices }
 }
 
 /// A file tier's per-key lock: released once, by its owner or its `deinit`.

@@ -3,13 +3,15 @@ import GTStreams
 /// (`glitchtip:<instance>:…`), each with its TTL as the Redis expiry (`SET key value PX ms`),
 /// values sealed by ``CacheSeal`` before they get here. Per-key locks are `<key>:lock`, taken
 /// with `SET NX PX` and a random token and released by their owner only (Lua
-/// compare-and-delete), so two hosts cold at once fetch each resource once.
+/// compare-and-delete), so two hosts cold at once fetch each resource once. Entries are read
+/// by size first, never more than ``CacheDirectory/maxEntryBytes`` of one
+/// (`RedisCacheTier+Reads.swift`).
 public struct RedisCacheTier: CacheTier {
     public let client: RedisClient
     /// A lock holder that dies leaves its lock for at most this long.
     public let lockMilliseconds: Int
-    /// Reads per pipelined batch: one round trip each.
-    private static let batch = 512
+    /// Entries refused (too large, not a string): each a miss, and a warning for the operator.
+    public let notices = CacheNotices()
 
     public init(client: RedisClient, lockMilliseconds: Int = 60_000) {
         self.client = client
@@ -18,32 +20,9 @@ public struct RedisCacheTier: CacheTier {
 
     public static func lockKey(_ key: String) -> String { key + ":lock" }
 
-    public func read(_ key: String) throws -> [UInt8]? {
-        try value(try unavailable { try client.command(bytes: [Array("GET".utf8), Array(key.utf8)]) })
-    }
-
-    /// A string is an entry, nil a miss; an error reply (NOAUTH, a replica's LOADING…) means the
-    /// server is not usable as a cache.
-    private func value(_ reply: RedisReply) throws -> [UInt8]? {
-        if case .error(let text) = reply { throw CacheTierUnavailable("\(client.url): GET: \(text)") }
-        return reply.bytes
-    }
-
-    public func read(_ keys: [String]) throws -> [[UInt8]?]? {
-        var values: [[UInt8]?] = []
-        values.reserveCapacity(keys.count)
-        var start = 0
-        while start < keys.count {
-            let slice = keys[start..<min(keys.count, start + Self.batch)]
-            let replies = try unavailable { try client.pipeline(slice.map { [Array("GET".utf8), Array($0.utf8)] }) }
-            values += try replies.map(value)
-            start += slice.count
-        }
-        return values
-    }
-
     public func write(_ key: String, _ bytes: [UInt8], seconds: Double) throws {
-        let milliseconds = Int((seconds * 1000).rounded())
+        // TTLs are checked where they are read (CacheTTLs); bounded again before the arithmetic.
+        let milliseconds = seconds.isFinite ? Int((min(seconds, Double(CacheTTLs.maxSeconds)) * 1000).rounded()) : 0
         guard milliseconds > 0 else { return }  // a TTL of 0 keeps nothing
         let reply = try unavailable {
             try client.command(bytes: [Array("SET".utf8), Array(key.utf8), bytes, Array("PX".utf8), Array(String(milliseconds).utf8)])
@@ -74,7 +53,7 @@ public struct RedisCacheTier: CacheTier {
         func release() { _ = try? client.unlock(key, token: token) }
     }
 
-    private func unavailable<T>(_ body: () throws -> T) throws -> T {
+    func unavailable<T>(_ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as RedisError { throw CacheTierUnavailable("\(error)") }
     }
 }

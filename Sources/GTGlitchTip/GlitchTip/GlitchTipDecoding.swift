@@ -28,15 +28,18 @@ public enum GlitchTipDecoding {
 
     static func alert(_ field: JSONField) throws -> GlitchTipAlert {
         let fields = try field.object()
-        let pk = try field.optionalInt("id") ?? field.int("pk")
-        let timespan = try field.optionalInt("timespanMinutes") ?? field.optionalInt("timespan_minutes")
+        // Numbers in the ranges GlitchTip's columns hold (docs/rules.md, "Numbers"): anything
+        // else fails the listing, as any malformed answer does.
+        let pk = try field.optionalInt("id", in: NumberRange.pk) ?? field.int("pk", in: NumberRange.pk)
+        let timespan = try field.optionalInt("timespanMinutes", in: NumberRange.alertSetting)
+            ?? field.optionalInt("timespan_minutes", in: NumberRange.alertSetting)
         let recipientList = try (field.optional("alertRecipients") ?? field.optional("alert_recipients"))?.array() ?? []
         return GlitchTipAlert(
             pk: pk,
             // An alert made in the UI may have no name.
             name: try field.optionalString("name") ?? "",
             timespanMinutes: timespan,
-            quantity: try field.optionalInt("quantity"),
+            quantity: try field.optionalInt("quantity", in: NumberRange.alertSetting),
             recipients: try recipientList.map(recipient),
             extra: fields.filter { !alertKeys.contains($0.key) })
     }
@@ -44,7 +47,7 @@ public enum GlitchTipDecoding {
     static func recipient(_ field: JSONField) throws -> GlitchTipRecipient {
         let fields = try field.object()
         return GlitchTipRecipient(
-            pk: try field.optionalInt("id") ?? field.optionalInt("pk"),
+            pk: try field.optionalInt("id", in: NumberRange.pk) ?? field.optionalInt("pk", in: NumberRange.pk),
             type: try field.optionalString("recipientType") ?? field.string("recipient_type"),
             url: try field.optionalString("url") ?? "",
             extra: fields.filter { !recipientKeys.contains($0.key) })

@@ -78,6 +78,15 @@ public struct JSONField: Sendable {
         return i
     }
 
+    /// The integer here, if it lies in `range` (docs/rules.md, "Numbers"); a real, a string or
+    /// an integer outside it is an error naming the field and the range.
+    public func int(in range: ClosedRange<Int64>) throws -> Int64 {
+        guard case .int(let i) = value, range.contains(i) else {
+            throw JSONFieldError(path: path, message: Self.outOfRange(value, range))
+        }
+        return i
+    }
+
     public func bool() throws -> Bool {
         guard case .bool(let b) = value else { throw mismatch("boolean") }
         return b
@@ -121,6 +130,36 @@ public struct JSONField: Sendable {
         guard let child = try scalar(key, required: false) else { return nil }
         guard case .int(let i) = child else { throw mismatch(key, "integer", child) }
         return i
+    }
+
+    /// `key`'s integer, if it lies in `range`.
+    public func int(_ key: String, in range: ClosedRange<Int64>) throws -> Int64 {
+        let child = try scalar(key, required: true)!
+        guard case .int(let i) = child, range.contains(i) else {
+            throw JSONFieldError(path: childPath(key), message: Self.outOfRange(child, range))
+        }
+        return i
+    }
+
+    /// `key`'s integer, if it lies in `range`; nil when absent or null.
+    public func optionalInt(_ key: String, in range: ClosedRange<Int64>) throws -> Int64? {
+        guard let child = try scalar(key, required: false) else { return nil }
+        guard case .int(let i) = child, range.contains(i) else {
+            throw JSONFieldError(path: childPath(key), message: Self.outOfRange(child, range))
+        }
+        return i
+    }
+
+    /// `expected an integer from 1 to 3600, got 10000000000000000`. A real or an integer is
+    /// shown; a string or a collection only by its type (it may be long, or a secret).
+    static func outOfRange(_ value: JSONValue, _ range: ClosedRange<Int64>) -> String {
+        let got: String
+        switch value {
+        case .int(let i): got = String(i)
+        case .double(let d): got = "number \(d)"
+        default: got = value.typeName
+        }
+        return "expected an integer from \(range.lowerBound) to \(range.upperBound), got \(got)"
     }
 
     /// Refuses keys outside `allowed`: an unknown field is more likely a typo than data to drop.

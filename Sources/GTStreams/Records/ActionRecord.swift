@@ -67,7 +67,7 @@ public struct ActionRecord: Sendable, Equatable {
         organizationSlug = try f.optional("organization_slug")?.string()
         project = try f.required("project").string()
         alertName = try f.required("alert_name").string()
-        pk = try f.optional("pk")?.int()
+        pk = try f.optionalInt("pk", in: NumberRange.pk)
         before = try f.optional("before").map(AlertRecord.init)
         after = try f.optional("after").map(AlertRecord.init)
         try checkApplicable()

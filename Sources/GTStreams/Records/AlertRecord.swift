@@ -26,7 +26,7 @@ public struct RecipientRecord: Sendable, Hashable {
     public init(_ f: JSONField) throws {
         type = try f.string("recipient_type")
         url = try f.optionalString("url") ?? ""
-        pk = try f.optionalInt("pk")
+        pk = try f.optionalInt("pk", in: NumberRange.pk)
         extra = try f.optional("extra")?.object() ?? [:]
     }
 }
@@ -101,10 +101,10 @@ public struct AlertRecord: Sendable, Equatable {
 
     public init(_ f: JSONField) throws {
         name = try f.string("name")
-        timespanMinutes = try f.optionalInt("timespan_minutes")
-        quantity = try f.optionalInt("quantity")
+        timespanMinutes = try f.optionalInt("timespan_minutes", in: NumberRange.alertSetting)
+        quantity = try f.optionalInt("quantity", in: NumberRange.alertSetting)
         recipients = try f.required("recipients").array().map(RecipientRecord.init)
-        pk = try f.optionalInt("pk")
+        pk = try f.optionalInt("pk", in: NumberRange.pk)
         extra = try f.optional("extra")?.object() ?? [:]
     }
 

@@ -24,8 +24,8 @@ public struct InstanceRecord: Sendable, Equatable {
         name = try f.required("name").string()
         consoleURL = try Self.checkedConsoleURL(f.required("console_url").string(), field: "console_url")
         token = try SecretRef(f.required("token"))
-        readTimeout = try f.optional("read_timeout")?.int() ?? 30
-        maxRetries = try f.optional("max_retries")?.int() ?? 3
+        readTimeout = try f.optionalInt("read_timeout", in: NumberRange.readTimeout) ?? 30
+        maxRetries = try f.optionalInt("max_retries", in: NumberRange.maxRetries) ?? 3
     }
 }
 

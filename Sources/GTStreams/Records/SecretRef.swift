@@ -31,7 +31,7 @@ public struct SecretRef: Sendable, Hashable, CustomStringConvertible {
         try field.rejectUnknownKeys(allowed: ["path", "field", "version", "format"])
         path = try field.required("path").string()
         self.field = try field.required("field").string()
-        version = try field.optional("version")?.int()
+        version = try field.optionalInt("version", in: NumberRange.secretVersion)
         let formatName = try field.optional("format")?.string() ?? "plain"
         guard let format = Format(rawValue: formatName) else {
             throw JSONFieldError(path: field.path.isEmpty ? "format" : "\(field.path).format",

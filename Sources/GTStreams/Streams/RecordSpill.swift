@@ -5,12 +5,15 @@ import Darwin
 #endif
 
 /// Records held back until their turn (see ``OrderedSegments``): in memory up to
-/// ``memoryLimit`` bytes, then in an unlinked temporary file (`tmpfile(3)`, in `TMPDIR`'s
-/// default), so holding one organization's records while another is written costs disk, not
-/// memory. A file that cannot be made or written keeps the records in memory instead: slower
-/// to grow, never lost.
+/// ``memoryLimit`` bytes, then in a temporary file in `TMPDIR` (else `/tmp`) that no name leads
+/// to, mode 0600 (``SystemCall/unlinkedTemporaryFile(in:)``), so holding one organization's
+/// records while another is written costs disk, not memory. A file that cannot be made or
+/// written (an unwritable or full `TMPDIR`) keeps the records in memory instead: slower to
+/// grow, never lost.
 public final class RecordSpill {
     public static let memoryLimit = 64 << 10
+    /// Where the file is made, when it is.
+    private let directory: String
 
     /// The records before the file was made, then (after a failed write) those after it.
     private var memory: [EncodedRecord] = []
@@ -21,13 +24,15 @@ public final class RecordSpill {
     /// Records written whole to the file; a frame cut short by a failed write is not read back.
     private var fileRecords = 0
 
-    public init() {}
+    public init(directory: String = SystemCall.temporaryDirectory) {
+        self.directory = directory
+    }
 
     deinit { if let file { fclose(file) } }
 
     public func append(_ record: EncodedRecord) {
         if file == nil, !failed, memoryBytes + record.bytes.count > Self.memoryLimit {
-            file = tmpfile()
+            file = Self.openFile(in: directory)
             if file == nil { failed = true }
         }
         guard let file else {
@@ -70,6 +75,15 @@ public final class RecordSpill {
         }
         afterFile.forEach(write)
         afterFile = []
+    }
+
+    private static func openFile(in directory: String) -> UnsafeMutablePointer<FILE>? {
+        guard let fd = try? SystemCall.unlinkedTemporaryFile(in: directory) else { return nil }
+        guard let file = fdopen(fd, "w+") else {
+            SystemCall.close(fd)
+            return nil
+        }
+        return file
     }
 
     private static func appendLength(_ value: UInt32, to out: inout [UInt8]) {

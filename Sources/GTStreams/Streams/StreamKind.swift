@@ -33,6 +33,23 @@ public struct StreamTrailer: Sendable, Equatable {
     public var stats: [String: JSONValue]
 }
 
+extension StreamTrailer {
+    /// The counters gt's producers write in `stats` (docs/streams.md, "Framing"). Each one
+    /// present must be a count: gt-apply turns them into metrics. Other fields are a newer
+    /// producer's, and are passed on as they are.
+    static let counters = ["requests", "retries", "cache_hits", "cache_misses", "elapsed_ms", "creates", "updates", "deletes"]
+
+    /// Checks `stats` and each tool's stats under its `upstream` (one level: gt-diff's inputs).
+    static func checkCounters(_ stats: JSONField) throws {
+        for key in counters { _ = try stats.optionalInt(key, in: NumberRange.count) }
+        guard let upstream = try stats.optional("upstream") else { return }
+        for key in try upstream.object().keys {
+            let tool = try upstream.required(key)
+            for counter in counters { _ = try tool.optionalInt(counter, in: NumberRange.count) }
+        }
+    }
+}
+
 /// A body record as read: its kind, its whole JSON object and the line it came from.
 public struct StreamRecord: Sendable {
     public let kind: RecordKind

@@ -58,7 +58,7 @@ public final class StreamReader {
 
     private func nextObject() throws -> (JSONField, Int)? {
         let line: LineReader.Line?
-        do { line = try lines.next() } catch { throw fail(nil, error.description) }
+        do { line = try lines.next() } catch { throw fail(error.line, error.message) }
         guard let line else { return nil }
         return (JSONField(try parse(line).get()), line.number)
     }
@@ -131,11 +131,15 @@ public final class StreamReader {
         guard trailer == nil else { return nil }
         var batch: [LineReader.Line] = []
         batch.reserveCapacity(size)
-        while batch.count < size {
+        // Bounded in bytes too: `size` lines each near the line limit would be gigabytes
+        // (docs/streams.md, "Line limit").
+        var bytes = 0
+        while batch.count < size && bytes < lines.maxLineBytes {
             let line: LineReader.Line?
-            do { line = try lines.next() } catch { throw fail(nil, error.description) }
+            do { line = try lines.next() } catch { throw fail(error.line, error.message) }
             guard let line else { break }
             batch.append(line)
+            bytes += line.bytes.count
         }
         guard !batch.isEmpty else {
             throw fail(nil, "ended after \(bodyRecords) records without an end trailer: the producer died or was cut off")
@@ -208,11 +212,13 @@ public final class StreamReader {
     private func readTrailer(_ record: JSONField, _ number: Int) throws {
         let parsed: StreamTrailer
         do {
+            let stats = try record.optional("stats")
+            try stats.map(StreamTrailer.checkCounters)
             parsed = StreamTrailer(
                 complete: try record.required("complete").bool(),
-                records: try record.required("records").int(),
-                errors: try record.optional("errors")?.int() ?? 0,
-                stats: try record.optional("stats")?.object() ?? [:])
+                records: try record.int("records", in: NumberRange.count),
+                errors: try record.optionalInt("errors", in: NumberRange.count) ?? 0,
+                stats: try stats?.object() ?? [:])
         } catch {
             throw fail(number, "bad end trailer: \(error)")
         }
@@ -220,7 +226,7 @@ public final class StreamReader {
             throw fail(number, "the producer marked this stream incomplete (complete:false); refusing to act on it")
         }
         let extra: LineReader.Line?
-        do { extra = try lines.next() } catch { throw fail(nil, error.description) }
+        do { extra = try lines.next() } catch { throw fail(error.line, error.message) }
         if let extra {
             throw fail(extra.number, "data after the end trailer")
         }

@@ -99,6 +99,44 @@ public enum SystemCall {
     public static func unlink(_ path: String) throws(Errno) { try retrying { Glibc.unlink(path) } }
     public static func makeDirectory(_ path: String, mode: mode_t) throws(Errno) { try retrying { mkdir(path, mode) } }
 
+    /// `TMPDIR`, else `/tmp` (an empty `TMPDIR` counts as unset): where spill files are made.
+    /// glibc's `tmpfile(3)` ignores `TMPDIR`, so gt does not use it.
+    public static var temporaryDirectory: String {
+        guard let value = getenv("TMPDIR"), value.pointee != 0 else { return "/tmp" }
+        return String(cString: value)
+    }
+
+    /// Linux's `O_TMPFILE` (`__O_TMPFILE | O_DIRECTORY`), which Swift does not import: a file
+    /// that never has a name.
+    private static let openTemporaryFile: Int32 = 0o20000000 | O_DIRECTORY
+
+    /// A new file in `directory` that no name leads to, mode 0600, open for reading and writing:
+    /// `O_TMPFILE`, or where the file system has no `O_TMPFILE`, `mkstemp` (mode 0600) and
+    /// `unlink` at once. Spill files (docs/architecture.md, "Bounded memory") are made here.
+    public static func unlinkedTemporaryFile(in directory: String) throws(Errno) -> Int32 {
+        do {
+            return try open(directory, openTemporaryFile | O_RDWR | O_CLOEXEC, mode: 0o600)
+        } catch where [EOPNOTSUPP, EISDIR, EINVAL].contains(error.rawValue) {
+            return try namedThenUnlinked(in: directory)
+        }
+    }
+
+    /// The fallback of ``unlinkedTemporaryFile(in:)``, on its own for tests.
+    static func namedThenUnlinked(in directory: String) throws(Errno) -> Int32 {
+        var template = Array("\(directory)/gt-spill.XXXXXX".utf8CString)
+        let fd = try template.withUnsafeMutableBufferPointer { buffer in
+            Result { () throws(Errno) in try retrying { mkstemp(buffer.baseAddress!) } }
+        }.get()
+        do throws(Errno) {
+            try retrying { fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            try unlink(String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self))
+        } catch {
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
     /// `flock(2)`: `EWOULDBLOCK` (``Errno/wouldBlock``) when `LOCK_NB` is set and another
     /// holder has the lock.
     public static func lock(_ fd: Int32, _ operation: Int32) throws(Errno) { try retrying { flock(fd, operation) } }
