@@ -35,7 +35,11 @@ public struct DecodedRecord: Sendable {
         case .project: return DecodedRecord(position: position, body: .project(try ProjectRecord(field)))
         case .missing: return DecodedRecord(position: position, body: .missing(try MissingRecord(field)))
         case .warning, .error: return DecodedRecord(position: position, body: .notice(try NoticeRecord(field)))
-        default: return DecodedRecord(position: position, body: .ignored)  // instance records: the desired stream's are passed on
+        case .instance:
+            // Read to refuse a broken one as every reader does; the desired stream's are passed on.
+            _ = try InstanceRecord(field)
+            return DecodedRecord(position: position, body: .ignored)
+        default: return DecodedRecord(position: position, body: .ignored)
         }
     }
 }

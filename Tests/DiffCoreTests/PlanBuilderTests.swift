@@ -75,4 +75,20 @@ final class PlanBuilderTests: XCTestCase {
             AlertRecord(name: "ok", timespanMinutes: 1, quantity: 1, recipients: [hook, RecipientRecord(type: "email", url: "")]),
         ])))
     }
+
+    func testADesiredAlertNeedsQuantityAndTimespan() {
+        for (timespan, quantity, field) in [(1, nil, "quantity"), (nil, 1, "timespan_minutes")] as [(Int64?, Int64?, String)] {
+            let partial = project("Org", "web", alerts: [AlertRecord(name: "a", timespanMinutes: timespan, quantity: quantity, recipients: [])])
+            XCTAssertThrowsError(try DesiredProjectRules.check(partial)) {
+                XCTAssertTrue("\($0)".contains("glitchtip/Org/web, alert 'a': a desired alert needs \(field)"), "\($0)")
+            }
+        }
+    }
+
+    func testTheCurrentStreamsInstanceRecordsAreRead() {
+        let noToken: JSONValue = ["kind": "instance", "name": "glitchtip", "console_url": "https://glitchtip.example.com"]
+        XCTAssertThrowsError(try DecodedRecord.current(StreamRecord(kind: .instance, value: noToken, line: 2))) {
+            XCTAssertEqual("\($0)", "token: missing required field")
+        }
+    }
 }
