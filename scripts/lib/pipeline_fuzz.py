@@ -2,7 +2,7 @@
 """The pipeline fuzzer: mutated streams fed to gt-diff and gt-apply (README "Development").
 
     scripts/lib/pipeline_fuzz.py [--seconds N] [--jobs N] [--bin-dir DIR] [--seed S ...] [--out DIR]
-    scripts/lib/pipeline_fuzz.py --replay FILE.SLOT.ndjson
+    scripts/lib/pipeline_fuzz.py --replay FILE.SLOT.ndjson      (scripts/fuzz pipeline FILE)
 
 Valid desired, current and actions streams are made from the example App-Interface data and
 GlitchTip state (examples/) by the real tools against the simulator; each case mutates one of
@@ -428,7 +428,7 @@ def main():
                 f.write(data)
             with lock:
                 failures.append(f"FAIL {name} {slot}: {'; '.join(problems)}\n  {describe(outcome)}\n"
-                                f"  reproducer: {path} (replay: scripts/lib/pipeline_fuzz.py --replay {path})")
+                                f"  reproducer: {path} (replay: scripts/fuzz pipeline {path})")
 
         for path, slot, must_fail in committed_cases():
             with open(path, "rb") as f:
