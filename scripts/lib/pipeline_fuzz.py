@@ -229,6 +229,11 @@ def secret_markers(base):
     return sorted(m for m in markers if len(m) >= 6)
 
 
+# What gt-apply may request of GlitchTip: a project's alerts (list, create; update, delete one)
+# and the organization listings. Anything else is a slug that escaped its path segment.
+GLITCHTIP_ROUTES = re.compile(r"/api/0/(projects/[^/]+/[^/]+/alerts/([0-9]+/)?|organizations/([^/]+/projects/)?)")
+
+
 def judge(slot, fed, outcome, markers):
     """The oracle: a list of what went wrong (empty: the run is fine), and the contract's refusal."""
     problems = []
@@ -242,6 +247,9 @@ def judge(slot, fed, outcome, markers):
     leaked = [m for m in markers if m in err]
     if leaked:
         problems.append(f"secret on stderr: {leaked[0].decode(errors='replace')}")
+    stray = [r for r in outcome["requests"] if not GLITCHTIP_ROUTES.fullmatch(r.split(" ", 2)[2])]
+    if stray:
+        problems.append(f"requested outside a project's alerts: {stray[0]}")
     refusal = stream_contract.refusal(fed, SLOTS[slot])
     if refusal is not None and code is not None and 0 <= code < 128:
         stream = SLOTS[slot]

@@ -20,7 +20,7 @@ NUMBER_TOKENS = [
 STRING_TOKENS = [
     rb'"\ud800"', rb'"\udfff"', rb'"a\ud800b"', rb'"\ud800\u0041"', rb'"\ud83d\ude00"', rb'"\u0000"',
     rb'"a\u0000b"', b'"\xff"', b'"a\xc3\x28"', b'"\xed\xa0\x80"', b'"\xf4\x90\x80\x80"', b'"\xc0\xaf"',
-    b'"a\x00b"', b'"\x01"', b'"a\tb"', rb'"a\nb"', b'""', b'" "', b'"../../x"', b'"a/b"', b'"%2F"', b'"@all"',
+    b'"a\x00b"', b'"\x01"', b'"a\tb"', rb'"a\nb"', b'""', b'" "', b'"../../x"', b'"."', b'".."', b'"a/b"', b'"%2F"', b'"@all"',
     rb'"\\"', '"é"'.encode(), '"e\u0301"'.encode(), rb'"\u2028"', b'"https://user:pw@hooks.example.com/s/T/B/secret"',
     rb'"https://hooks.slack.example.com\\services\\T000\\B000\\Secret"', b'"header"', b'"end"', b'"project"',
     b'"glitchtip-prod"', b'"payments"',
