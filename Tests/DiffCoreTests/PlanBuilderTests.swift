@@ -91,4 +91,21 @@ final class PlanBuilderTests: XCTestCase {
             XCTAssertEqual("\($0)", "token: missing required field")
         }
     }
+
+    func testACurrentProjectNeedsItsSlugAndItsAlertsPks() {
+        let alert: JSONValue = ["name": "a", "pk": 3, "quantity": 1, "timespan_minutes": 1, "recipients": []]
+        let project: JSONValue = ["kind": "project", "instance": "glitchtip", "organization": "Org", "organization_slug": "org",
+                                  "project": "web", "alerts": [alert]]
+        XCTAssertNoThrow(try DecodedRecord.current(StreamRecord(kind: .project, value: project, line: 2)))
+        guard case .object(var fields) = project, case .object(var alertFields) = alert else { return XCTFail() }
+        alertFields["pk"] = nil
+        fields["alerts"] = [.object(alertFields)]
+        XCTAssertThrowsError(try DecodedRecord.current(StreamRecord(kind: .project, value: .object(fields), line: 2))) {
+            XCTAssertEqual("\($0)", "alerts[0].pk: missing required field")
+        }
+        fields["organization_slug"] = nil
+        XCTAssertThrowsError(try DecodedRecord.current(StreamRecord(kind: .project, value: .object(fields), line: 2))) {
+            XCTAssertEqual("\($0)", "organization_slug: missing required field")
+        }
+    }
 }

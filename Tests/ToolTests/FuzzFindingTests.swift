@@ -96,4 +96,19 @@ final class FuzzFindingTests: XCTestCase {
             assertRefused(try Tools.run("gt-apply", ["--format", "ndjson"], stdin: stream), "actions stream, line 3: \(problem)")
         }
     }
+
+    /// A current project without GlitchTip's organization slug, or with an alert without its pk,
+    /// was planned: the plan's API paths and pks would be guesses.
+    func testACurrentProjectNeedsItsSlugAndItsAlertsPks() throws {
+        let cases = [
+            (currentProject.replacingOccurrences(of: #""organization_slug":"nasa","#, with: ""), "organization_slug: missing required field"),
+            (currentProject.replacingOccurrences(of: #""pk":7,"#, with: ""), "alerts[0].pk: missing required field"),
+        ]
+        for (project, problem) in cases {
+            XCTAssertNotEqual(project, currentProject)
+            let result = try diffHandWritten(desired: [header("desired"), instance, desiredProject(alert), end("desired", records: 2)],
+                                             current: [header("current"), project, end("current", records: 1)])
+            assertRefused(result, "stream, line 2: \(problem)")
+        }
+    }
 }

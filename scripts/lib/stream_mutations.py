@@ -139,11 +139,8 @@ def _field_mutation(record, rng):
     return f"duplicate item {where}"
 
 
-def _record_line(lines, rng, body_only=False):
-    first, last = (1, len(lines) - 2) if body_only else (0, len(lines) - 1)
-    if last < first:
-        return None
-    return rng.randint(first, last)
+def _record_line(lines, rng):
+    return rng.randrange(len(lines)) if lines else None
 
 
 def _mutate_record(lines, rng):
