@@ -108,3 +108,16 @@ let package = Package(
         .testTarget(name: "ToolTests", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", "GTTestSupport"]),
     ]
 )
+
+// The libFuzzer targets (Tests/Fuzz, README "Development"): declared only when scripts/fuzz
+// builds them with -sanitize=fuzzer into .build-fuzz (GT_FUZZ_TARGETS=1), so the normal build
+// keeps its products, its time and its warnings-free output.
+if Context.environment["GT_FUZZ_TARGETS"] == "1" {
+    package.targets += [
+        .target(name: "CFuzzDriver", path: "Tests/Fuzz/Driver"),
+        .executableTarget(name: "fuzz-stream", dependencies: ["CFuzzDriver", "GTStreams", "DiffCore", "ApplyCore"],
+                          path: "Tests/Fuzz/Stream"),
+        .executableTarget(name: "fuzz-yaml", dependencies: ["CFuzzDriver", "AppInterface", "GTStreams"], path: "Tests/Fuzz/YAML"),
+        .executableTarget(name: "fuzz-url", dependencies: ["CFuzzDriver", "GTStreams"], path: "Tests/Fuzz/URL"),
+    ]
+}

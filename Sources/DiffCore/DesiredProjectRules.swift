@@ -13,6 +13,9 @@ public enum DesiredProjectRules {
             // Alerts match by name: a second one would be a second create of the same alert
             // (docs/streams.md, "One record per key").
             if !names.insert(alert.name).inserted { throw refuse("the alert is declared twice in this project") }
+            // Null is GlitchTip's "uptime only": a declared alert planned with it would never fire.
+            if alert.quantity == nil { throw refuse("a desired alert needs quantity (an integer)") }
+            if alert.timespanMinutes == nil { throw refuse("a desired alert needs timespan_minutes (an integer)") }
             if let problem = recipientProblem(alert) {
                 throw refuse("\(problem); the reference refuses such a recipient (HTTP 422)")
             }

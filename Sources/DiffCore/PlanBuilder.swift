@@ -32,10 +32,22 @@ public struct DecodedRecord: Sendable {
         let field = JSONField(record.value)
         let position = RecordOrder.position(record.value)
         switch record.kind {
-        case .project: return DecodedRecord(position: position, body: .project(try ProjectRecord(field)))
+        case .project:
+            // GlitchTip's own: its organization slug is what the plan's API paths use, and every
+            // alert it holds has a pk, which updates and deletes act on.
+            _ = try field.required("organization_slug")
+            let project = try ProjectRecord(field)
+            if let index = project.alerts.firstIndex(where: { $0.pk == nil }) {
+                throw JSONFieldError(path: "alerts[\(index)].pk", message: "missing required field")
+            }
+            return DecodedRecord(position: position, body: .project(project))
         case .missing: return DecodedRecord(position: position, body: .missing(try MissingRecord(field)))
         case .warning, .error: return DecodedRecord(position: position, body: .notice(try NoticeRecord(field)))
-        default: return DecodedRecord(position: position, body: .ignored)  // instance records: the desired stream's are passed on
+        case .instance:
+            // Read to refuse a broken one as every reader does; the desired stream's are passed on.
+            _ = try InstanceRecord(field)
+            return DecodedRecord(position: position, body: .ignored)
+        default: return DecodedRecord(position: position, body: .ignored)
         }
     }
 }

@@ -75,4 +75,37 @@ final class PlanBuilderTests: XCTestCase {
             AlertRecord(name: "ok", timespanMinutes: 1, quantity: 1, recipients: [hook, RecipientRecord(type: "email", url: "")]),
         ])))
     }
+
+    func testADesiredAlertNeedsQuantityAndTimespan() {
+        for (timespan, quantity, field) in [(1, nil, "quantity"), (nil, 1, "timespan_minutes")] as [(Int64?, Int64?, String)] {
+            let partial = project("Org", "web", alerts: [AlertRecord(name: "a", timespanMinutes: timespan, quantity: quantity, recipients: [])])
+            XCTAssertThrowsError(try DesiredProjectRules.check(partial)) {
+                XCTAssertTrue("\($0)".contains("glitchtip/Org/web, alert 'a': a desired alert needs \(field)"), "\($0)")
+            }
+        }
+    }
+
+    func testTheCurrentStreamsInstanceRecordsAreRead() {
+        let noToken: JSONValue = ["kind": "instance", "name": "glitchtip", "console_url": "https://glitchtip.example.com"]
+        XCTAssertThrowsError(try DecodedRecord.current(StreamRecord(kind: .instance, value: noToken, line: 2))) {
+            XCTAssertEqual("\($0)", "token: missing required field")
+        }
+    }
+
+    func testACurrentProjectNeedsItsSlugAndItsAlertsPks() {
+        let alert: JSONValue = ["name": "a", "pk": 3, "quantity": 1, "timespan_minutes": 1, "recipients": []]
+        let project: JSONValue = ["kind": "project", "instance": "glitchtip", "organization": "Org", "organization_slug": "org",
+                                  "project": "web", "alerts": [alert]]
+        XCTAssertNoThrow(try DecodedRecord.current(StreamRecord(kind: .project, value: project, line: 2)))
+        guard case .object(var fields) = project, case .object(var alertFields) = alert else { return XCTFail() }
+        alertFields["pk"] = nil
+        fields["alerts"] = [.object(alertFields)]
+        XCTAssertThrowsError(try DecodedRecord.current(StreamRecord(kind: .project, value: .object(fields), line: 2))) {
+            XCTAssertEqual("\($0)", "alerts[0].pk: missing required field")
+        }
+        fields["organization_slug"] = nil
+        XCTAssertThrowsError(try DecodedRecord.current(StreamRecord(kind: .project, value: .object(fields), line: 2))) {
+            XCTAssertEqual("\($0)", "organization_slug: missing required field")
+        }
+    }
 }

@@ -177,4 +177,25 @@ final class GlitchTipClientTests: XCTestCase {
         XCTAssertEqual(GlitchTipClient.segment("my-org_1.x~"), "my-org_1.x~")
         XCTAssertEqual(GlitchTipClient.segment("a/b c"), "a%2Fb%20c")
     }
+
+    /// A slug of dots would be a dot-segment: libcurl removes it (`/projects/acme/../alerts/` is
+    /// `/projects/alerts/`), and the request would reach another route than the project's. Kept
+    /// as one segment, it is no slug GlitchTip routes: its single-page app answers, and the read fails.
+    func testADotSlugStaysOneSegment() async throws {
+        XCTAssertEqual(GlitchTipClient.segment(".."), "%2E%2E")
+        XCTAssertEqual(GlitchTipClient.segment("."), "%2E")
+        XCTAssertEqual(GlitchTipClient.segment("..."), "...")
+        let client = try await start(organizations: [SimState.organization("Acme", projects: [SimState.project("api")])])
+        for (organization, project) in [("acme", "."), ("acme", ".."), ("..", "api")] {
+            do {
+                let alerts = try await client.alerts(organization: organization, project: project)
+                XCTFail("\(organization)/\(project) listed \(alerts)")
+            } catch {
+                XCTAssertTrue("\(error)".contains("expected JSON, got text/html"), "\(error)")
+            }
+        }
+        let paths = try await sim.requestLog().matching("GET").compactMap { $0["path"]?.stringValue }
+        XCTAssertEqual(paths, ["/api/0/projects/acme/%2E/alerts/", "/api/0/projects/acme/%2E%2E/alerts/",
+                               "/api/0/projects/%2E%2E/api/alerts/"])
+    }
 }

@@ -126,6 +126,15 @@ final class StreamTests: XCTestCase {
                        "current stream, line 3: data after the end trailer")
     }
 
+    func testRefusesATrailerOfAnotherStream() {
+        let results = end(0).replacingOccurrences(of: #""stream":"current""#, with: #""stream":"results""#)
+        XCTAssertEqual(refusal([header, results].joined(separator: "\n") + "\n"),
+                       "current stream, line 2: the end trailer is a 'results' stream's, expected 'current'")
+        let none = end(0).replacingOccurrences(of: #","stream":"current""#, with: "")
+        XCTAssertEqual(refusal([header, none].joined(separator: "\n") + "\n"),
+                       "current stream, line 2: bad end trailer: stream: missing required field")
+    }
+
     func testReaderStreamsLinesLongerThanItsChunk() throws {
         // One record far larger than the 64 KiB read chunk, then many small ones.
         let big = String(repeating: "x", count: 300_000)

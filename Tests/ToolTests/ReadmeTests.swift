@@ -30,7 +30,7 @@ final class ReadmeTests: XCTestCase {
             XCTAssertEqual(help.status, 0)
             helpFlags.formUnion(flags(in: help.stdout))
         }
-        for script in ["scripts/gt-reconcile", "scripts/bench", "scripts/install"] {
+        for script in ["scripts/gt-reconcile", "scripts/bench", "scripts/install", "scripts/fuzz"] {
             let path = TestPaths.packageRoot.appendingPathComponent(script).path
             guard FileManager.default.fileExists(atPath: path) else { continue }
             let help = try Tools.run(path, ["--help"])

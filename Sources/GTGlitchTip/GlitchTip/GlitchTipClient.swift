@@ -180,7 +180,11 @@ public final class GlitchTipClient: Sendable {
     }
 
     /// Percent-encodes one path segment (slugs are plain, but a slug must never add a path level).
+    /// `.` and `..` are encoded too: as they are, they are dot-segments, which libcurl removes
+    /// (`/projects/acme/../alerts/` is sent as `/projects/alerts/`), so the request would go to
+    /// another route.
     static func segment(_ text: String) -> String {
-        PercentEncoding.encode(text, keeping: PercentEncoding.isUnreserved)
+        if text == "." || text == ".." { return String(repeating: "%2E", count: text.count) }
+        return PercentEncoding.encode(text, keeping: PercentEncoding.isUnreserved)
     }
 }

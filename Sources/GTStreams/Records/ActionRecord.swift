@@ -86,7 +86,10 @@ public struct ActionRecord: Sendable, Equatable {
                 throw JSONFieldError(path: "before", message: "\(what) needs the alert as planned (before): "
                                      + "without it the stale check cannot tell whether the alert changed since the plan")
             }
-            if let planned = before.pk, planned != pk {
+            guard let planned = before.pk else {
+                throw JSONFieldError(path: "before.pk", message: "\(what) needs the pk of the alert as planned")
+            }
+            if planned != pk {
                 throw JSONFieldError(path: "before.pk", message: "\(planned) is not the action's pk \(pk)")
             }
         }
@@ -94,6 +97,13 @@ public struct ActionRecord: Sendable, Equatable {
             guard let after else { throw JSONFieldError(path: "after", message: "\(what) needs the desired alert") }
             if after.name != alertName {
                 throw JSONFieldError(path: "after.name", message: "'\(after.name)' is not the action's alert_name '\(alertName)'")
+            }
+            // Sent as null, either would make an alert that never fires (GlitchTip's "uptime only").
+            if after.quantity == nil {
+                throw JSONFieldError(path: "after.quantity", message: "\(what) needs the desired alert's quantity")
+            }
+            if after.timespanMinutes == nil {
+                throw JSONFieldError(path: "after.timespan_minutes", message: "\(what) needs the desired alert's timespan_minutes")
             }
         }
     }

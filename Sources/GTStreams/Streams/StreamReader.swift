@@ -211,7 +211,9 @@ public final class StreamReader {
 
     private func readTrailer(_ record: JSONField, _ number: Int) throws {
         let parsed: StreamTrailer
+        let name: String
         do {
+            name = try record.required("stream").string()
             let stats = try record.optional("stats")
             try stats.map(StreamTrailer.checkCounters)
             parsed = StreamTrailer(
@@ -221,6 +223,10 @@ public final class StreamReader {
                 stats: try stats?.object() ?? [:])
         } catch {
             throw fail(number, "bad end trailer: \(error)")
+        }
+        // Another stream's trailer: streams spliced by hand (docs/streams.md, "Framing").
+        guard name == stream.rawValue else {
+            throw fail(number, "the end trailer is a '\(name)' stream's, expected '\(stream.rawValue)'")
         }
         guard parsed.complete else {
             throw fail(number, "the producer marked this stream incomplete (complete:false); refusing to act on it")
