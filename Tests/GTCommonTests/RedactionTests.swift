@@ -128,6 +128,14 @@ final class RedactionTests: XCTestCase {
             XCTAssertFalse("\(error)".contains("planted-console-pw"), "\(error)")
             XCTAssertTrue("\(error)".contains("console_url: must not carry a user name or password (https://…@glitchtip.example.com)"), "\(error)")
         }
+        // libcurl reads `\` as part of the user info (WHATWG and URLParts as a path): the
+        // token would go to evil.example.com. Refused whatever the reader.
+        for url in [#"https://glitchtip.example.com\@evil.example.com"#, #"https://glitchtip.example.com\x"#] {
+            let record: JSONValue = ["kind": "instance", "name": "gt", "console_url": .string(url), "token": ["path": "p", "field": "f"]]
+            XCTAssertThrowsError(try InstanceRecord(JSONField(record)), url) { error in
+                XCTAssertTrue("\(error)".contains("console_url: must not contain '\\'"), "\(error)")
+            }
+        }
         XCTAssertNoThrow(try InstanceRecord(JSONField(["kind": "instance", "name": "gt", "console_url": "https://glitchtip.example.com",
                                                        "token": ["path": "p", "field": "f"]])))
     }

@@ -80,6 +80,21 @@ final class WebhookURLOracleTests: XCTestCase {
         XCTAssertEqual(Self.gt(#"https://Hooks.Example.com:0443\A\..\B?Q='x'#F"#), "https://hooks.example.com/B?Q=%27x%27#F")
     }
 
+    /// The examples docs/rules.md gives ("Webhook URLs") are what gt and pydantic both write.
+    func testTheDocumentedExamples() throws {
+        let rules = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("docs/rules.md"), encoding: .utf8)
+        let section = try XCTUnwrap(rules.components(separatedBy: "### Webhook URLs").dropFirst().first?.components(separatedBy: "\n### ").first)
+        let rows = section.split(separator: "\n").filter { $0.hasPrefix("| `") }.map { row in
+            row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: "`")) }
+        }
+        XCTAssertEqual(rows.count, 5)
+        let stored = try oracle(rows.map { $0[0] })
+        for (row, pydantic) in zip(rows, stored) {
+            XCTAssertEqual(Self.gt(row[0]), row[1], row[0])
+            XCTAssertEqual(pydantic, row[1], row[0])
+        }
+    }
+
     /// Random URLs from pieces that matter to the parser (fixed seeds): gt and pydantic agree.
     func testGeneratedURLsAgreeWithPydantic() throws {
         var generator = SeededGenerator(seed: 20)
