@@ -1,5 +1,5 @@
 import Foundation
-import GTStreams
+@testable import GTStreams
 import GTTestSupport
 import XCTest
 
@@ -51,6 +51,8 @@ final class WebhookURLOracleTests: XCTestCase {
                 XCTFail("gt accepts \(url.debugDescription) as \(ours.debugDescription); pydantic refuses it", file: file, line: line)
             case (let ours?, let stored?):
                 XCTAssertEqual(ours, stored, "normalising \(url.debugDescription)", file: file, line: line)
+                // Normal form is a fixed point: what GlitchTip answers normalises to itself.
+                XCTAssertEqual(Self.gt(ours), ours, "normalising \(ours.debugDescription) again", file: file, line: line)
             }
         }
         return (refused, compared)
@@ -93,6 +95,23 @@ final class WebhookURLOracleTests: XCTestCase {
             XCTAssertEqual(Self.gt(row[0]), row[1], row[0])
             XCTAssertEqual(pydantic, row[1], row[0])
         }
+    }
+
+    /// The shortcut for URLs already in plain normal form (most webhooks) is taken for them, and
+    /// agrees with the parser wherever it is taken.
+    func testThePlainFormShortcutAgreesWithTheParser() throws {
+        for url in ["https://hooks.slack.example.com/services/T000/B000/Secret", "http://gjb.example/PROJ?labels=a+b&token=p%2Bq#f",
+                    "https://h_1.example-2.com/a;b=c,d!$&()*+~^|/@x:y?q=a%zz#x#y"] {
+            XCTAssertTrue(WebhookURLParser.isPlainNormalForm(url), url)
+        }
+        var generator = SeededGenerator(seed: 7)
+        let urls = try Self.vectors() + (0..<4000).map { _ in WebhookURLPieces.random(using: &generator) }
+        var taken = 0
+        for url in urls where WebhookURLParser.isPlainNormalForm(url) {
+            taken += 1
+            XCTAssertEqual(try WebhookURLParser(url).normalized(), url)
+        }
+        XCTAssertGreaterThan(taken, 10)
     }
 
     /// Random URLs from pieces that matter to the parser (fixed seeds): gt and pydantic agree.

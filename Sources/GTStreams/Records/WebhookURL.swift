@@ -16,7 +16,8 @@
 /// The entry point of the fuzz target "webhook URL normalisation": total on any `String`,
 /// returns or throws, never traps.
 public func normalizedWebhookURL(_ url: String) throws(WebhookURLRefusal) -> String {
-    try WebhookURLParser(url).normalized()
+    if WebhookURLParser.isPlainNormalForm(url) { return url }
+    return try WebhookURLParser(url).normalized()
 }
 
 /// Why a webhook URL is not sent. `reason` completes "a webhook URL cannot be used: …" and never
@@ -35,11 +36,14 @@ struct WebhookURLParser {
     static let maxLength = 2083
 
     private let scalars: [Unicode.Scalar]
-    private let writtenLength: Int
 
-    init(_ url: String) {
-        writtenLength = url.unicodeScalars.count
-        // WHATWG: strip leading and trailing C0 control or space, then remove every tab and newline.
+    /// Refuses a URL over ``maxLength`` before reading it further; then WHATWG's first steps:
+    /// strip leading and trailing C0 control or space, remove every tab and newline.
+    init(_ url: String) throws(WebhookURLRefusal) {
+        let writtenLength = url.unicodeScalars.count
+        guard writtenLength <= Self.maxLength else {
+            throw WebhookURLRefusal("it is \(writtenLength) characters long as written; GlitchTip's URL parser takes at most \(Self.maxLength)")
+        }
         var all = Array(url.unicodeScalars)
         while let last = all.last, last.value <= 0x20 { all.removeLast() }
         let start = all.firstIndex { $0.value > 0x20 } ?? all.endIndex
@@ -47,9 +51,6 @@ struct WebhookURLParser {
     }
 
     func normalized() throws(WebhookURLRefusal) -> String {
-        guard writtenLength <= Self.maxLength else {
-            throw WebhookURLRefusal("it is \(writtenLength) characters long as written; GlitchTip's URL parser takes at most \(Self.maxLength)")
-        }
         var index = 0
         let scheme = try readScheme(&index)
         while index < scalars.count, isSlash(scalars[index]) { index += 1 }
@@ -86,6 +87,65 @@ struct WebhookURLParser {
         if let query { out += "?" + query }
         if let fragment { out += "#" + fragment }
         return out
+    }
+
+    /// Whether `url` is, byte for byte, what ``normalized()`` would make of it, checked without
+    /// parsing (every webhook of every desired alert passes here, in gt-desired and in gt-diff):
+    /// `https://` or `http://`, a host of lower-case letters, digits, `-`, `_` in non-empty
+    /// labels (none `xn--`, the last not a number: WHATWG would read an IPv4 address), no user
+    /// info or port, a path, and after the host only printable ASCII that no encode set holds,
+    /// with no `.` segment and no `%2e`. Anything else takes the full parser; the tests hold
+    /// both to pydantic's answers.
+    static func isPlainNormalForm(_ url: String) -> Bool {
+        var url = url
+        return url.withUTF8 { bytes in
+            guard bytes.count <= maxLength else { return false }
+            let start = bytes.starts(with: "https://".utf8) ? 8 : bytes.starts(with: "http://".utf8) ? 7 : 0
+            guard start > 0 else { return false }
+            var index = start
+            var labelStart = start
+            // The host: plain labels up to the path's `/`.
+            while index < bytes.count, bytes[index] != UInt8(ascii: "/") {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: ".") {
+                    guard isPlainLabel(bytes[labelStart..<index]) else { return false }
+                    labelStart = index + 1
+                } else if !isHostByte(byte) {
+                    return false
+                }
+                index += 1
+            }
+            let last = bytes[labelStart..<index]
+            guard index < bytes.count, isPlainLabel(last), !last.allSatisfy(isDigit), !last.starts(with: "0x".utf8) else { return false }
+            // The rest: nothing any encode set holds, no `.` segment, no `%2e`.
+            var inPath = true
+            while index < bytes.count {
+                let byte = bytes[index]
+                guard byte > 0x20, byte < 0x7F, !encodedAnywhere[Int(byte)] else { return false }
+                if byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") { inPath = false }
+                if inPath, byte == UInt8(ascii: "."), bytes[index - 1] == UInt8(ascii: "/") { return false }
+                if byte == UInt8(ascii: "%"), index + 2 < bytes.count, bytes[index + 1] == UInt8(ascii: "2"), bytes[index + 2] | 0x20 == UInt8(ascii: "e") {
+                    return false
+                }
+                index += 1
+            }
+            return true
+        }
+    }
+
+    /// `\ " < > ` { } '`: the printable bytes one of the path, query or fragment sets encodes
+    /// (or, `\`, reads as `/`).
+    private static let encodedAnywhere: [Bool] = (0..<128).map { "\\\"<>`{}'".utf8.contains(UInt8($0)) }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    private static func isHostByte(_ byte: UInt8) -> Bool {
+        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || isDigit(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+    }
+
+    /// Non-empty and not `xn--` (the host bytes are checked as they are read).
+    private static func isPlainLabel(_ label: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        !label.isEmpty && !label.starts(with: "xn--".utf8)
     }
 
     /// `http` or `https`, lower-cased; `index` moves past the `:`.
