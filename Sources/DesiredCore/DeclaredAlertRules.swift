@@ -60,11 +60,12 @@ extension DesiredProjectBuilder {
 
     /// A webhook recipient with its URL as GlitchTip stores it, or the message refusing the URL
     /// (docs/rules.md, "Webhook URLs").
-    static func webhookRecipient(_ url: String, shownAs name: String) -> Result<RecipientRecord, RefusedURL> {
+    /// `name` is made only for a refusal (redacting costs more than normalising a plain URL).
+    static func webhookRecipient(_ url: String, shownAs name: @autoclosure () -> String) -> Result<RecipientRecord, RefusedURL> {
         do {
             return .success(RecipientRecord(type: "webhook", url: try normalizedWebhookURL(url)))
         } catch {
-            return .failure(RefusedURL(message: "\(name) cannot be used: \(error.reason)"))
+            return .failure(RefusedURL(message: "\(name()) cannot be used: \(error.reason)"))
         }
     }
 
