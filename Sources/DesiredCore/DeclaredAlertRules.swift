@@ -35,9 +35,17 @@ extension DesiredProjectBuilder {
                 recipients.append(RecipientRecord(type: "email", url: ""))
             case .webhook(let url, let secret):
                 if let url, !url.isEmpty {
-                    recipients.append(RecipientRecord(type: "webhook", url: normalizedWebhookURL(url)))
+                    // Declared in the datafile: shown redacted, as in the plan.
+                    switch webhookRecipient(url, shownAs: "a webhook URL (\(RedactedURL.display(url)))") {
+                    case .success(let recipient): recipients.append(recipient)
+                    case .failure(let refused): fail(refused.message)
+                    }
                 } else if let secret, let value = secrets[secret], !value.isEmpty {
-                    recipients.append(RecipientRecord(type: "webhook", url: normalizedWebhookURL(value)))
+                    // From a secret: named by its reference, never shown.
+                    switch webhookRecipient(value, shownAs: "the webhook URL in secret \(secret)") {
+                    case .success(let recipient): recipients.append(recipient)
+                    case .failure(let refused): fail(refused.message)
+                    }
                 } else {
                     fail("url or urlSecret must be set for webhook recipient")
                 }
@@ -46,6 +54,21 @@ extension DesiredProjectBuilder {
             }
         }
         return AlertRecord(name: alert.name, timespanMinutes: timespan ?? 0, quantity: quantity ?? 0, recipients: recipients)
+    }
+
+    /// A webhook recipient with its URL as GlitchTip stores it, or the message refusing the URL
+    /// (docs/rules.md, "Webhook URLs").
+    /// `name` is made only for a refusal (redacting costs more than normalising a plain URL).
+    static func webhookRecipient(_ url: String, shownAs name: @autoclosure () -> String) -> Result<RecipientRecord, RefusedURL> {
+        do {
+            return .success(RecipientRecord(type: "webhook", url: try normalizedWebhookURL(url)))
+        } catch {
+            return .failure(RefusedURL(message: "\(name()) cannot be used: \(error.reason)"))
+        }
+    }
+
+    struct RefusedURL: Error {
+        let message: String
     }
 
     /// Every webhook URL of the project once (the bridge's included, even within one alert),

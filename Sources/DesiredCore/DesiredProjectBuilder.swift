@@ -56,9 +56,15 @@ public enum DesiredProjectBuilder {
             let token = instance.jiraBridgeToken.flatMap { secrets[$0] }
             do {
                 let urls = try JiraBridge.urls(jira: jira, bridgeURL: bridge, token: token)
+                var recipients: [RecipientRecord] = []
+                for url in urls {
+                    switch webhookRecipient(url, shownAs: "a Jira bridge URL (\(RedactedURL.display(url)))") {
+                    case .success(let recipient): recipients.append(recipient)
+                    case .failure(let refused): violations.fail(project.origin, JiraBridge.alertName, refused.message)
+                    }
+                }
                 if !urls.isEmpty {
-                    alerts.append(AlertRecord(name: JiraBridge.alertName, timespanMinutes: 1, quantity: 1,
-                                              recipients: urls.map { RecipientRecord(type: "webhook", url: normalizedWebhookURL($0)) }))
+                    alerts.append(AlertRecord(name: JiraBridge.alertName, timespanMinutes: 1, quantity: 1, recipients: recipients))
                 }
             } catch {
                 violations.fail(project.origin, nil, error.message)

@@ -19,6 +19,7 @@ public enum DesiredProjectRules {
             if let problem = recipientProblem(alert) {
                 throw refuse("\(problem); the reference refuses such a recipient (HTTP 422)")
             }
+            if let problem = urlFormProblem(alert) { throw refuse(problem) }
         }
     }
 
@@ -33,6 +34,23 @@ public enum DesiredProjectRules {
             case (true, false): return "an email recipient must have an empty url"
             case (false, true): return "a \(recipient.type) recipient needs a url (it is missing or empty)"
             default: continue
+            }
+        }
+        return nil
+    }
+
+    /// A recipient URL must be written as GlitchTip stores it (docs/rules.md, "Webhook URLs"):
+    /// GlitchTip answers with its own form, so any other would be planned as a change on every
+    /// run, and one GlitchTip would refuse or read otherwise must not be sent at all.
+    private static func urlFormProblem(_ alert: AlertRecord) -> String? {
+        for recipient in alert.recipients where recipient.type != "email" {
+            do {
+                if try normalizedWebhookURL(recipient.url) != recipient.url {
+                    return "a \(recipient.type) recipient's url is not written as GlitchTip stores it (gt-desired writes "
+                        + "that form; any other shows as changed on every run)"
+                }
+            } catch {
+                return "a \(recipient.type) recipient's url cannot be used: \(error.reason)"
             }
         }
         return nil

@@ -17,17 +17,17 @@ final class SlugifyAndURLTests: XCTestCase {
         for (input, expected) in vectors { XCTAssertEqual(slugify(input), expected, input) }
     }
 
-    func testWebhookURLsNormaliseLikeGlitchTip() {
-        XCTAssertEqual(normalizedWebhookURL("HTTPS://Hooks.Example.com"), "https://hooks.example.com/")
-        XCTAssertEqual(normalizedWebhookURL("https://hooks.example.com/a b?x=1&y=ä#frag"),
+    func testWebhookURLsNormaliseLikeGlitchTip() throws {
+        XCTAssertEqual(try normalizedWebhookURL("HTTPS://Hooks.Example.com"), "https://hooks.example.com/")
+        XCTAssertEqual(try normalizedWebhookURL("https://hooks.example.com/a b?x=1&y=ä#frag"),
                        "https://hooks.example.com/a%20b?x=1&y=%C3%A4#frag")
-        XCTAssertEqual(normalizedWebhookURL("https://user:pw@Discord.com:443/api/webhooks/1/"),
+        XCTAssertEqual(try normalizedWebhookURL("https://user:pw@Discord.com:443/api/webhooks/1/"),
                        "https://user:pw@discord.com/api/webhooks/1/")
-        XCTAssertEqual(normalizedWebhookURL("http://h.example:80/x"), "http://h.example/x")
-        XCTAssertEqual(normalizedWebhookURL("http://h.example:8080/x?a=%20"), "http://h.example:8080/x?a=%20")
-        XCTAssertEqual(normalizedWebhookURL("https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t"),
+        XCTAssertEqual(try normalizedWebhookURL("http://h.example:80/x"), "http://h.example/x")
+        XCTAssertEqual(try normalizedWebhookURL("http://h.example:8080/x?a=%20"), "http://h.example:8080/x?a=%20")
+        XCTAssertEqual(try normalizedWebhookURL("https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t"),
                        "https://chat.googleapis.com/v1/spaces/AAA/messages?key=k&token=t")
-        XCTAssertEqual(normalizedWebhookURL("secret"), "secret")
-        XCTAssertEqual(normalizedWebhookURL("http://gjb.com/BOARD?"), "http://gjb.com/BOARD?")
+        XCTAssertThrowsError(try normalizedWebhookURL("secret"))
+        XCTAssertEqual(try normalizedWebhookURL("http://gjb.com/BOARD?"), "http://gjb.com/BOARD?")
     }
 }

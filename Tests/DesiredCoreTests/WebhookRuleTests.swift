@@ -32,19 +32,22 @@ final class WebhookRuleTests: XCTestCase {
         XCTAssertNotNil(M.record(M.build(project)))
     }
 
-    func testTheURLLimitIs2000CharactersNotBytes() {
-        // `é` in the host is kept as written (no IDNA): one character, two UTF-8 bytes.
+    /// Every URL gt sends is ASCII (non-ASCII is percent-encoded as UTF-8, an internationalised
+    /// host is refused), so the limit counts the encoded form: `é` is six characters, `%C3%A9`.
+    func testTheURLLimitCountsNonASCIIAsSent() {
         func url(_ characters: Int) -> String {
-            let head = "https://"
-            return head + String(repeating: "é", count: characters - head.count - 1) + "/"
+            let head = "https://h.example/"
+            return head + String(repeating: "é", count: (characters - head.count) / 6) + String(repeating: "a", count: (characters - head.count) % 6)
         }
-        XCTAssertEqual(url(2000).count, 2000)
-        XCTAssertGreaterThan(url(2000).utf8.count, 2000)
         let accepted = M.record(M.build(M.project(alerts: [M.alert("a", [M.webhook(url(2000))])])))
-        XCTAssertEqual(accepted?.alerts.first?.recipients.first?.url, url(2000))
+        XCTAssertEqual(accepted?.alerts.first?.recipients.first?.url.count, 2000)
         XCTAssertEqual(M.errors(M.build(M.project(alerts: [M.alert("a", [M.webhook(url(2001))])]))), [
             "alerts/a.yml: project 'web', alert 'a': a webhook URL is 2001 characters long; GlitchTip stores at most 2000 "
                 + "(it would create the alert without recipients and fail every later update)",
+        ])
+        XCTAssertEqual(M.errors(M.build(M.project(alerts: [M.alert("a", [M.webhook("https://é.example/x")])]))), [
+            "alerts/a.yml: project 'web', alert 'a': a webhook URL (https://é.example/x) cannot be used: its host is an "
+                + "internationalised domain name (non-ASCII or xn--): gt does not reproduce GlitchTip's IDNA processing",
         ])
     }
 
@@ -74,7 +77,7 @@ final class WebhookRuleTests: XCTestCase {
             ("https://hooks.example.com/a b?x=1&y=ä#frag", "https://hooks.example.com/a%20b?x=1&y=%C3%A4#frag"),
             ("https://user:pw@Discord.com:443/api/webhooks/1/", "https://user:pw@discord.com/api/webhooks/1/"),
             ("http://Example.com:80", "http://example.com/"),
-            ("not a url", "not a url"),
+            (#"https://Hooks.Slack.Example.com\services\T000\B000\MixedCase"#, "https://hooks.slack.example.com/services/T000/B000/MixedCase"),
         ]
         let project = M.project(alerts: vectors.enumerated().map { i, vector in M.alert("a\(i)", [M.webhook(vector.0)]) })
         XCTAssertEqual(M.record(M.build(project))?.alerts.flatMap { $0.recipients.map(\.url) }, vectors.map(\.1))
@@ -83,5 +86,10 @@ final class WebhookRuleTests: XCTestCase {
         let fromSecret = M.project(alerts: [M.alert("s", [.webhook(url: nil, urlSecret: secret)])])
         XCTAssertEqual(M.record(M.build(fromSecret, secrets: [secret: "HTTPS://Hooks.Example.com"]))?.alerts.first?.recipients.first?.url,
                        "https://hooks.example.com/")
+        // What GlitchTip would refuse is refused here, naming the secret rather than showing it.
+        XCTAssertEqual(M.errors(M.build(fromSecret, secrets: [secret: "not a url"])), [
+            "alerts/s.yml: project 'web', alert 's': the webhook URL in secret gt/hooks#web cannot be used: "
+                + "it is not an absolute http:// or https:// URL",
+        ])
     }
 }

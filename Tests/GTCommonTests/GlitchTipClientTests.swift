@@ -75,6 +75,24 @@ final class GlitchTipClientTests: XCTestCase {
         }
     }
 
+    /// libcurl does not read `\` as `/` (WHATWG does): a link that is this host to one reader and
+    /// `evil.example.com` (with `127.0.0.1:…\` as userinfo) to the other is refused too.
+    func testRefusesANextLinkWhoseHostDependsOnWhoReadsIt() async throws {
+        let client = try await start(organizations: [SimState.organization("Acme", projects: [])])
+        let authority = sim.baseURL.replacingOccurrences(of: "http://", with: "")
+        for next in ["http://\(authority)\\@evil.example.com/api/0/organizations/?cursor=x",
+                     "http:\\\\\(authority)/api/0/organizations/?cursor=y"] {
+            let link = "{'<\(next)>; rel=\"next\"; results=\"true\"; cursor=\"x\"'}"
+            try await sim.faults([["path": "/api/0/organizations/", "action": "json", "body": "[]", "link": .string(link)]])
+            do {
+                _ = try await client.organizations()
+                XCTFail("followed \(next)")
+            } catch {
+                XCTAssertTrue("\(error)".contains("next-page link points to another host"), "\(error)")
+            }
+        }
+    }
+
     func testRefusesACursorLoop() async throws {
         let client = try await start(organizations: [SimState.organization("Acme", projects: [])])
         let link = "{'<\(sim.baseURL)/api/0/organizations/?limit=100>; rel=\"next\"; results=\"true\"; cursor=\"x\"'}"

@@ -34,7 +34,7 @@ final class PercentEncodingTests: XCTestCase {
     func testEachCallerEncodesAsBefore() throws {
         XCTAssertEqual(GlitchTipClient.segment("my-org_1.x~"), "my-org_1.x~")
         XCTAssertEqual(GlitchTipClient.segment("a/b c"), "a%2Fb%20c")
-        XCTAssertEqual(normalizedWebhookURL("https://Hooks.Example.com:443/a b/ä?q=<x> 'y'#f\"g"),
+        XCTAssertEqual(try normalizedWebhookURL("https://Hooks.Example.com:443/a b/ä?q=<x> 'y'#f\"g"),
                        "https://hooks.example.com/a%20b/%C3%A4?q=%3Cx%3E%20%27y%27#f%22g")
 
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gt-pct-\(UUID().uuidString)").path

@@ -53,6 +53,67 @@ final class RedactionTests: XCTestCase {
         }
     }
 
+    /// GlitchTip reads `\` as `/` and takes any number of slashes after `https:` (WHATWG): so
+    /// does redaction, so a secret path written with backslashes never shows as a host name.
+    func testDisplayReadsABackslashAsASlash() {
+        let cases: [(String, String)] = [
+            (#"https://hooks.slack.example.com\services\T000\B000\PlantedSecret"#, "https://hooks.slack.example.com/services/…"),
+            (#"https:\\hooks.slack.example.com\services\T000\B000\PlantedSecret"#, "https://hooks.slack.example.com/services/…"),
+            (#"https:/\hooks.example.com/Zx9PlantedSecret"#, "https://hooks.example.com/…"),
+            ("https:hooks.example.com/services/T0/B0/PlantedSecret", "https://hooks.example.com/services/…"),
+            ("https:/hooks.example.com/x/PlantedSecret", "https://hooks.example.com/x/…"),
+            (#"HTTPS://Hooks.Example.com:8443\Zx9PlantedSecret?token=t"#, "HTTPS://Hooks.Example.com:8443/…?…"),
+            (#"https://h.example/services\T0\PlantedSecret"#, "https://h.example/services/…"),
+            (#"https://user:pw@hooks.example.com\x\PlantedSecret"#, "https://…@hooks.example.com/x/…"),
+            // A password holding `\` or `/` ends the host where GlitchTip reads one: the part
+            // before it is not shown as a host.
+            (#"https://user:Planted\Secret@hooks.example.com/x"#, "https://…/…"),
+            ("https://user:Planted/Secret@hooks.example.com/x", "https://…/…"),
+            ("https://PlantedSecret/x@hooks.example.com/", "https://…/…/"),
+            ("https://Planted Secret.example/x", "https://…/x"),
+        ]
+        for (url, shown) in cases {
+            XCTAssertEqual(RedactedURL.display(url), shown, url)
+            XCTAssertFalse(RedactedURL.display(url).contains("Planted"), url)
+        }
+    }
+
+    func testScrubRedactsURLsWrittenWithBackslashesOrWithoutSlashes() {
+        let secret = "planted-echo-secret"
+        let bodies = [
+            #"{"detail":"Enter a valid URL: https://hooks.slack.com\services\T0\B0\\#(secret)"}"#,
+            #"{"url":"https:\\\\hooks.slack.com\\services\\T0\\B0\\\#(secret)"}"#,
+            #"Input should be a valid URL [input_value='https:hooks.slack.com/services/T0/B0/\#(secret)']"#,
+            "https:/hooks.slack.com/services/T0/B0/\(secret)",
+            #"hooks.slack.com\services\T0\B0\\#(secret) is not reachable"#,
+            "next=https%3A%5C%5Chooks.slack.com%5Cservices%5C\(secret)",
+            "next=https%3A%2Fhooks.slack.com%2Fservices%2F\(secret)",
+            "next=https%3Ahooks.slack.com%2Fservices%2F\(secret)",
+        ]
+        for body in bodies {
+            let scrubbed = RedactedURL.scrub(body)
+            XCTAssertFalse(scrubbed.contains(secret), scrubbed)
+            XCTAssertTrue(scrubbed.contains("…"), scrubbed)
+        }
+        XCTAssertEqual(RedactedURL.scrub(#"bad: https://hooks.slack.com\services\T0\B0\x (400)"#), "bad: https://hooks.slack.com/services/… (400)")
+    }
+
+    /// URLParts splits an http(s) URL where GlitchTip does: any slashes after the scheme, the
+    /// authority ended by `\` as by `/`.
+    func testURLPartsOfASpecialURL() {
+        let parts = URLParts(#"HTTPS:\\u:p@Hooks.Example.com:8443\a\b?q=\x#f"#)
+        XCTAssertEqual(parts.scheme, "HTTPS")
+        XCTAssertEqual(parts.userinfo, "u:p")
+        XCTAssertEqual(parts.hostPort, "Hooks.Example.com:8443")
+        XCTAssertEqual(parts.path, #"\a\b"#)
+        XCTAssertEqual(parts.query, #"q=\x"#)
+        XCTAssertEqual(parts.fragment, "f")
+        XCTAssertEqual(URLParts("https:h.example/x").hostPort, "h.example")
+        // Other schemes keep needing `//` for an authority.
+        XCTAssertEqual(URLParts("redis:h.example/x").scheme, "")
+        XCTAssertEqual(URLParts(#"unix:\\h/x"#).scheme, "")
+    }
+
     func testAnHTTPErrorScrubsTheBodyItQuotes() {
         let error = HTTPError.status(400, url: RedactedURL("http://127.0.0.1:1/api/0/projects/nasa/web/alerts/"),
                                      detail: "Enter a valid URL: https://hooks.slack.com/services/T0/B0/planted-echo-secret")
@@ -66,6 +127,14 @@ final class RedactionTests: XCTestCase {
         XCTAssertThrowsError(try InstanceRecord(JSONField(record))) { error in
             XCTAssertFalse("\(error)".contains("planted-console-pw"), "\(error)")
             XCTAssertTrue("\(error)".contains("console_url: must not carry a user name or password (https://…@glitchtip.example.com)"), "\(error)")
+        }
+        // libcurl reads `\` as part of the user info (WHATWG and URLParts as a path): the
+        // token would go to evil.example.com. Refused whatever the reader.
+        for url in [#"https://glitchtip.example.com\@evil.example.com"#, #"https://glitchtip.example.com\x"#] {
+            let record: JSONValue = ["kind": "instance", "name": "gt", "console_url": .string(url), "token": ["path": "p", "field": "f"]]
+            XCTAssertThrowsError(try InstanceRecord(JSONField(record)), url) { error in
+                XCTAssertTrue("\(error)".contains("console_url: must not contain '\\'"), "\(error)")
+            }
         }
         XCTAssertNoThrow(try InstanceRecord(JSONField(["kind": "instance", "name": "gt", "console_url": "https://glitchtip.example.com",
                                                        "token": ["path": "p", "field": "f"]])))

@@ -175,6 +175,49 @@ def _split_host_port(hostport: str) -> tuple[str, str]:
     return host, port
 
 
+def _ipv4_number(part: str) -> Optional[int]:
+    """WHATWG's "IPv4 number parser": decimal, ``0x`` hex or leading-zero octal; None if not one."""
+    radix = 10
+    if len(part) >= 2 and part[:2] in ("0x", "0X"):
+        part, radix = part[2:], 16
+    elif len(part) >= 2 and part[0] == "0":
+        part, radix = part[1:], 8
+    if part == "":
+        return 0
+    digits = {10: "0123456789", 16: "0123456789abcdefABCDEF", 8: "01234567"}[radix]
+    return int(part, radix) if all(ch in digits for ch in part) else None
+
+
+def _ends_in_a_number(host: str) -> bool:
+    parts = host.split(".")
+    if parts[-1] == "":
+        if len(parts) == 1:
+            return False
+        parts.pop()
+    last = parts[-1]
+    if last and all(ch in "0123456789" for ch in last):
+        return True
+    return last != "" and _ipv4_number(last) is not None
+
+
+def _parse_ipv4(host: str) -> str:
+    """WHATWG's IPv4 parser (``1.2.3`` is ``1.2.0.3``, ``0x7f.1`` is ``127.0.0.1``), serialised."""
+    parts = host.split(".")
+    if parts[-1] == "" and len(parts) > 1:
+        parts.pop()
+    numbers = [_ipv4_number(part) if part else None for part in parts]
+    if len(parts) > 4 or any(n is None for n in numbers) or any(n > 255 for n in numbers[:-1]) \
+            or numbers[-1] >= 256 ** (5 - len(numbers)):
+        raise _url_parsing("invalid IPv4 address")
+    address = numbers[-1] + sum(n * 256 ** (3 - i) for i, n in enumerate(numbers[:-1]))
+    return ".".join(str((address >> (8 * (3 - i))) & 255) for i in range(4))
+
+
+# IDNA 2008 / UTS #46 keeps these (or refuses the joiners) where Python's IDNA 2003 codec maps
+# them away: a host holding one is refused rather than stored differently from GlitchTip.
+_IDNA_DEVIATIONS = frozenset("\u00df\u03c2\u200c\u200d")
+
+
 def _normalize_host(host: str) -> str:
     if host.startswith("["):
         try:
@@ -184,17 +227,33 @@ def _normalize_host(host: str) -> str:
     host = unquote(host)
     if not host:
         raise _url_parsing("empty host")
-    if any(ch in _FORBIDDEN_HOST or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in host):
-        raise _url_parsing("invalid domain character")
     if not host.isascii():
+        if any(ch in _IDNA_DEVIATIONS for ch in host):
+            raise _url_parsing("invalid international domain name (not simulated)")
         try:
             host = host.encode("idna").decode("ascii")
         except UnicodeError:
             raise _url_parsing("invalid international domain name") from None
     host = host.lower()
-    if re.fullmatch(r"\d+\.\d+\.\d+\.\d+", host) and any(int(p) > 255 for p in host.split(".")):
-        raise _url_parsing("invalid IPv4 address")
+    for label in host.split("."):
+        if label.startswith("xn--"):
+            _check_punycode_label(label)
+    if any(ch in _FORBIDDEN_HOST or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in host):
+        raise _url_parsing("invalid domain character")
+    if _ends_in_a_number(host):
+        return _parse_ipv4(host)
     return host
+
+
+def _check_punycode_label(label: str) -> None:
+    """An ``xn--`` label must be the IDNA form of a non-ASCII label (UTS #46, step 4.1)."""
+    try:
+        decoded = label[4:].encode("ascii").decode("punycode")
+        valid = not decoded.isascii() and decoded.encode("idna").decode("ascii") == label
+    except (UnicodeError, ValueError):
+        valid = False
+    if not valid:
+        raise _url_parsing("invalid international domain name")
 
 
 def _normalize_port(port: str, scheme: str) -> Optional[int]:
@@ -226,8 +285,8 @@ def normalize_http_url(raw: str) -> str:
     if scheme not in _DEFAULT_PORTS:
         raise UrlError("url_scheme", "URL scheme should be 'http' or 'https'",
                        {"expected_schemes": "'http' or 'https'"})
-    rest = text[match.end():].replace("\\", "/").lstrip("/")
-    end = min([i for i in (rest.find("/"), rest.find("?"), rest.find("#")) if i >= 0] or [len(rest)])
+    rest = text[match.end():].lstrip("/\\")
+    end = min([i for i in (rest.find("/"), rest.find("\\"), rest.find("?"), rest.find("#")) if i >= 0] or [len(rest)])
     authority, tail = rest[:end], rest[end:]
     userinfo, _, hostport = authority.rpartition("@") if "@" in authority else ("", "", authority)
     host, port = _split_host_port(hostport)
@@ -235,6 +294,7 @@ def normalize_http_url(raw: str) -> str:
     port_number = _normalize_port(port, scheme)
     tail, hash_sign, fragment = tail.partition("#")
     tail, question_mark, query = tail.partition("?")
+    tail = tail.replace("\\", "/")  # a path separator in http(s) URLs, kept in query and fragment
     out = scheme + "://"
     user, colon, password = userinfo.partition(":")
     if user or password:

@@ -44,6 +44,29 @@ final class DesiredRecipientValidationTests: XCTestCase {
         }
     }
 
+    /// A URL not in GlitchTip's stored form would be planned as changed on every run (GlitchTip
+    /// answers with its own form), and one it would refuse or read otherwise must not be sent:
+    /// both are refused, the URL never quoted (docs/rules.md, "Webhook URLs").
+    func testURLsNotInGlitchTipsFormAreRefusedWithTheirLine() throws {
+        let notStored = "url is not written as GlitchTip stores it (gt-desired writes that form; any other shows as changed on every run)"
+        let cases: [(String, String)] = [
+            (#"{"recipient_type":"webhook","url":"https://hooks.example.com\\planted-path-secret"}"#, "a webhook recipient's " + notStored),
+            (#"{"recipient_type":"webhook","url":"https://Hooks.example.com/planted-path-secret"}"#, "a webhook recipient's " + notStored),
+            (#"{"recipient_type":"discord","url":"https://discord.example.com"}"#, "a discord recipient's " + notStored),
+            (#"{"recipient_type":"webhook","url":"https://[::1]/planted-path-secret"}"#,
+             "a webhook recipient's url cannot be used: its host is an IPv6 address"),
+            (#"{"recipient_type":"webhook","url":"planted-path-secret"}"#,
+             "a webhook recipient's url cannot be used: it is not an absolute http:// or https:// URL"),
+        ]
+        for (recipients, problem) in cases {
+            let result = try diff(recipients: recipients)
+            XCTAssertEqual(result.status, 1, recipients + "\n" + result.stdout)
+            XCTAssertTrue(result.stderr.contains("stream, line 3: project gt/nasa/web, alert 'x': \(problem)"), result.stderr)
+            XCTAssertFalse(result.stderr.contains("planted-path-secret"), result.stderr)
+            XCTAssertFalse(try result.body().contains { $0["kind"] == "action" }, result.stdout)
+        }
+    }
+
     func testValidRecipientsArePlanned() throws {
         let result = try diff(recipients: #"{"recipient_type":"email","url":""},{"recipient_type":"email"},"#
                               + #"{"recipient_type":"webhook","url":"https://hooks.example.com/x"}"#)

@@ -47,18 +47,22 @@ final class RecipientURLLimitTests: XCTestCase {
         let dir = try oneProjectDataDirectory(alerts: alert("  - provider: webhook\n    urlSecret: {path: gt/hooks, field: url}"))
         let result = try Tools.run("gt-desired", ["--data", dir], environment: ["GT_SECRETS_FILE": secrets.path])
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.contains("project 'web', alert 'errors': a webhook URL is 2100 characters long"), result.stderr)
+        // Beyond the 2,083 characters GlitchTip's parser reads, the URL is refused as written,
+        // named by its secret.
+        XCTAssertTrue(result.stderr.contains("project 'web', alert 'errors': the webhook URL in secret gt/hooks#url cannot be used: "
+            + "it is 2100 characters long as written; GlitchTip's URL parser takes at most 2083"), result.stderr)
         XCTAssertFalse(result.stderr.contains("hooks.example.com") || result.stdout.contains("hooks.example.com"))
     }
 
     /// Percent-encoding happens before the count: the URL as GlitchTip would store it is what
     /// must fit.
     func testTheLengthIsCountedAfterNormalisation() throws {
-        let spaces = "https://hooks.example.com/" + String(repeating: " ", count: 700)  // 726 characters, 2126 encoded
+        // Spaces inside the path (trailing ones GlitchTip strips): 727 characters, 2127 encoded.
+        let spaces = "https://hooks.example.com/" + String(repeating: " ", count: 700) + "x"
         let dir = try oneProjectDataDirectory(alerts: alert("  - provider: webhook\n    url: '\(spaces)'"))
         let result = try Tools.run("gt-desired", ["--data", dir])
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.contains("a webhook URL is 2126 characters long"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("a webhook URL is 2127 characters long"), result.stderr)
     }
 
     /// Jira bridge URLs count too (labels make them long).
@@ -67,8 +71,8 @@ final class RecipientURLLimitTests: XCTestCase {
         let dir = try oneProjectDataDirectory(alerts: "[]", extra: "jira: {project: PROJ, labels: [\(labels)]}")
         let result = try Tools.run("gt-desired", ["--data", dir])
         XCTAssertEqual(result.status, 1)
-        XCTAssertTrue(result.stderr.hasPrefix("gt-desired: error: \(dir)/project.yml: project 'web', alert 'Glitchtip-Jira-Bridge-Integration': a webhook URL is "),
-                      result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("gt-desired: error: \(dir)/project.yml: project 'web', alert 'Glitchtip-Jira-Bridge-Integration': "
+            + "a Jira bridge URL (http://gjb.com/…?…) cannot be used: it is 3309 characters long as written"), result.stderr)
     }
 
     /// End to end: the pipeline stops at gt-desired and GlitchTip is not touched; with the URL

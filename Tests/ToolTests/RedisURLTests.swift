@@ -92,10 +92,11 @@ final class RedisURLTests: XCTestCase {
         XCTAssertFalse(tls.stderr.contains("planted-redis-password"), tls.stderr)
         let bad = try fleet.current(environment: ["GT_CACHE_URL": "memcached://127.0.0.1:11211"])
         XCTAssertEqual(bad.status, 1)
-        XCTAssertTrue(bad.stderr.contains("expected redis://[:password@]host[:port][/db] or unix:///path/to/redis.sock[?db=N]"), bad.stderr)
+        XCTAssertTrue(bad.stderr.contains("GT_CACHE_URL: cache URL memcached://127.0.0.1:11211: expected redis://[[user]:password@]host[:port][/db] "
+            + "or unix://[[user]:password@]/path/to/redis.sock, each with [?db=N&password=…&username=…]"), bad.stderr)
         let apply = try Tools.run("gt-apply", ["--cache-url", "redis://:planted-redis-password@h:notaport"], stdin: "")
         XCTAssertEqual(apply.status, 64)
-        XCTAssertTrue(apply.stderr.contains("--cache-url: cache URL redis://h:notaport: bad port"), apply.stderr)
+        XCTAssertTrue(apply.stderr.contains("--cache-url: cache URL redis://…@h:…: the port must be a number from 1 to 65535"), apply.stderr)
         XCTAssertFalse(apply.stderr.contains("planted-redis-password"), apply.stderr)
     }
 }

@@ -2,8 +2,12 @@ import GTStreams
 /// The plan as CommonMark, for a merge-request comment (README "Operating gt"): a summary line
 /// with creates, updates and deletes per instance, the warnings and errors, then one heading per
 /// project with its changes as a list, folded in `<details>` when long. Webhook URLs are redacted
-/// as in the text plan (they carry tokens); every name from App-Interface or GlitchTip is
-/// escaped, so nothing in it can open markup.
+/// as in the text plan (they carry tokens).
+///
+/// Every string from App-Interface or GlitchTip (names, and every message or note that may quote
+/// one or a server's answer) is a code span made by ``code(_:)``: GitLab and GitHub turn `@name`,
+/// `#1`, `!1`, `~label`, `%milestone`, `$snippet`, `&epic` and `[[page]]` into mentions and
+/// references anywhere in text, backslash escapes notwithstanding, but never inside code.
 public struct PlanMarkdown {
     /// A project with more changes than this is folded.
     public let foldAfter: Int
@@ -13,14 +17,15 @@ public struct PlanMarkdown {
     private let describer = PlanText(color: false)
 
     /// The document for `actions`; `outcome` adds a result after an action (gt-apply), and
-    /// `footer` ends it (e.g. "Dry run: nothing applied.").
+    /// `footer` ends it (e.g. "Dry run: nothing applied."). Both are Markdown as given: any text
+    /// in them from outside goes through ``code(_:)`` first.
     public func render(_ actions: [ActionRecord], notices: [NoticeRecord] = [], instances: [String] = [],
                        footer: [String] = [], outcome: ((Int) -> String?)? = nil) -> String {
         var blocks: [String] = ["### GlitchTip alerts plan", summary(actions, instances: instances)]
         let warnings = notices.filter { $0.level == .warning }
         let errors = notices.filter { $0.level == .error }
-        if !errors.isEmpty { blocks.append("#### Errors\n\n" + errors.map { "- " + Self.escape($0.message) }.joined(separator: "\n")) }
-        if !warnings.isEmpty { blocks.append("#### Warnings\n\n" + warnings.map { "- " + Self.escape($0.message) }.joined(separator: "\n")) }
+        if !errors.isEmpty { blocks.append("#### Errors\n\n" + errors.map { "- " + Self.code($0.message) }.joined(separator: "\n")) }
+        if !warnings.isEmpty { blocks.append("#### Warnings\n\n" + warnings.map { "- " + Self.code($0.message) }.joined(separator: "\n")) }
 
         var order: [ProjectKey] = []
         var groups: [ProjectKey: [Int]] = [:]
@@ -33,7 +38,7 @@ public struct PlanMarkdown {
             let indices = groups[key]!
             let items = indices.map { index in
                 var item = "- " + line(actions[index])
-                if let note = outcome?(index) { item += " — " + Self.escape(note) }
+                if let note = outcome?(index) { item += " — " + note }
                 return item
             }.joined(separator: "\n")
             blocks.append("#### " + Self.code(key.description))
@@ -44,16 +49,16 @@ public struct PlanMarkdown {
                 blocks.append(items)
             }
         }
-        blocks += footer.map(Self.escape)
+        blocks += footer
         return blocks.joined(separator: "\n\n") + "\n"
     }
 
-    /// `**instance**: 1 to create, 0 to update, 2 to delete` per instance, on one line.
+    /// `` `instance`: 1 to create, 0 to update, 2 to delete `` per instance, on one line.
     func summary(_ actions: [ActionRecord], instances: [String]) -> String {
         if actions.isEmpty { return "No changes." }
         let names = Set(actions.map(\.instance)).union(instances).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         let parts = names.map { name in
-            "**" + Self.escape(name) + "**: " + counts(actions.filter { $0.instance == name })
+            Self.code(name) + ": " + counts(actions.filter { $0.instance == name })
         }
         return "Plan: " + parts.joined(separator: "; ") + "."
     }
@@ -77,38 +82,27 @@ public struct PlanMarkdown {
         }
     }
 
-    /// Text that renders as itself: the characters that can open inline markup or raw HTML
-    /// are backslash-escaped (CommonMark §2.4: an escaped ASCII punctuation character stands for
-    /// itself), and so is a first character that could open a block (a list, a heading, a
-    /// quote); line breaks are flattened.
-    public static func escape(_ text: String) -> String {
-        var out = ""
-        var atStart = true
-        var leadingDigits = false
-        for scalar in text.unicodeScalars {
-            if scalar == "\n" || scalar == "\r" { out += " "; atStart = false; continue }
-            let opensInline = "\\`*_[]<>&|~".unicodeScalars.contains(scalar)
-            let opensBlock = (atStart && "-+#>=".unicodeScalars.contains(scalar)) || (leadingDigits && (scalar == "." || scalar == ")"))
-            if opensInline || opensBlock { out += "\\" }
-            leadingDigits = (atStart || leadingDigits) && ("0"..."9").contains(scalar)
-            atStart = false
-            out.unicodeScalars.append(scalar)
-        }
-        return out
-    }
-
-    /// A code span that holds `text` verbatim: the fence is one backtick longer than the longest
-    /// run inside, and padded when the text starts or ends with a backtick (CommonMark §6.1).
+    /// A code span that shows `text` as it is, and the one way a string from outside enters the
+    /// document: the fence is one backtick longer than the longest run inside (CommonMark
+    /// §6.1); a text that starts or ends with a backtick or a space is padded with one space on
+    /// each side, which CommonMark strips again (so its own spaces stay); a text of spaces only
+    /// is kept as it is (CommonMark strips nothing from it); line breaks, which would end the
+    /// paragraph and let the rest become a heading or a list, are spaces. An empty text is one
+    /// space: an empty code span does not exist.
     public static func code(_ text: String) -> String {
         let flat = text.replacingNewlines()
+        if flat.isEmpty { return "` `" }
         var longest = 0
         var run = 0
-        for character in flat {
+        for character in flat.unicodeScalars {
             run = character == "`" ? run + 1 : 0
             longest = max(longest, run)
         }
         let fence = String(repeating: "`", count: longest + 1)
-        let pad = flat.hasPrefix("`") || flat.hasSuffix("`") || flat.isEmpty ? " " : ""
+        let scalars = flat.unicodeScalars
+        let onlySpaces = scalars.allSatisfy { $0 == " " }
+        let ends = [scalars.first, scalars.last]
+        let pad = !onlySpaces && ends.contains { $0 == "`" || $0 == " " } ? " " : ""
         return fence + pad + flat + pad + fence
     }
 }

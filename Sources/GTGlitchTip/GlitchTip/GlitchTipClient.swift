@@ -165,7 +165,9 @@ public final class GlitchTipClient: Sendable {
                 }
                 return items
             }
-            guard URLParts(next).origin == origin else {
+            // A `\` is `/` to WHATWG (and URLParts) but not to libcurl, which would read what
+            // precedes a later `@` as userinfo and connect elsewhere: refused like another host.
+            guard !next.contains("\\"), URLParts(next).origin == origin else {
                 throw .pagination(url: RedactedURL(url),
                                   reason: "next-page link points to another host (\(RedactedURL(next))); not following it")
             }

@@ -33,8 +33,14 @@ extension InstanceRecord {
     /// `url`, unless it carries userinfo (`https://user:password@…`): gt reaches GlitchTip with
     /// the instance's token, and the URL is written on stdout in every `instance` record, so a
     /// password in it would be printed (docs/streams.md, "Redaction"). The error shows the URL
-    /// redacted.
+    /// redacted. A `\` is refused too: WHATWG (and URLParts) read it as `/`, libcurl as part of
+    /// the user info, so `https://glitchtip.example.com\@evil.example.com` is one host to the
+    /// check and another to the request that carries the token.
     public static func checkedConsoleURL(_ url: String, field: String) throws(JSONFieldError) -> String {
+        guard !url.contains("\\") else {
+            throw JSONFieldError(path: field, message: "must not contain '\\' (\(RedactedURL.display(url))): URL readers disagree "
+                                 + "on where it ends the host; write the URL with '/'")
+        }
         guard URLParts(url).userinfo == nil else {
             throw JSONFieldError(path: field, message: "must not carry a user name or password (\(RedactedURL.display(url))): "
                                  + "GlitchTip is reached with the automation token; remove the userinfo from the URL")
