@@ -46,6 +46,12 @@ public enum DesiredProjectBuilder {
     public static func build(_ project: AppInterfaceModel.Project, instance: AppInterfaceModel.Instance,
                              secrets: [SecretRef: String]) -> Result<ProjectRecord, DesiredBuildFailure> {
         var violations = ProjectViolations(project: project)
+        if project.slug.isEmpty {
+            // An empty slug would make an API path of two segments joined (docs/rules.md, "Desired state").
+            violations.fail(project.origin, nil, project.projectID == nil
+                ? "its GlitchTip slug is empty: slugify keeps no letter or digit of the name; set projectId"
+                : "projectId must not be empty")
+        }
         var names: Set<String> = []
         var alerts: [AlertRecord] = []
         for alert in project.alerts {

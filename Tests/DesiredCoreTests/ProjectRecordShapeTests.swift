@@ -43,4 +43,13 @@ final class ProjectRecordShapeTests: XCTestCase {
             "email ", "webhook https://hooks.example.com/B", "webhook https://hooks.example.com/a", "webhook https://hooks.example.com/b",
         ])
     }
+
+    /// An empty slug would put two API path segments side by side (`/projects/org//alerts/`).
+    func testAProjectWhoseSlugIsEmptyIsRefusedNamingIt() {
+        XCTAssertEqual(M.errors(M.build(M.project("!!!", origin: "bang.yml"))),
+                       ["bang.yml: project '!!!': its GlitchTip slug is empty: slugify keeps no letter or digit of the name; set projectId"])
+        var project = M.project("web", origin: "web.yml")
+        project.projectID = ""
+        XCTAssertEqual(M.errors(M.build(project)), ["web.yml: project 'web': projectId must not be empty"])
+    }
 }

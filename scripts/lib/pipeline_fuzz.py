@@ -60,9 +60,6 @@ CANONICAL_PORTS = {"prod": 8765, "stage": 8766}
 # Contract rules (stream_contract.py) whose refusal is not implemented yet: a stream refused only
 # by one of these is an expected failure until the fix lands; then remove the rule from this list.
 OPEN_RULES = {
-    "empty-name": "an empty instance, organization or project name is read (gt-apply then requests "
-                  "/api/0/projects/ORG//alerts/); gt-desired can write an empty project slug (slugify of a "
-                  "non-ASCII name), so refusing it needs gt-desired to refuse such a project first",
 }
 
 

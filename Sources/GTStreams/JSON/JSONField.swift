@@ -120,6 +120,19 @@ public struct JSONField: Sendable {
         return s
     }
 
+    /// A name that makes a key or a path (instance, organization, project, a secret's path): an
+    /// empty one would join two API path segments into another route (docs/streams.md, "Names").
+    public func name(_ key: String) throws -> String {
+        let text = try string(key)
+        guard !text.isEmpty else { throw JSONFieldError(path: childPath(key), message: "must not be empty") }
+        return text
+    }
+
+    public func optionalName(_ key: String) throws -> String? {
+        guard try optionalString(key) != nil else { return nil }
+        return try name(key)
+    }
+
     public func int(_ key: String) throws -> Int64 {
         let child = try scalar(key, required: true)!
         guard case .int(let i) = child else { throw mismatch(key, "integer", child) }

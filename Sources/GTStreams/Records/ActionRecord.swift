@@ -62,10 +62,10 @@ public struct ActionRecord: Sendable, Equatable {
             throw JSONFieldError(path: "action_type", message: "expected create, update or delete, got '\(typeName)'")
         }
         self.type = type
-        instance = try f.required("instance").string()
-        organization = try f.required("organization").string()
-        organizationSlug = try f.optional("organization_slug")?.string()
-        project = try f.required("project").string()
+        instance = try f.name("instance")
+        organization = try f.name("organization")
+        organizationSlug = try f.optionalName("organization_slug")
+        project = try f.name("project")
         alertName = try f.required("alert_name").string()
         pk = try f.optionalInt("pk", in: NumberRange.pk)
         before = try f.optional("before").map(AlertRecord.init)

@@ -21,7 +21,7 @@ public struct InstanceRecord: Sendable, Equatable {
     }
 
     public init(_ f: JSONField) throws {
-        name = try f.required("name").string()
+        name = try f.name("name")
         consoleURL = try Self.checkedConsoleURL(f.required("console_url").string(), field: "console_url")
         token = try SecretRef(f.required("token"))
         readTimeout = try f.optionalInt("read_timeout", in: NumberRange.readTimeout) ?? 30

@@ -17,8 +17,8 @@ public struct MissingRecord: Sendable, Equatable {
     }
 
     public init(_ f: JSONField) throws {
-        instance = try f.required("instance").string()
-        organization = try f.required("organization").string()
-        project = try f.optional("project")?.string()
+        instance = try f.name("instance")
+        organization = try f.name("organization")
+        project = try f.optionalName("project")
     }
 }

@@ -29,10 +29,10 @@ public struct ProjectRecord: Sendable, Equatable {
     }
 
     public init(_ f: JSONField) throws {
-        instance = try f.string("instance")
-        organization = try f.string("organization")
-        organizationSlug = try f.optionalString("organization_slug")
-        project = try f.string("project")
+        instance = try f.name("instance")
+        organization = try f.name("organization")
+        organizationSlug = try f.optionalName("organization_slug")
+        project = try f.name("project")
         name = try f.optionalString("name") ?? project
         alerts = try f.required("alerts").array().map(AlertRecord.init)
     }

@@ -29,8 +29,8 @@ public struct SecretRef: Sendable, Hashable, CustomStringConvertible {
     /// Reads `{path, field, version?, format?}`; other keys are refused.
     public init(_ field: JSONField) throws {
         try field.rejectUnknownKeys(allowed: ["path", "field", "version", "format"])
-        path = try field.required("path").string()
-        self.field = try field.required("field").string()
+        path = try field.name("path")
+        self.field = try field.name("field")
         version = try field.optionalInt("version", in: NumberRange.secretVersion)
         let formatName = try field.optional("format")?.string() ?? "plain"
         guard let format = Format(rawValue: formatName) else {

@@ -16,16 +16,21 @@ public struct URLParts: Sendable, Equatable {
     public var fragment: String?
 
     public init(_ url: String) {
-        guard let colon = url.firstIndex(of: ":") else { return }
-        let name = url[..<colon]
-        guard let first = name.first, first.isASCII, first.isLetter,
-              name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "+-.".contains($0)) }) else { return }
-        let special = Self.isSpecial(name)
-        var rest = url[url.index(after: colon)...]
+        // Code points, not Characters: `/` followed by a combining mark is one Character in Swift
+        // and still a `/` to GlitchTip's parser, so a split by Characters would hide a path (a
+        // secret) inside the host.
+        let all = url.unicodeScalars
+        guard let colon = all.firstIndex(of: ":") else { return }
+        let name = all[..<colon]
+        guard let first = name.first, Self.isASCIILetter(first),
+              name.allSatisfy({ Self.isASCIILetter($0) || ("0"..."9").contains($0) || "+-.".unicodeScalars.contains($0) })
+        else { return }
+        let special = Self.isSpecial(Substring(name))
+        var rest = all[all.index(after: colon)...]
         if special {
             rest = rest.drop { $0 == "/" || $0 == "\\" }
         } else {
-            guard rest.hasPrefix("//") else { return }
+            guard rest.starts(with: "//".unicodeScalars) else { return }
             rest = rest.dropFirst(2)
         }
         scheme = String(name)
@@ -45,6 +50,10 @@ public struct URLParts: Sendable, Equatable {
             authority = authority[authority.index(after: at)...]
         }
         hostPort = String(authority)
+    }
+
+    private static func isASCIILetter(_ scalar: Unicode.Scalar) -> Bool {
+        ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar)
     }
 
     /// http and https: the schemes whose URLs GlitchTip's parser reads with WHATWG's special rules.
