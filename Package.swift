@@ -2,7 +2,23 @@
 // Swift 6 language mode for every target (tools 6.0). Linux only: the sources call Glibc
 // directly, so the package claims no other platform and names only Debian (apt) providers.
 // ArgumentParser from 1.7.0: earlier Linux builds pulled in Foundation.
+//
+// Layout (docs/architecture.md, "Layers"): the four tools in Sources/gt-*/, everything two or
+// more of them share in Sources/GTCommon/, one folder per library target, the C modules in
+// Sources/GTCommon/C/. Each library depends only on libraries listed before it.
 import PackageDescription
+
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+/// A library target under Sources/GTCommon/.
+func common(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
+    .target(name: name, dependencies: dependencies, path: "Sources/GTCommon/\(name)")
+}
+
+/// A C system library under Sources/GTCommon/C/.
+func systemLibrary(_ name: String, pkgConfig: String? = nil, apt: String) -> Target {
+    .systemLibrary(name: name, path: "Sources/GTCommon/C/\(name)", pkgConfig: pkgConfig, providers: [.apt([apt])])
+}
 
 let package = Package(
     name: "gt",
@@ -16,96 +32,82 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.7.0"),
     ],
     targets: [
-        .systemLibrary(
-            name: "CCurl", pkgConfig: "libcurl",
-            providers: [.apt(["libcurl4-openssl-dev"])]),
-        .systemLibrary(
-            name: "CJansson", pkgConfig: "jansson",
-            providers: [.apt(["libjansson-dev"])]),
+        systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
+        systemLibrary("CJansson", pkgConfig: "jansson", apt: "libjansson-dev"),
         // libyaml, the YAML 1.1 parser PyYAML and Yams are built on; its event stream is read
         // straight into JSONValue (AppInterface/YAMLDocument.swift).
-        .systemLibrary(
-            name: "CLibYAML", pkgConfig: "yaml-0.1",
-            providers: [.apt(["libyaml-dev"])]),
-        .systemLibrary(
-            name: "CLibCrypto", pkgConfig: "libcrypto",
-            providers: [.apt(["libssl-dev"])]),
+        systemLibrary("CLibYAML", pkgConfig: "yaml-0.1", apt: "libyaml-dev"),
+        systemLibrary("CLibCrypto", pkgConfig: "libcrypto", apt: "libssl-dev"),
         // hiredis: the shared cache tier and run locks on Redis/Valkey (GT_CACHE_URL). No
         // pkgConfig: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM refuses with a warning
         // on every build; its other flags (-lhiredis, the default include dir) are in the module map.
-        .systemLibrary(
-            name: "CHiredis",
-            providers: [.apt(["libhiredis-dev"])]),
-        // Typed forwarders for libcurl's variadic calls; used by the GlitchTip layer only.
-        .target(name: "CCurlShims", dependencies: ["CCurl"]),
-        // The layers (docs/architecture.md, "Layers"): each depends only on layers below it.
+        systemLibrary("CHiredis", apt: "libhiredis-dev"),
+        // Typed forwarders for libcurl's variadic calls; used by the HTTP layer only.
+        .target(name: "CCurlShims", dependencies: ["CCurl"], path: "Sources/GTCommon/C/CCurlShims"),
+
         // Streams and records: JSON on jansson, line I/O, system calls, the stream records and
         // their framing. Links jansson and nothing else, so gt-diff links no network or crypto.
-        .target(name: "GTStreams", dependencies: ["CJansson"]),
-        // Talking to GlitchTip: the HTTP transport on libcurl, the client, the listing cache
-        // (sealed with libcrypto, shared on Redis through hiredis).
-        .target(
-            name: "GTGlitchTip",
-            dependencies: ["GTStreams", "CCurl", "CCurlShims", "CLibCrypto", "CHiredis"]),
+        common("GTStreams", ["CJansson"]),
+        // HTTP on libcurl: the transport (one multi handle on its own thread), retries, the
+        // trust store and proxies. No GlitchTip, no cache: App-Interface's GraphQL and Vault use it too.
+        common("GTHTTP", ["GTStreams", "CCurl", "CCurlShims"]),
+        // The listing cache: memory, then files or Redis (hiredis), sealed with libcrypto; the
+        // Redis client and the shared run lock. Only gt-current and gt-apply link it.
+        common("GTCache", ["GTStreams", "CLibCrypto", "CHiredis"]),
+        // The GlitchTip API client: paged, counted listings, alert writes, organization matching.
+        common("GTGlitchTip", ["GTStreams", "GTHTTP"]),
         // The command line: ArgumentParser option groups and terminal formatting of plans.
-        .target(
-            name: "GTCLI",
-            dependencies: [
-                "GTStreams",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
-        // App-Interface sources and secrets: what gt-desired, gt-current and gt-apply share beyond
-        // the layers above. A target of its own so gt-diff does not link YAML and Foundation.
-        .target(name: "AppInterface", dependencies: ["GTStreams", "GTGlitchTip", "CLibYAML"]),
+        common("GTCLI", ["GTStreams", argumentParser]),
+        // App-Interface sources (data directory, bundle, GraphQL) and secrets (Vault, a file).
+        common("AppInterface", ["GTStreams", "GTHTTP", "CLibYAML"]),
         // The App-Interface option group (--data, --bundle, --graphql, --instance) of the three
         // tools that read App-Interface: command-line types stay out of the library above.
-        .target(
-            name: "AppInterfaceCLI",
-            dependencies: ["AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        common("AppInterfaceCLI", ["AppInterface", argumentParser]),
+        // Reaching an instance: which URL may receive its token (InstanceTrust), the token read
+        // through the secret stores, the client and the cache seal it gives (GlitchTipConnector).
+        common("InstanceAccess", ["GTStreams", "GTHTTP", "GTCache", "GTGlitchTip", "AppInterface"]),
         // gt-desired's core: the rules, the Jira bridge and the fleet-level checks, per project.
         // Pure model in, records out, so the rules are tested in process (Tests/DesiredCoreTests).
-        .target(name: "DesiredCore", dependencies: ["GTStreams", "AppInterface"]),
-        // gt-desired parses flags, reads App-Interface and secrets, and writes the stream; the
-        // records are DesiredCore's.
-        .executableTarget(
-            name: "gt-desired",
-            dependencies: [
-                "AppInterfaceCLI", "DesiredCore", "GTStreams", "GTGlitchTip", "GTCLI", "AppInterface",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
-        // gt-current's pure core: which GlitchTip organization an App-Interface one is, and the
-        // stream laid out in order before anything is fetched (Tests/CurrentCoreTests).
-        .target(name: "CurrentCore", dependencies: ["GTStreams", "GTGlitchTip"]),
-        .executableTarget(
-            name: "gt-current",
-            dependencies: ["AppInterfaceCLI", "CurrentCore", "GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        common("DesiredCore", ["GTStreams", "AppInterface"]),
         // gt-diff's core: pairing the two streams and planning each project's actions. Pure
         // records in, records out, so the planner is tested in process (Tests/DiffCoreTests).
-        .target(name: "DiffCore", dependencies: ["GTStreams"]),
-        // gt-diff reads two streams and writes one: no network, cache, YAML or secrets. The
-        // executable parses flags and wires I/O; the plan is DiffCore's.
+        common("DiffCore", ["GTStreams"]),
+        // gt-current's core: which GlitchTip organization an App-Interface one is, and the
+        // stream laid out in order before anything is fetched (Tests/CurrentCoreTests).
+        common("CurrentCore", ["GTStreams", "GTGlitchTip", "GTCache"]),
+        // gt-apply's core: the plan read, each instance's organizations checked and each
+        // project's actions applied through `ProjectAlertsAPI`, each action's progress, the
+        // metrics file. Tested in process against an in-memory GlitchTip (Tests/ApplyCoreTests).
+        common("ApplyCore", ["GTStreams", "GTHTTP", "GTCache", "GTGlitchTip"]),
+
+        // The tools: flags, wiring, exit codes over the cores above.
         .executableTarget(
-            name: "gt-diff",
-            dependencies: ["DiffCore", "GTStreams", "GTCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        // gt-apply's core: the plan read, each project's actions applied in order through
-        // `ProjectAlertsAPI` (the GlitchTip calls it makes), each action's progress. No
-        // App-Interface, flags or locks, so the applier is tested in process against an
-        // in-memory GlitchTip (Tests/ApplyCoreTests).
-        .target(name: "ApplyCore", dependencies: ["GTStreams", "GTGlitchTip"]),
-        // gt-apply reads instance tokens through the same secret stores. The executable parses
-        // flags, takes the locks, handles signals and writes the report; the decisions are ApplyCore's.
+            name: "gt-desired",
+            dependencies: ["AppInterfaceCLI", "DesiredCore", "GTStreams", "GTHTTP", "GTCLI", "AppInterface", argumentParser]),
+        .executableTarget(
+            name: "gt-current",
+            dependencies: ["AppInterfaceCLI", "CurrentCore", "InstanceAccess", "GTStreams", "GTHTTP", "GTCache", "GTGlitchTip",
+                           "GTCLI", "AppInterface", argumentParser]),
+        // gt-diff reads two streams and writes one: no network, cache, YAML or secrets.
+        .executableTarget(name: "gt-diff", dependencies: ["DiffCore", "GTStreams", "GTCLI", argumentParser]),
         .executableTarget(
             name: "gt-apply",
-            dependencies: ["AppInterfaceCLI", "ApplyCore", "GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["AppInterfaceCLI", "ApplyCore", "InstanceAccess", "GTStreams", "GTHTTP", "GTCache", "GTGlitchTip",
+                           "GTCLI", "AppInterface", argumentParser]),
+
         // Shared by the test targets: the simulator process, paths, running the built tools.
-        .target(name: "GTTestSupport", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI"], path: "Tests/GTTestSupport"),
-        .testTarget(name: "GTCommonTests", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "GTTestSupport"]),
-        .testTarget(name: "CurrentCoreTests", dependencies: ["CurrentCore", "GTStreams", "GTGlitchTip"]),
+        .target(name: "GTTestSupport", dependencies: ["GTStreams", "GTHTTP", "GTCache", "GTCLI"], path: "Tests/GTTestSupport"),
+        .testTarget(name: "GTCommonTests",
+                    dependencies: ["GTStreams", "GTHTTP", "GTCache", "GTGlitchTip", "GTCLI", "GTTestSupport"]),
+        .testTarget(name: "CurrentCoreTests", dependencies: ["CurrentCore", "GTStreams", "GTGlitchTip", "GTCache"]),
         .testTarget(name: "DiffCoreTests", dependencies: ["DiffCore", "GTStreams"]),
-        .testTarget(name: "ApplyCoreTests", dependencies: ["ApplyCore", "GTStreams", "GTGlitchTip", "GTTestSupport"]),
+        .testTarget(name: "ApplyCoreTests",
+                    dependencies: ["ApplyCore", "GTStreams", "GTHTTP", "GTCache", "GTGlitchTip", "GTTestSupport"]),
         .testTarget(name: "DesiredCoreTests", dependencies: ["DesiredCore", "AppInterface", "GTStreams"]),
-        .testTarget(name: "AppInterfaceTests", dependencies: ["AppInterface", "GTStreams", "GTGlitchTip", "GTCLI", "GTTestSupport"]),
-        .testTarget(name: "ToolTests", dependencies: ["GTStreams", "GTGlitchTip", "GTCLI", "AppInterface", "GTTestSupport"]),
+        .testTarget(name: "AppInterfaceTests",
+                    dependencies: ["AppInterface", "InstanceAccess", "GTStreams", "GTHTTP", "GTCLI", "GTTestSupport"]),
+        .testTarget(name: "ToolTests",
+                    dependencies: ["GTStreams", "GTHTTP", "GTCache", "GTGlitchTip", "GTCLI", "AppInterface", "GTTestSupport"]),
     ]
 )
 

@@ -1,4 +1,5 @@
 import ApplyCore
+import InstanceAccess
 import AppInterface
 import AppInterfaceCLI
 import ArgumentParser
@@ -6,6 +7,8 @@ import Foundation
 import GTStreams
 import GTGlitchTip
 import GTCLI
+import GTHTTP
+import GTCache
 
 @main
 struct GTApplyCommand: AsyncParsableCommand {

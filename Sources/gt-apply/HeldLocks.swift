@@ -2,6 +2,8 @@ import ApplyCore
 import GTStreams
 import GTGlitchTip
 import Synchronization
+import GTCache
+import InstanceAccess
 
 /// The locks a `gt-apply --no-dry-run` took: its file locks and, with a shared cache, its shared
 /// run locks. Asked before every change whether each one is still held (docs/safety.md, "Every

@@ -1,8 +1,11 @@
 import ApplyCore
+import InstanceAccess
 import AppInterface
 import GTStreams
 import GTGlitchTip
 import GTCLI
+import GTHTTP
+import GTCache
 
 /// Runs a plan's actions against GlitchTip: one connection per instance (to App-Interface's
 /// URL, see ``InstanceTrust``), then ApplyCore's ``InstanceApplier`` per instance (its

@@ -4,6 +4,7 @@ import GTGlitchTip
 import GTCLI
 #if canImport(Glibc)
 import Glibc
+import GTCache
 #endif
 
 /// One `gt-apply --no-dry-run` at a time per instance (the reference's task dedup, made per

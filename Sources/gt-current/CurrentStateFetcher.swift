@@ -2,6 +2,7 @@ import CurrentCore
 import GTStreams
 import GTGlitchTip
 import GTCLI
+import GTCache
 
 /// Reads one instance's live state (docs/rules.md, "Current state"): organizations, the projects of each managed
 /// organization, the alerts of each managed project, through the cache, concurrently.

@@ -6,6 +6,9 @@ import Foundation
 import GTStreams
 import GTGlitchTip
 import GTCLI
+import GTHTTP
+import GTCache
+import InstanceAccess
 
 @main
 struct GTCurrentCommand: AsyncParsableCommand {

@@ -4,8 +4,8 @@ import ArgumentParser
 import DesiredCore
 import Foundation
 import GTStreams
-import GTGlitchTip
 import GTCLI
+import GTHTTP
 
 @main
 struct GTDesiredCommand: AsyncParsableCommand {

@@ -4,6 +4,7 @@ import GTGlitchTip
 import GTStreams
 import GTTestSupport
 import XCTest
+import GTHTTP
 
 /// Small App-Interface data directories written by the tests themselves: datafiles by path
 /// (`/p/001.yml`), as `$ref`s name them, and the catalog a source opens over them.

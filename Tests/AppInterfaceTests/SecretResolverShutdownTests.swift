@@ -4,6 +4,7 @@ import GTStreams
 import GTGlitchTip
 import GTTestSupport
 import XCTest
+import GTHTTP
 
 /// The transport a resolver makes for Vault is shut down explicitly, like every other
 /// (docs/architecture.md, "Transport lifecycle"): after `shutdown()` its transfer thread is gone

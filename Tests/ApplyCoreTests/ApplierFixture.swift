@@ -1,6 +1,7 @@
 import ApplyCore
 import GTGlitchTip
 import GTStreams
+import GTCache
 
 /// One project (`glitchtip/Org/web`, GlitchTip slug `org`) in an ``InMemoryGlitchTip``, a real
 /// `ListingCache` over a ``RecordingCacheTier``, and the applier between them: the actions a

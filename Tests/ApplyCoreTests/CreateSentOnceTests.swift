@@ -2,6 +2,7 @@ import ApplyCore
 import GTGlitchTip
 import GTStreams
 import XCTest
+import GTHTTP
 
 /// A create is sent at most once per run (docs/safety.md, "An ambiguous create is never sent
 /// again"): after an ambiguous failure the project's alerts are listed once; the alert listed

@@ -2,6 +2,7 @@ import ApplyCore
 import GTGlitchTip
 import GTStreams
 import XCTest
+import GTHTTP
 
 /// A project whose alerts cannot be read fresh is not changed at all: every one of its actions
 /// fails, in the seed's form `<instance>/<org>/<project>/<alert>: Failed to execute action

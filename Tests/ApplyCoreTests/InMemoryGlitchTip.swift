@@ -2,6 +2,8 @@ import ApplyCore
 import GTGlitchTip
 import GTStreams
 import Synchronization
+import GTHTTP
+import GTCache
 
 /// What the applier did, in order: every GlitchTip call (`GET`/`POST`/`PUT`/`DELETE` and the API
 /// path, with the body sent) and every cache tier operation (`cache remove <key>`,

@@ -2,6 +2,7 @@ import ApplyCore
 import GTGlitchTip
 import GTStreams
 import XCTest
+import GTHTTP
 
 /// Before its first change in an instance, gt-apply lists the instance's organizations fresh,
 /// once, and refuses every action whose App-Interface organization no longer resolves to the

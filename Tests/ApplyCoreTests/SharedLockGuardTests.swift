@@ -4,6 +4,7 @@ import GTStreams
 import GTTestSupport
 import Synchronization
 import XCTest
+import GTCache
 
 /// The applier with a real shared run lock behind `mayMutate`, on a real redis-server
 /// (docs/safety.md, "Every change is made under a lock known to be held"): the lock's key

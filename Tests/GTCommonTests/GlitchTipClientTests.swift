@@ -4,6 +4,7 @@ import XCTest
 @testable import GTGlitchTip
 @testable import GTCLI
 import GTTestSupport
+@testable import GTHTTP
 
 /// The GlitchTip client against the simulator in both API dialects and both PUT semantics.
 final class GlitchTipClientTests: XCTestCase {

@@ -4,6 +4,7 @@ import XCTest
 @testable import GTGlitchTip
 @testable import GTCLI
 import GTTestSupport
+@testable import GTHTTP
 
 /// The libcurl layer against the simulator over real HTTP; the simulator's request log is the
 /// witness (connections, timestamps, requests in flight), never the wall clock here.

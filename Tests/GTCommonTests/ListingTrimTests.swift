@@ -3,6 +3,7 @@ import XCTest
 @testable import GTStreams
 @testable import GTGlitchTip
 import GTTestSupport
+@testable import GTHTTP
 
 /// Organization and project listings keep only the fields gt reads (`name`, `slug`), page by
 /// page, so a listing of thousands is not held whole (docs/architecture.md, "Bounded memory");

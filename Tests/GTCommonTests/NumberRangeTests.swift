@@ -1,6 +1,7 @@
 import GTStreams
 import GTGlitchTip
 import XCTest
+import GTCache
 
 /// Numbers read by the libraries (docs/rules.md, "Numbers"), in process: every record reader,
 /// GlitchTip's answers and the cache TTLs refuse a number outside its field's range with the

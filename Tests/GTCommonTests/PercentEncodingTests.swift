@@ -3,6 +3,7 @@ import XCTest
 @testable import GTStreams
 @testable import GTGlitchTip
 @testable import GTCLI
+@testable import GTCache
 
 /// The one percent-encoder and what each caller makes of it: URL path segments, form
 /// parameters (`quote_plus`), webhook URLs, cache file names, and decoding cache-URL credentials.

@@ -2,6 +2,7 @@ import XCTest
 @testable import GTStreams
 @testable import GTGlitchTip
 @testable import GTCLI
+@testable import GTHTTP
 
 /// Webhook URLs carry secrets in their paths (Slack, Discord) as well as in userinfo and query:
 /// human output shows only scheme, host and a plain first path segment, and text a server sends

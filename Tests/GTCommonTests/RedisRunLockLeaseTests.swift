@@ -4,6 +4,7 @@ import GTStreams
 import GTTestSupport
 import Synchronization
 import XCTest
+import GTCache
 
 /// A monotonic clock a test moves by hand: `step` is added after every reading, so a check (one
 /// reading as it is sent, one when the answer is in) takes `step`.

@@ -4,6 +4,7 @@ import XCTest
 @testable import GTGlitchTip
 @testable import GTCLI
 import GTTestSupport
+@testable import GTHTTP
 
 /// The waits between a request's attempts add up to at most its timeout × the retries
 /// (docs/safety.md, "Retry waits are bounded"): a server's `Retry-After` must not stretch a

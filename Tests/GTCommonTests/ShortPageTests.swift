@@ -4,6 +4,7 @@ import XCTest
 @testable import GTGlitchTip
 @testable import GTCLI
 import GTTestSupport
+@testable import GTHTTP
 
 /// A listing whose pages hold fewer items than their `X-Hits` announced is refused, never taken
 /// as the whole list (docs/safety.md, "A listing must add up").

@@ -4,6 +4,7 @@ import XCTest
 @testable import GTGlitchTip
 @testable import GTCLI
 import GTTestSupport
+@testable import GTCache
 
 /// The syscall layer (docs/architecture.md, "System calls"): typed errno, an output that
 /// reports its failed writes, a lock that owns its descriptor, cache entries that fail to read

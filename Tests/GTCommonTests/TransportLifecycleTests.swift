@@ -5,6 +5,7 @@ import XCTest
 @testable import GTGlitchTip
 @testable import GTCLI
 import GTTestSupport
+@testable import GTHTTP
 
 /// The transport's lifecycle (docs/architecture.md, "Concurrency"): an explicit async
 /// shutdown, cancellation that takes a transfer out of the queue or off the wire, every

@@ -4,6 +4,7 @@ import XCTest
 @testable import GTGlitchTip
 @testable import GTCLI
 import GTTestSupport
+@testable import GTHTTP
 
 /// The transport never sends a POST twice by itself (docs/safety.md, "The transport never
 /// resends"): libcurl retries a request whose reused keep-alive connection died before any

@@ -4,6 +4,7 @@ import XCTest
 @testable import GTGlitchTip
 @testable import GTCLI
 import GTTestSupport
+@testable import GTHTTP
 
 /// How `TrustStore` reads the environment (README, "Behind a company network"); the end-to-end
 /// runs are in ToolTests/TrustStoreTests.swift.

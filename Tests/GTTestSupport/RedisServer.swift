@@ -2,6 +2,7 @@ import Foundation
 import GTStreams
 import GTGlitchTip
 import GTCLI
+import GTCache
 
 /// A private `redis-server` (Debian `redis-server`; scripts/test installs it): on a free port of
 /// 127.0.0.1, and on a unix socket when asked, no persistence, optionally with `requirepass`.

@@ -3,6 +3,7 @@ import XCTest
 import GTStreams
 import GTGlitchTip
 import GTCLI
+import GTHTTP
 
 /// The GlitchTip simulator (`Tests/Simulator/glitchtip_sim.py`) as a child process on a port of
 /// its choosing, with its admin API. Stopped with SIGKILL: a child spawned from async code may

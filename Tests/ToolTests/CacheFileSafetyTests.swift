@@ -4,6 +4,7 @@ import GTGlitchTip
 import GTCLI
 import GTTestSupport
 import XCTest
+import GTCache
 
 /// Issue 10 items 14 and 17: what gt-current finds in its cache directory cannot hang it, grow
 /// it without bound, or make it use a directory someone else can write.

@@ -4,6 +4,7 @@ import GTGlitchTip
 import GTCLI
 import GTTestSupport
 import XCTest
+import GTCache
 
 /// gt-apply knows before every change that it still holds every lock it took (issue 20 item 1;
 /// docs/safety.md, "Every change is made under a lock known to be held"): a shared lock key

@@ -4,6 +4,7 @@ import GTGlitchTip
 import GTCLI
 import GTTestSupport
 import XCTest
+import GTCache
 
 /// gt-apply resolves the organizations it will change from a fresh listing, never the cache
 /// (docs/safety.md, "The organization mapping is read fresh"): after GlitchTip organizations are

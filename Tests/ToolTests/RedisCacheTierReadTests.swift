@@ -3,6 +3,7 @@ import GTStreams
 import GTGlitchTip
 import GTTestSupport
 import XCTest
+import GTCache
 
 /// ``RedisCacheTier``'s reads in process, on a real `redis-server`: an entry of exactly the cap
 /// (64 MiB) is read and one byte more is not; one call brings back at most the cap in all

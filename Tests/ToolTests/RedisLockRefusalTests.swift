@@ -4,6 +4,7 @@ import GTGlitchTip
 import GTCLI
 import GTTestSupport
 import XCTest
+import GTCache
 
 /// What gt-apply refuses up front on the shared tier, before any lock or change (issue 20 item 4
 /// and "Noticed too"): a server that cannot run its lock scripts, and a lock key gt would

@@ -4,6 +4,7 @@ import GTGlitchTip
 import GTCLI
 import GTTestSupport
 import XCTest
+import GTCache
 
 /// gt-apply's shared run locks on a real `redis-server` (README "Running on many hosts"): runs
 /// on different hosts exclude each other, all or nothing, and stop mutating when the lock is lost.

@@ -4,6 +4,7 @@ import GTGlitchTip
 import GTCLI
 import GTTestSupport
 import XCTest
+import GTCache
 
 /// The shared cache's URL never shows its password, parse errors included (README "Running on
 /// many hosts"), and takes the password where redis-py's `from_url` takes it: user info on

@@ -4,6 +4,7 @@ import GTGlitchTip
 import GTCLI
 import GTTestSupport
 import XCTest
+import GTCache
 
 /// The shared cache's URL forms (`GT_CACHE_URL`, `--cache-url`): password, Unix socket, database;
 /// printed without the password; malformed ones refused clearly.

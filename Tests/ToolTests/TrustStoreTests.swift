@@ -4,6 +4,7 @@ import GTGlitchTip
 import GTCLI
 import GTTestSupport
 import XCTest
+import GTHTTP
 
 /// GlitchTip, qontract-server and Vault behind HTTPS signed by a private CA made at test time
 /// (README, "Behind a company network"): refused by default, trusted through each variable in

@@ -1,5 +1,6 @@
 import GTStreams
 import GTGlitchTip
+import GTHTTP
 
 /// The one GlitchTip call gt-apply makes per instance beside a project's alerts: the
 /// instance's organizations, listed fresh before its first change (docs/safety.md, "The

@@ -1,6 +1,5 @@
 import CLibYAML
 import GTStreams
-import GTGlitchTip
 
 /// Builds one document from the event stream, counting as it goes what the limits of
 /// ``YAMLDocument`` bound: the depth of every value (an alias's value counts at the depth it is

@@ -1,4 +1,5 @@
 import GTStreams
+import GTHTTP
 /// The GlitchTip REST calls the reconciler makes (docs/glitchtip.md): list organizations,
 /// projects and alerts, following pagination; create, update and delete an alert.
 ///

@@ -1,5 +1,4 @@
 import GTStreams
-import GTGlitchTip
 
 /// YAML (App-Interface datafiles, secrets files) read into ``JSONValue`` with libyaml, the
 /// parser under PyYAML (qontract's loader) and Yams. libyaml's events are built straight into

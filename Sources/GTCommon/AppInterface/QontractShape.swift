@@ -1,5 +1,4 @@
 import GTStreams
-import GTGlitchTip
 
 /// Reads the qontract-server answers of the two queries in ``QontractQueries`` (the GraphQL
 /// shape) into the model. The data-directory and bundle sources resolve their files into the

@@ -1,24 +1,27 @@
-import AppInterface
 import GTStreams
-import GTGlitchTip
-import GTCLI
 
 /// Where an instance's token may go (README, "What gt never does"): only to that instance's URL
 /// as App-Interface declares it. A plan is an artifact that may have been edited; its instance
 /// record is checked against App-Interface's (name, console URL, token reference) before any
 /// request, and App-Interface's record is the one connected to.
-struct InstanceTrust: Sendable {
+public struct InstanceTrust: Sendable {
     /// App-Interface's instances (those `--instance` selects), by name.
-    let declared: [String: InstanceRecord]
+    public let declared: [String: InstanceRecord]
     /// `--instance`, for the message when the plan names another one.
-    let selection: String?
+    public let selection: String?
 
-    struct Refusal: Error, CustomStringConvertible {
-        let description: String
+    public struct Refusal: Error, CustomStringConvertible {
+        public let description: String
+        public init(description: String) { self.description = description }
+    }
+
+    public init(declared: [String: InstanceRecord], selection: String?) {
+        self.declared = declared
+        self.selection = selection
     }
 
     /// App-Interface's record for the plan's instance `name`, or why no request may be sent.
-    func instance(_ name: String, planned: InstanceRecord?) -> Result<InstanceRecord, Refusal> {
+    public func instance(_ name: String, planned: InstanceRecord?) -> Result<InstanceRecord, Refusal> {
         guard let planned else {
             return .failure(Refusal(description: "no instance record for '\(name)' in the action stream"))
         }

@@ -1,4 +1,5 @@
 import GTStreams
+import GTHTTP
 /// What a listing's pages announce about its length: GlitchTip sends `X-Hits` (the total, capped
 /// at `X-Max-Hits`) on every page. A listing whose pages add up to fewer items than announced
 /// is missing some (a short page, an empty last page): taken as the whole list, its missing

@@ -1,5 +1,6 @@
 import GTStreams
 import GTGlitchTip
+import GTHTTP
 
 /// The GlitchTip calls gt-apply makes on one project's alerts, and nothing else
 /// (docs/rules.md, "Applying"): list them fresh, create, update, delete. `GlitchTipClient`

@@ -1,5 +1,7 @@
 import GTStreams
 import GTGlitchTip
+import GTHTTP
+import GTCache
 
 /// Executes one project's actions, in order, against GlitchTip (docs/rules.md, "Applying").
 ///

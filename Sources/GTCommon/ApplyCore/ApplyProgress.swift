@@ -1,5 +1,6 @@
 import GTGlitchTip
 import Synchronization
+import GTHTTP
 
 /// Each action's state while the run goes on, shared by the project tasks and the command, so
 /// an interrupted run can report what it attempted without waiting for the rest

@@ -1,5 +1,4 @@
 import GTStreams
-import GTGlitchTip
 
 /// YAML 1.1 scalar resolution (PyYAML's implicit resolvers), without regular expressions.
 enum YAMLScalar {

@@ -1,6 +1,6 @@
 import Foundation
 import GTStreams
-import GTGlitchTip
+import GTHTTP
 
 /// Where App-Interface comes from: a data directory, a qontract bundle, or qontract-server's
 /// GraphQL endpoint (the command line chooses: AppInterfaceCLI's `AppInterfaceOptions`).

@@ -1,5 +1,6 @@
 import GTStreams
 import GTGlitchTip
+import GTCache
 
 /// Executes one instance's part of a plan: its organizations first, then its projects,
 /// `concurrency` at a time, each project's actions in order through ``ProjectApplier``.

@@ -1,12 +1,17 @@
 import Foundation
 import GTStreams
-import GTGlitchTip
+import GTHTTP
 
 /// A secret that could not be read. Names the secret's path and field, never a value.
 public struct SecretError: Error, Sendable, CustomStringConvertible {
     public let secret: String
     public let reason: String
     public var description: String { "secret \(secret): \(reason)" }
+
+    public init(secret: String, reason: String) {
+        self.secret = secret
+        self.reason = reason
+    }
 }
 
 /// Where secret values live: Vault, or a local secrets file.

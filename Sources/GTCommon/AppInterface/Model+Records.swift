@@ -1,5 +1,4 @@
 import GTStreams
-import GTGlitchTip
 
 extension AppInterfaceModel.Instance {
     /// The stream's `instance` record: connection details, the token as a reference.

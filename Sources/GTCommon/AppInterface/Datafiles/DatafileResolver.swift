@@ -1,5 +1,4 @@
 import GTStreams
-import GTGlitchTip
 
 /// Turns App-Interface datafiles (path → document, as in a data directory or a qontract
 /// bundle) into the GraphQL shape ``QontractShape`` reads, resolving `$ref` cross references the

@@ -1,5 +1,4 @@
 import GTStreams
-import GTGlitchTip
 
 /// The part of App-Interface the tools read, resolved: instances, and projects with their
 /// organization, alerts and Jira settings. Every source (data directory, bundle, GraphQL) is

@@ -1,5 +1,8 @@
+import AppInterface
 import GTStreams
 import GTGlitchTip
+import GTHTTP
+import GTCache
 
 /// Connects to the GlitchTip instance an `instance` record describes: its token read through
 /// the secret store, its timeout and retries, a transport bounded to `concurrency` requests.
