@@ -79,6 +79,14 @@ let package = Package(
         // project's actions applied through `ProjectAlertsAPI`, each action's progress, the
         // metrics file. Tested in process against an in-memory GlitchTip (Tests/ApplyCoreTests).
         common("ApplyCore", ["GTStreams", "GTHTTP", "GTCache", "GTGlitchTip"]),
+        // The option group gt-current and gt-apply share (--concurrency, --cache-url): here, not
+        // in GTCLI, because it checks a cache URL with GTCache, which gt-diff must not link.
+        common("FleetCLI", ["GTCache", argumentParser]),
+        // gt-apply's run, for any front end (gt-apply, a server): the plan read from any line
+        // source, the run locks, App-Interface's trust, the run against the grace after an
+        // interruption, the report's renderings and the metrics file. No stdout, stderr,
+        // signal handler or exit (Tests/ApplyCoreTests runs it in process).
+        common("ApplyRun", ["ApplyCore", "InstanceAccess", "AppInterface", "GTStreams", "GTHTTP", "GTCache", "GTCLI"]),
 
         // The tools: flags, wiring, exit codes over the cores above.
         .executableTarget(
@@ -86,14 +94,13 @@ let package = Package(
             dependencies: ["AppInterfaceCLI", "DesiredCore", "GTStreams", "GTHTTP", "GTCLI", "AppInterface", argumentParser]),
         .executableTarget(
             name: "gt-current",
-            dependencies: ["AppInterfaceCLI", "CurrentCore", "InstanceAccess", "GTStreams", "GTHTTP", "GTCache", "GTGlitchTip",
+            dependencies: ["AppInterfaceCLI", "FleetCLI", "CurrentCore", "InstanceAccess", "GTStreams", "GTHTTP", "GTCache", "GTGlitchTip",
                            "GTCLI", "AppInterface", argumentParser]),
         // gt-diff reads two streams and writes one: no network, cache, YAML or secrets.
         .executableTarget(name: "gt-diff", dependencies: ["DiffCore", "GTStreams", "GTCLI", argumentParser]),
         .executableTarget(
             name: "gt-apply",
-            dependencies: ["AppInterfaceCLI", "ApplyCore", "InstanceAccess", "GTStreams", "GTHTTP", "GTCache", "GTGlitchTip",
-                           "GTCLI", "AppInterface", argumentParser]),
+            dependencies: ["ApplyRun", "ApplyCore", "AppInterfaceCLI", "FleetCLI", "GTStreams", "GTCLI", argumentParser]),
 
         // Shared by the test targets: the simulator process, paths, running the built tools.
         .target(name: "GTTestSupport", dependencies: ["GTStreams", "GTHTTP", "GTCache", "GTCLI"], path: "Tests/GTTestSupport"),
@@ -102,7 +109,8 @@ let package = Package(
         .testTarget(name: "CurrentCoreTests", dependencies: ["CurrentCore", "GTStreams", "GTGlitchTip", "GTCache"]),
         .testTarget(name: "DiffCoreTests", dependencies: ["DiffCore", "GTStreams"]),
         .testTarget(name: "ApplyCoreTests",
-                    dependencies: ["ApplyCore", "GTStreams", "GTHTTP", "GTCache", "GTGlitchTip", "GTTestSupport"]),
+                    dependencies: ["ApplyCore", "ApplyRun", "AppInterface", "GTStreams", "GTHTTP", "GTCache", "GTGlitchTip",
+                                   "GTCLI", "GTTestSupport"]),
         .testTarget(name: "DesiredCoreTests", dependencies: ["DesiredCore", "AppInterface", "GTStreams"]),
         .testTarget(name: "AppInterfaceTests",
                     dependencies: ["AppInterface", "InstanceAccess", "GTStreams", "GTHTTP", "GTCLI", "GTTestSupport"]),

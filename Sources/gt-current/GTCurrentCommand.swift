@@ -1,6 +1,7 @@
 import AppInterface
 import AppInterfaceCLI
 import CurrentCore
+import FleetCLI
 import ArgumentParser
 import Foundation
 import GTStreams
@@ -31,8 +32,8 @@ struct GTCurrentCommand: AsyncParsableCommand {
     @Flag(help: "List every project of every organization, managed or not (export, adoption).")
     var allProjects = false
 
-    @Option(help: "Requests in flight per instance.")
-    var concurrency = 8
+    @OptionGroup var fleet: FleetOptions<CurrentFleet>
+    var concurrency: Int { fleet.concurrency }
 
     @Flag(help: "Do not read the cache (fresh entries are still written).")
     var refresh = false
@@ -40,15 +41,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
     @Flag(help: "No progress line and no warnings on stderr (errors are still printed).")
     var quiet = false
 
-    @Option(help: ArgumentHelp(SecondTier.cacheURLHelp, valueName: "url"))
-    var cacheUrl: String?
-
-    func validate() throws {
-        guard (1...256).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 256") }
-        if let cacheUrl {
-            do { _ = try RedisURL(parsing: cacheUrl) } catch { throw ValidationError("--cache-url: \(error)") }
-        }
-    }
+    var cacheUrl: String? { fleet.cacheUrl }
 
     func run() async throws {
         let started = ContinuousClock.now

@@ -77,9 +77,13 @@ final class InstanceTrustTests: XCTestCase {
         })
         try await assertRefused(otherToken, "the plan's token reference gt/other#token is not App-Interface's gt/creds#token")
 
-        // Without App-Interface, gt-apply --no-dry-run does not know where a token may go.
-        try await assertRefused(try write(records), "gt-apply --no-dry-run checks the plan's instances against App-Interface: no App-Interface source",
-                                environment: ["GT_DATA_DIR": ""])
+        // Without App-Interface, gt-apply --no-dry-run does not know where a token may go: a
+        // usage error, before any lock or request (ApplyUsageBeforeLockTests).
+        let unsourced = try Tools.shell("gt-apply --no-dry-run < '\(try write(records))'",
+                                        environment: scenario.environment.merging(["GT_DATA_DIR": ""]) { $1 })
+        XCTAssertEqual(unsourced.status, 64, unsourced.stderr)
+        XCTAssertTrue(unsourced.stderr.contains("--no-dry-run checks the plan's instances against App-Interface: no App-Interface source"),
+                      unsourced.stderr)
 
         // The plan as made is applied, and the next one is empty.
         let applied = try Tools.shell("gt-apply --no-dry-run < '\(try write(records))'", environment: scenario.environment)

@@ -87,7 +87,8 @@ final class MetricsTests: XCTestCase {
         XCTAssertEqual(value(text, #"gt_last_run_actions{glitchtip_instance="gt",type="create",result="not_attempted"}"#), 2)
 
         // A refused stream (a producer that died) is a failed run too, through GT_METRICS_FILE.
-        let refused = try Tools.shell("printf '' | gt-apply --no-dry-run", environment: ["GT_METRICS_FILE": metrics.path])
+        let refused = try Tools.shell("printf '' | gt-apply --no-dry-run", environment: ["GT_METRICS_FILE": metrics.path,
+                                                                                       "GT_DATA_DIR": scenario.dataDirectory])
         XCTAssertEqual(refused.status, 1)
         text = try String(contentsOf: metrics, encoding: .utf8)
         try MetricsFile(metrics.path).assertLastRun("failed")

@@ -189,7 +189,7 @@ final class RunLockTests: XCTestCase {
     func testNoLockDirectoryFallsBackToTmpNever() async throws {
         let (made, plan) = try await oneCreate()
         let result = try Tools.shell("unset HOME XDG_CACHE_HOME GT_CACHE_DIR GT_LOCK_DIR; exec gt-apply --no-dry-run --format ndjson < '\(plan)'",
-                                     environment: ["GT_SECRETS_FILE": made.environment["GT_SECRETS_FILE"]!])
+                                     environment: ["GT_SECRETS_FILE": made.environment["GT_SECRETS_FILE"]!, "GT_DATA_DIR": made.dataDirectory])
         XCTAssertEqual(result.status, 1)
         XCTAssertTrue(result.stderr.contains("no private directory for the run lock: set GT_LOCK_DIR"), result.stderr)
         XCTAssertTrue(result.stderr.contains("never falls back to a shared directory such as /tmp"), result.stderr)

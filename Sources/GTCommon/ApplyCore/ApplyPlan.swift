@@ -40,6 +40,10 @@ public struct ApplyPlan: Sendable {
         return names.sorted().joined(separator: ",")
     }
 
+    /// The instances a run locks: every instance it names (actions and instance records), so
+    /// a run with nothing to do still excludes, and is excluded by, a run on the same instances.
+    public var lockedInstances: [String] { Array(Set(actions.map(\.instance)).union(instances.keys)) }
+
     public var deletes: Int { actions.filter { $0.type == .delete }.count }
     public var upstreamErrors: [String] { notices.filter { $0.level == .error }.map(\.message) }
 }

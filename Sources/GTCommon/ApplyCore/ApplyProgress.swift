@@ -16,7 +16,6 @@ public final class ApplyProgress: Sendable {
 
     private let states: Mutex<[State]>
     private let counters = Mutex<[HTTPCounters]>([])
-    private let finished = Atomic<Bool>(false)
 
     public init(count: Int) {
         states = Mutex(Array(repeating: .notStarted, count: count))
@@ -25,9 +24,7 @@ public final class ApplyProgress: Sendable {
     public func start(_ index: Int) { states.withLock { $0[index] = .inFlight } }
     public func finish(_ index: Int, _ outcome: ActionOutcome) { states.withLock { $0[index] = .done(outcome) } }
     public func add(_ counter: HTTPCounters) { counters.withLock { $0.append(counter) } }
-    public func markFinished() { finished.store(true, ordering: .releasing) }
 
-    public var isFinished: Bool { finished.load(ordering: .acquiring) }
     public var snapshot: [State] { states.withLock { $0 } }
     public var httpCounters: [HTTPCounters] { counters.withLock { $0 } }
 }

@@ -20,7 +20,7 @@ function __gt-apply_parse_tokens -S
     set -l unparsed_tokens (__gt-apply_tokens -pc)
     switch $unparsed_tokens[1]
     case 'gt-apply'
-        __gt-apply_parse_subcommand 0 'dry-run' 'no-dry-run' 'max-deletes=' 'concurrency=' 'metrics-file=' 'record-unreported-run=' 'data=' 'bundle=' 'graphql=' 'instance=' 'format=' 'color=' 'cache-url=' 'file-locks-only' 'version' 'h/help'
+        __gt-apply_parse_subcommand 0 'dry-run' 'no-dry-run' 'max-deletes=' 'concurrency=' 'cache-url=' 'metrics-file=' 'record-unreported-run=' 'data=' 'bundle=' 'graphql=' 'instance=' 'format=' 'color=' 'file-locks-only' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __gt-apply_parse_subcommand -r 1 'version'
@@ -81,6 +81,7 @@ complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_opti
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" no-dry-run' -l 'no-dry-run' -d 'Only report what would be done (the default); --no-dry-run executes.'
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" max-deletes' -l 'max-deletes' -d 'Refuse the whole run when the plan deletes more alerts than this.' -rfka ''
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" concurrency' -l 'concurrency' -d 'Requests in flight per instance (projects in parallel; actions within a project in order).' -rfka ''
+complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" cache-url' -l 'cache-url' -d 'Share the cache (and gt-apply\'s run locks) between hosts on Redis/Valkey: redis://[:password@]host[:port][/db] or unix:///path/to/redis.sock[?db=N] (also GT_CACHE_URL).' -rfka ''
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" metrics-file' -l 'metrics-file' -d 'After the run, write Prometheus metrics to this file, atomically (node_exporter\'s textfile collector; also GT_METRICS_FILE).' -rfka ''
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" record-unreported-run' -l 'record-unreported-run' -d 'Only write the metrics file, for a run whose gt-apply ended without writing it (gt-reconcile uses it); reads no stream.' -rfka 'interrupted failed'
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" data' -l 'data' -d 'An App-Interface data directory of YAML datafiles (env GT_DATA_DIR).' -rfka ''
@@ -89,7 +90,6 @@ complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_opti
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" instance' -l 'instance' -d 'Only this GlitchTip instance.' -rfka ''
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" format' -l 'format' -d 'text (a plan for people), ndjson (the stream), markdown (a plan for a merge-request comment), or auto: text on a terminal.' -rfka 'auto text ndjson markdown'
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" color' -l 'color' -d 'Color the text output: auto (a terminal without NO_COLOR), always, never.' -rfka 'auto always never'
-complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" cache-url' -l 'cache-url' -d 'Share the cache (and gt-apply\'s run locks) between hosts on Redis/Valkey: redis://[:password@]host[:port][/db] or unix:///path/to/redis.sock[?db=N] (also GT_CACHE_URL).' -rfka ''
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" file-locks-only' -l 'file-locks-only' -d 'With a shared cache (--cache-url, GT_CACHE_URL): take only this host\'s file lock, not the shared run locks. Gives up excluding runs on other hosts (two hosts may apply the same plan and create alerts twice); allows applying while the Redis server is down.'
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" version' -l 'version' -d 'Show the version.'
 complete -c 'gt-apply' -n '__gt-apply_should_offer_completions_for_flags_or_options "gt-apply" h help' -s 'h' -l 'help' -d 'Show help information.'

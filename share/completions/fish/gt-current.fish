@@ -20,7 +20,7 @@ function __gt-current_parse_tokens -S
     set -l unparsed_tokens (__gt-current_tokens -pc)
     switch $unparsed_tokens[1]
     case 'gt-current'
-        __gt-current_parse_subcommand 0 'data=' 'bundle=' 'graphql=' 'instance=' 'all-projects' 'concurrency=' 'refresh' 'quiet' 'cache-url=' 'version' 'h/help'
+        __gt-current_parse_subcommand 0 'data=' 'bundle=' 'graphql=' 'instance=' 'all-projects' 'concurrency=' 'cache-url=' 'refresh' 'quiet' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __gt-current_parse_subcommand -r 1 'version'
@@ -83,9 +83,9 @@ complete -c 'gt-current' -n '__gt-current_should_offer_completions_for_flags_or_
 complete -c 'gt-current' -n '__gt-current_should_offer_completions_for_flags_or_options "gt-current" instance' -l 'instance' -d 'Only this GlitchTip instance.' -rfka ''
 complete -c 'gt-current' -n '__gt-current_should_offer_completions_for_flags_or_options "gt-current" all-projects' -l 'all-projects' -d 'List every project of every organization, managed or not (export, adoption).'
 complete -c 'gt-current' -n '__gt-current_should_offer_completions_for_flags_or_options "gt-current" concurrency' -l 'concurrency' -d 'Requests in flight per instance.' -rfka ''
+complete -c 'gt-current' -n '__gt-current_should_offer_completions_for_flags_or_options "gt-current" cache-url' -l 'cache-url' -d 'Share the cache (and gt-apply\'s run locks) between hosts on Redis/Valkey: redis://[:password@]host[:port][/db] or unix:///path/to/redis.sock[?db=N] (also GT_CACHE_URL).' -rfka ''
 complete -c 'gt-current' -n '__gt-current_should_offer_completions_for_flags_or_options "gt-current" refresh' -l 'refresh' -d 'Do not read the cache (fresh entries are still written).'
 complete -c 'gt-current' -n '__gt-current_should_offer_completions_for_flags_or_options "gt-current" quiet' -l 'quiet' -d 'No progress line and no warnings on stderr (errors are still printed).'
-complete -c 'gt-current' -n '__gt-current_should_offer_completions_for_flags_or_options "gt-current" cache-url' -l 'cache-url' -d 'Share the cache (and gt-apply\'s run locks) between hosts on Redis/Valkey: redis://[:password@]host[:port][/db] or unix:///path/to/redis.sock[?db=N] (also GT_CACHE_URL).' -rfka ''
 complete -c 'gt-current' -n '__gt-current_should_offer_completions_for_flags_or_options "gt-current" version' -l 'version' -d 'Show the version.'
 complete -c 'gt-current' -n '__gt-current_should_offer_completions_for_flags_or_options "gt-current" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'gt-current' -n '__gt-current_should_offer_completions_for_positional "gt-current" -eq 1' -fa 'help' -d 'Show subcommand help information.'

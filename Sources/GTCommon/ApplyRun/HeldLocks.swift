@@ -1,9 +1,7 @@
 import ApplyCore
 import GTStreams
-import GTGlitchTip
 import Synchronization
 import GTCache
-import InstanceAccess
 
 /// The locks a `gt-apply --no-dry-run` took: its file locks and, with a shared cache, its shared
 /// run locks. Asked before every change whether each one is still held (docs/safety.md, "Every
@@ -55,11 +53,11 @@ final class HeldLocks: Sendable {
 }
 
 /// The shared run lock (README "Running on many hosts"), beside the file lock.
-extension GTApplyCommand {
+extension HeldLocks {
     /// Every instance's shared lock, or nil with the report marked `skipped`/`duplicate_task`, or
     /// refused (a key no run of gt would leave). A server that cannot be reached, or cannot run
     /// the lock scripts, throws: other hosts cannot be excluded, nothing is applied.
-    func takeSharedLock(_ redis: RedisClient, _ plan: ApplyPlan, milliseconds: Int, _ report: inout ApplyReport) throws -> RedisRunLock? {
+    static func takeShared(_ redis: RedisClient, _ plan: ApplyPlan, milliseconds: Int, _ report: inout ApplyReport) throws -> RedisRunLock? {
         do {
             switch try RedisRunLock.acquire(redis, instances: plan.lockedInstances, milliseconds: milliseconds,
                                             staleAfterSeconds: Int(RunLock.staleAfter)) {

@@ -1,10 +1,7 @@
-import ApplyCore
 import GTStreams
-import GTGlitchTip
-import GTCLI
+import GTCache
 #if canImport(Glibc)
 import Glibc
-import GTCache
 #endif
 
 /// One `gt-apply --no-dry-run` at a time per instance (the reference's task dedup, made per
@@ -139,12 +136,6 @@ struct RunLock: Sendable {
         clock_gettime(CLOCK_REALTIME, &spec)
         return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
     }
-}
-
-extension ApplyPlan {
-    /// The instances a run locks: every instance it names (actions and instance records), so
-    /// a run with nothing to do still excludes, and is excluded by, a run on the same instances.
-    var lockedInstances: [String] { Array(Set(actions.map(\.instance)).union(instances.keys)) }
 }
 
 private extension String {

@@ -1,27 +1,28 @@
-import ApplyCore
 import GTStreams
-import GTGlitchTip
-import GTCLI
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a run did: an outcome per action, the run's own errors, and the summary the reference
 /// reports (`status`, `reason`, `actions`, `applied_actions`, `applied_count`, `errors`).
-struct ApplyReport {
-    let plan: ApplyPlan
-    var outcomes: [ActionOutcome]
+public struct ApplyReport: Sendable {
+    public let plan: ApplyPlan
+    public private(set) var outcomes: [ActionOutcome]
     /// Whether each action was attempted; only an interrupted run leaves some out of the results.
-    private(set) var attempted: [Bool]
+    public private(set) var attempted: [Bool]
     /// Errors of the run itself (refusals), beside the actions' own.
-    private(set) var runErrors: [String] = []
-    private(set) var skippedReason: String?
+    public private(set) var runErrors: [String] = []
+    public private(set) var skippedReason: String?
     /// The signal that interrupted the run (docs/streams.md, "interrupted").
-    private(set) var interruption: Int32?
+    public private(set) var interruption: Int32?
 
-    struct Problem: Error, CustomStringConvertible {
-        let description: String
-        init(_ description: String) { self.description = description }
+    /// A reason the run refuses to go on, as it is reported.
+    public struct Problem: Error, CustomStringConvertible {
+        public let description: String
+        public init(_ description: String) { self.description = description }
     }
 
-    init(plan: ApplyPlan) {
+    public init(plan: ApplyPlan) {
         self.plan = plan
         outcomes = Array(repeating: .planned, count: plan.actions.count)
         attempted = Array(repeating: true, count: plan.actions.count)
@@ -30,7 +31,7 @@ struct ApplyReport {
     /// Takes the actions' states at the end of the run; `signal` when a signal came. An action
     /// whose request was still under way is reported as failed, its outcome unknown. A signal
     /// that came when every action was done interrupted nothing: the run is reported as it ended.
-    mutating func record(_ states: [ApplyProgress.State], interruptedBy signal: Int32?) {
+    public mutating func record(_ states: [ApplyProgress.State], interruptedBy signal: Int32?) {
         let everyActionDone = states.allSatisfy { if case .done = $0 { true } else { false } }
         let signal = everyActionDone ? nil : signal
         for (index, state) in states.enumerated() {
@@ -48,44 +49,46 @@ struct ApplyReport {
         guard let signal else { return }
         interruption = signal
         let skipped = attempted.filter { !$0 }.count
-        runErrors.append("interrupted by \(Interruption.name(signal)): \(skipped) of \(plan.actions.count) actions not attempted; "
+        runErrors.append("interrupted by \(Self.signalName(signal)): \(skipped) of \(plan.actions.count) actions not attempted; "
                          + "the next run plans from what GlitchTip then holds")
     }
 
-    mutating func refuse(_ reason: String) { runErrors.append(reason) }
-    mutating func skip(reason: String) { skippedReason = reason }
+    public mutating func refuse(_ reason: String) { runErrors.append(reason) }
+    public mutating func skip(reason: String) { skippedReason = reason }
 
-    var appliedCount: Int { outcomes.filter(\.applied).count }
+    public var appliedCount: Int { outcomes.filter(\.applied).count }
 
     /// This run's errors: refusals, then failed actions.
-    var ownErrors: [String] { runErrors + outcomes.compactMap(\.error) }
+    public var ownErrors: [String] { runErrors + outcomes.compactMap(\.error) }
 
     /// Every error of the pipeline: upstream ones passed on, then this run's.
-    var allErrors: [String] { plan.upstreamErrors + ownErrors }
+    public var allErrors: [String] { plan.upstreamErrors + ownErrors }
 
-    var status: RunStatus {
+    public var status: RunStatus {
         if skippedReason != nil { return .skipped }
         if interruption != nil { return .interrupted }
         return allErrors.isEmpty ? .success : .failed
     }
 
     /// The actions applied, in the reference's shape (its `applied_actions`).
-    var appliedActions: [JSONValue] {
+    public var appliedActions: [JSONValue] {
         zip(plan.actions, outcomes).filter { $0.1.applied }.map { $0.0.seedJSON }
     }
 
-    var summary: JSONValue {
+    public var summary: JSONValue {
         var fields: [String: JSONValue] = [
             "kind": "summary", "status": .string(status.rawValue), "actions": .array(plan.actions.map(\.seedJSON)),
             "applied_actions": .array(appliedActions), "applied_count": .int(Int64(appliedCount)),
             "errors": skippedReason == nil ? .array(allErrors.map { .string($0) }) : .null,
         ]
         if let skippedReason { fields["reason"] = .string(skippedReason) }
-        if let interruption { fields["reason"] = .string(Interruption.name(interruption)) }
+        if let interruption { fields["reason"] = .string(Self.signalName(interruption)) }
         return .object(fields)
     }
 
-    func records() -> [JSONValue] {
+    /// The results stream's records (docs/streams.md, "result"): the upstream notices, a
+    /// `result` per attempted action, the summary.
+    public func records() -> [JSONValue] {
         var records = plan.notices.map(\.json)
         if skippedReason == nil {
             for (index, (action, outcome)) in zip(plan.actions, outcomes).enumerated() where attempted[index] {
@@ -99,29 +102,12 @@ struct ApplyReport {
         return records
     }
 
-    func text(_ plan: PlanText, dryRun: Bool) -> String {
-        var lines = self.plan.notices.map(plan.notice)
-        if let skippedReason {
-            lines.append("Skipped: \(skippedReason) (another gt-apply is running for \(self.plan.instanceSet)).")
-            return lines.joined(separator: "\n") + "\n"
+    /// How the report names a signal (the summary's `reason`).
+    public static func signalName(_ signo: Int32) -> String {
+        switch signo {
+        case SIGINT: "SIGINT"
+        case SIGTERM: "SIGTERM"
+        default: "signal \(signo)"
         }
-        lines += plan.render(self.plan.actions) { index in
-            guard attempted[index] else { return "· not attempted" }
-            let outcome = outcomes[index]
-            if outcome.applied { return "✓ applied" }
-            if let error = outcome.error { return "✗ \(error)" }
-            return nil
-        }
-        lines += runErrors.map { plan.notice(NoticeRecord(.error, message: $0)) }
-        lines.append(plan.counts(self.plan.actions))
-        if dryRun {
-            lines.append("Dry run: nothing applied (use --no-dry-run to apply).")
-        } else if let interruption {
-            lines.append("Interrupted by \(Interruption.name(interruption)): applied \(appliedCount) of \(self.plan.actions.count) actions, "
-                         + "\(attempted.filter { !$0 }.count) not attempted; status interrupted.")
-        } else {
-            lines.append("Applied \(appliedCount) of \(self.plan.actions.count) actions; status \(status.rawValue).")
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 }

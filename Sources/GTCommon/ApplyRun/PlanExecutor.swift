@@ -1,9 +1,6 @@
 import ApplyCore
 import InstanceAccess
-import AppInterface
 import GTStreams
-import GTGlitchTip
-import GTCLI
 import GTHTTP
 import GTCache
 
@@ -22,10 +19,10 @@ struct PlanExecutor: Sendable {
     /// check's collision rule (docs/safety.md, "The organization mapping is read fresh").
     let managed: [ProjectKey]
     let cache: ListingCache?
-    let connector: GlitchTipConnector
+    let connector: any InstanceConnector
     let concurrency: Int
-    let interruption: Interruption
-    /// A reason to make no more mutations (the shared run lock lost mid-run), checked before each.
+    let interruption: RunInterruption
+    /// A reason to make no more mutations (a run lock lost mid-run), checked before each.
     let mayMutate: @Sendable () -> String?
 
     func run(into progress: ApplyProgress) async {
@@ -43,13 +40,13 @@ struct PlanExecutor: Sendable {
                 appliers[name] = .failure(refusal)
             case .success(let instance):
                 do {
-                    let connection = try await connector.connect(instance)
-                    progress.add(connection.http.counters)
-                    transports.append(connection.http.transport)
-                    let projects = ProjectApplier(client: connection.client, cache: cache, seal: connection.cacheSeal,
+                    let session = try await connector.connect(instance)
+                    session.counters.map(progress.add)
+                    session.transport.map { transports.append($0) }
+                    let projects = ProjectApplier(client: session.api, cache: cache, seal: session.seal,
                                                   shouldStop: { [interruption] in interruption.isInterrupted },
                                                   mayMutate: mayMutate)
-                    appliers[name] = .success(InstanceApplier(instance: name, organizations: connection.client, projects: projects,
+                    appliers[name] = .success(InstanceApplier(instance: name, organizations: session.api, projects: projects,
                                                               managed: managedByInstance[name] ?? [:], concurrency: concurrency))
                 } catch {
                     appliers[name] = .failure(InstanceTrust.Refusal(description: "cannot connect: \(error)"))
@@ -57,7 +54,7 @@ struct PlanExecutor: Sendable {
             }
         }
         // Every token is read: Vault's transport ends here (docs/architecture.md, "Transport lifecycle").
-        await connector.secrets?.shutdown()
+        await connector.finishConnecting()
         var byInstance: [String: [[Int]]] = [:]
         for indices in plan.byProject {
             byInstance[plan.actions[indices[0]].instance, default: []].append(indices)
