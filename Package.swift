@@ -72,9 +72,11 @@ let package = Package(
         // gt-diff's core: pairing the two streams and planning each project's actions. Pure
         // records in, records out, so the planner is tested in process (Tests/DiffCoreTests).
         common("DiffCore", ["GTStreams"]),
-        // gt-current's core: which GlitchTip organization an App-Interface one is, and the
-        // stream laid out in order before anything is fetched (Tests/CurrentCoreTests).
-        common("CurrentCore", ["GTStreams", "GTGlitchTip", "GTCache"]),
+        // gt-current's core: the current stream laid out in order (which GlitchTip organization
+        // an App-Interface one is), then fetched through the cache, concurrently and fail-closed,
+        // behind `ListingsAPI` and `InstanceConnecting`. Tested in process against an in-memory
+        // GlitchTip (Tests/CurrentCoreTests).
+        common("CurrentCore", ["GTStreams", "GTHTTP", "GTCache", "GTGlitchTip"]),
         // gt-apply's core: the plan read, each instance's organizations checked and each
         // project's actions applied through `ProjectAlertsAPI`, each action's progress, the
         // metrics file. Tested in process against an in-memory GlitchTip (Tests/ApplyCoreTests).
@@ -87,6 +89,10 @@ let package = Package(
         // interruption, the report's renderings and the metrics file. No stdout, stderr,
         // signal handler or exit (Tests/ApplyCoreTests runs it in process).
         common("ApplyRun", ["ApplyCore", "InstanceAccess", "AppInterface", "GTStreams", "GTHTTP", "GTCache", "GTCLI"]),
+        // The current state read in process for any front end (gt-current, a server): App-Interface's
+        // keys, the cache tier and secrets from the environment, each instance connected through
+        // InstanceAccess, transports ended on every path, a report instead of stdout and exit codes.
+        common("CurrentRun", ["CurrentCore", "InstanceAccess", "AppInterface", "GTStreams", "GTHTTP", "GTCache"]),
 
         // The tools: flags, wiring, exit codes over the cores above.
         .executableTarget(
@@ -94,8 +100,7 @@ let package = Package(
             dependencies: ["AppInterfaceCLI", "DesiredCore", "GTStreams", "GTHTTP", "GTCLI", "AppInterface", argumentParser]),
         .executableTarget(
             name: "gt-current",
-            dependencies: ["AppInterfaceCLI", "FleetCLI", "CurrentCore", "InstanceAccess", "GTStreams", "GTHTTP", "GTCache", "GTGlitchTip",
-                           "GTCLI", "AppInterface", argumentParser]),
+            dependencies: ["AppInterfaceCLI", "FleetCLI", "CurrentRun", "CurrentCore", "GTStreams", "GTCache", "GTCLI", argumentParser]),
         // gt-diff reads two streams and writes one: no network, cache, YAML or secrets.
         .executableTarget(name: "gt-diff", dependencies: ["DiffCore", "GTStreams", "GTCLI", argumentParser]),
         .executableTarget(
@@ -103,10 +108,12 @@ let package = Package(
             dependencies: ["ApplyRun", "ApplyCore", "AppInterfaceCLI", "FleetCLI", "GTStreams", "GTCLI", argumentParser]),
 
         // Shared by the test targets: the simulator process, paths, running the built tools.
-        .target(name: "GTTestSupport", dependencies: ["GTStreams", "GTHTTP", "GTCache", "GTCLI"], path: "Tests/GTTestSupport"),
+        .target(name: "GTTestSupport", dependencies: ["GTStreams", "GTHTTP", "GTCache", "GTGlitchTip", "GTCLI"], path: "Tests/GTTestSupport"),
         .testTarget(name: "GTCommonTests",
                     dependencies: ["GTStreams", "GTHTTP", "GTCache", "GTGlitchTip", "GTCLI", "GTTestSupport"]),
-        .testTarget(name: "CurrentCoreTests", dependencies: ["CurrentCore", "GTStreams", "GTGlitchTip", "GTCache"]),
+        .testTarget(name: "CurrentCoreTests",
+                    dependencies: ["CurrentCore", "CurrentRun", "AppInterface", "GTStreams", "GTHTTP", "GTGlitchTip", "GTCache",
+                                   "GTTestSupport"]),
         .testTarget(name: "DiffCoreTests", dependencies: ["DiffCore", "GTStreams"]),
         .testTarget(name: "ApplyCoreTests",
                     dependencies: ["ApplyCore", "ApplyRun", "AppInterface", "GTStreams", "GTHTTP", "GTCache", "GTGlitchTip",

@@ -1,24 +1,23 @@
-import CurrentCore
-import GTStreams
-import GTGlitchTip
-import GTCLI
 import GTCache
+import GTGlitchTip
+import GTHTTP
+import GTStreams
 
 /// Reads one instance's live state (docs/rules.md, "Current state"): organizations, the projects of each managed
 /// organization, the alerts of each managed project, through the cache, concurrently.
 ///
 /// Fails closed: a listing that fails for any reason gives an `error` record for its scope and
 /// no `project` record under it; the other scopes go on.
-struct CurrentStateFetcher: Sendable {
+public struct CurrentStateFetcher: Sendable {
     let instance: String
     /// App-Interface organization name → the slugs of its managed projects.
     let managed: [String: [String]]
     /// `--all-projects`: every project of every organization, managed or not.
     let allProjects: Bool
-    let client: GlitchTipClient
+    let client: any ListingsAPI
     let cache: ListingCache
     let seal: CacheSeal?
-    let progress: ProgressLine?
+    let progress: FetchProgress?
     /// Project tasks started at once per organization: a window a few times the transport's
     /// bound keeps it busy without creating 10,000 tasks for a 10,000-project organization.
     let window: Int
@@ -27,6 +26,24 @@ struct CurrentStateFetcher: Sendable {
     /// so this bound (twice the transport's) is what bounds the descriptors held, whatever the
     /// number of organizations and projects (docs/architecture.md, "Concurrency").
     let permits: AsyncPermits
+    /// Listings being read from GlitchTip at once: `concurrency`, so the requests in flight
+    /// are bounded here, whatever the client's transport does.
+    let requests: AsyncPermits
+
+    /// - Parameter managed: App-Interface organization name → the slugs of its managed projects.
+    public init(instance: String, managed: [String: [String]], settings: CurrentSettings, connection: InstanceListings,
+                cache: ListingCache, progress: FetchProgress?) {
+        self.instance = instance
+        self.managed = managed
+        self.allProjects = settings.allProjects
+        self.client = connection.listings
+        self.cache = cache
+        self.seal = connection.seal
+        self.progress = progress
+        self.window = settings.concurrency * 4
+        self.permits = AsyncPermits(settings.concurrency * 2)
+        self.requests = AsyncPermits(settings.concurrency)
+    }
 
     /// Organizations in flight at once, counted from the first not yet written: the ones after
     /// it are held (see ``OrderedSegments``) until it is done.
@@ -34,7 +51,7 @@ struct CurrentStateFetcher: Sendable {
 
     /// Writes the instance's records to `sink` in stream order (docs/streams.md, "Order") as
     /// they are fetched: organizations by name, projects by slug.
-    func fetch(into sink: any RecordSink) async {
+    public func fetch(into sink: any RecordSink) async {
         let organizations: [GlitchTipOrganization]
         do {
             organizations = try GlitchTipDecoding.organizations(
@@ -89,7 +106,7 @@ struct CurrentStateFetcher: Sendable {
                                                             message: "\(instance)/\(name): listing projects failed: \(error)").json))
         }
         let items = OrganizationParts.items(name: name, projects: projects, managed: target.projects, instance: instance)
-        progress?.add(total: items.reduce(0) { if case .project = $1 { $0 + 1 } else { $0 } })
+        progress?.add(items.reduce(0) { if case .project = $1 { $0 + 1 } else { $0 } })
         var ready: [Int: [EncodedRecord]] = [:]
         var written = 0
         var started = 0
@@ -144,8 +161,8 @@ struct CurrentStateFetcher: Sendable {
 
     /// A listing through the cache. What GlitchTip sent must also decode, or it is not cached.
     private func listing(_ listing: GlitchTipClient.Listing, key: String) async throws -> [JSONValue] {
-        try await permits.withPermit { try await cache.value(for: key, seal: seal) { [client] in
-            let items = try await client.items(of: listing)
+        try await permits.withPermit { try await cache.value(for: key, seal: seal) { [client, requests] in
+            let items = try await requests.withPermit { try await client.items(of: listing) }
             switch listing {
             case .organizations: _ = try GlitchTipDecoding.organizations(items)
             case .projects: _ = try GlitchTipDecoding.projects(items)

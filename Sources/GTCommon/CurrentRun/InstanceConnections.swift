@@ -1,0 +1,42 @@
+import CurrentCore
+import GTHTTP
+import GTStreams
+import InstanceAccess
+import Synchronization
+
+/// The real ``InstanceConnecting``: each instance through InstanceAccess's `GlitchTipConnector`
+/// (its token read through the secret stores, a transport of its own bounded to the run's
+/// concurrency), every client kept so the run can count its requests and end its transport.
+final class InstanceConnections: InstanceConnecting {
+    private let connector: GlitchTipConnector
+    private let opened = Mutex<[HTTPClient]>([])
+
+    init(_ connector: GlitchTipConnector) { self.connector = connector }
+
+    func connect(_ instance: InstanceRecord) async throws -> InstanceListings {
+        let connection = try await connector.connect(instance)
+        opened.withLock { $0.append(connection.http) }
+        return InstanceListings(listings: connection.client, seal: connection.cacheSeal)
+    }
+
+    var clients: [HTTPClient] { opened.withLock { $0 } }
+
+    /// Ends every transport opened (docs/architecture.md, "Transport lifecycle").
+    func shutdown() async {
+        for http in clients { await http.transport.shutdown() }
+    }
+}
+
+extension HTTPClient {
+    /// Runs `body` with this client, then ends its transport, whether `body` returned or threw
+    /// (`defer` cannot await): the one way a run holds a transport it made.
+    func closing<T>(_ body: (HTTPClient) async throws -> T) async rethrows -> T {
+        let result: T
+        do { result = try await body(self) } catch {
+            await transport.shutdown()
+            throw error
+        }
+        await transport.shutdown()
+        return result
+    }
+}
