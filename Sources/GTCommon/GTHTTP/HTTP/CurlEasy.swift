@@ -1,5 +1,5 @@
-import CCurl
-import CCurlShims
+internal import CCurl
+internal import CCurlShims
 import GTStreams
 
 /// libcurl is initialised once per process, lazily and thread-safely (a global `let`).
@@ -50,9 +50,10 @@ private let headerCallback: gt_curl_data_cb = { ptr, size, nmemb, userdata in
 }
 
 /// Owns one libcurl easy handle and everything its transfer points at (header list, error
-/// buffer, sink); `deinit` frees them. Confined to the transfer thread.
+/// buffer, sink); `deinit` frees them. Confined to the transfer thread. The handle is lent to
+/// the multi handle through ``withHandle(_:)``, for the length of one call.
 final class CurlEasy {
-    let handle: UnsafeMutableRawPointer
+    private let handle: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var headerList: UnsafeMutablePointer<curl_slist>?
     let sink = TransferSink()
@@ -73,6 +74,11 @@ final class CurlEasy {
         curl_easy_cleanup(handle)
         curl_slist_free_all(headerList)
         errorBuffer.deallocate()
+    }
+
+    /// Lends the easy handle to `body`, which must not keep it.
+    func withHandle<Result, Failure: Error>(_ body: (UnsafeMutableRawPointer) throws(Failure) -> Result) throws(Failure) -> Result {
+        try body(handle)
     }
 
     /// Sets the handle up for `request`. `curl_easy_reset` keeps the connection cache, which is

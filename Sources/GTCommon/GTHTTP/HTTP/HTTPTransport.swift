@@ -1,4 +1,3 @@
-import CCurl
 import Synchronization
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,3 @@
-import CCurl
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -187,7 +186,7 @@ final class TransferQueue: Sendable {
         }
         let tid = Self.currentThreadID()
         state.withLock {
-            $0.wakeup = MultiWakeup(handle: multi.handle)
+            $0.wakeup = multi.wakeup
             $0.threadID = tid
         }
         var loop = TransferLoop(multi: multi, trust: trust)
