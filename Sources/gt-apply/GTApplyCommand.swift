@@ -74,7 +74,7 @@ struct GTApplyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = ContinuousClock.now
-        let environment = ProcessInfo.processInfo.environment
+        let environment = Environment.current
         let diagnostics = Diagnostics(tool: "gt-apply")
         let stdout = FileOutput.standardOutput()
         let text = output.wantsText()
@@ -199,7 +199,7 @@ struct GTApplyCommand: AsyncParsableCommand {
         do { source = try appInterface.source(environment: environment) } catch {
             throw ApplyReport.Problem("gt-apply --no-dry-run checks the plan's instances against App-Interface: \(error)")
         }
-        let sourceHTTP = HTTPClient(transport: HTTPTransport(maxConcurrent: 2), retry: RetryPolicy(maxRetries: 3))
+        let sourceHTTP = HTTPClient(transport: HTTPTransport(maxConcurrent: 2, environment: environment), retry: RetryPolicy(maxRetries: 3))
         progress.add(sourceHTTP.counters)
         let catalog = try await source.open(http: sourceHTTP, resolvingProjects: false)
         await sourceHTTP.transport.shutdown()  // App-Interface is read; Vault gets a transport of its own
@@ -221,7 +221,7 @@ struct GTApplyCommand: AsyncParsableCommand {
                             trust: InstanceTrust(declared: byName,
                                                  selection: appInterface.instance),
                             managed: managed,
-                            cache: cache, connector: GlitchTipConnector(secrets: secrets, concurrency: concurrency),
+                            cache: cache, connector: GlitchTipConnector(secrets: secrets, concurrency: concurrency, environment: environment),
                             concurrency: concurrency, interruption: interruption, mayMutate: { locks.mayMutate() })
     }
 

@@ -42,7 +42,7 @@ final class Interruption: Sendable {
         self.whileReading = whileReading
         self.beforeExit = beforeExit
         for signo in [SIGINT, SIGTERM] {
-            _ = Glibc.signal(signo, SIG_IGN)
+            SystemCall.ignore(signal: signo)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
             source.setEventHandler { [self] in received(signo) }
             source.resume()

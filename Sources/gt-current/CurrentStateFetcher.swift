@@ -19,6 +19,8 @@ struct CurrentStateFetcher: Sendable {
     let cache: ListingCache
     let seal: CacheSeal?
     let progress: ProgressLine?
+    /// Where organizations held until their turn spill (``OrderedSegments``).
+    let spillDirectory: String
     /// Project tasks started at once per organization: a window a few times the transport's
     /// bound keeps it busy without creating 10,000 tasks for a 10,000-project organization.
     let window: Int
@@ -44,7 +46,7 @@ struct CurrentStateFetcher: Sendable {
                                                          message: "\(instance): listing organizations failed: \(error)").json))
         }
         let parts = OrganizationParts(instance: instance, managed: managed, allProjects: allProjects).parts(of: organizations)
-        let segments = OrderedSegments(parent: sink)
+        let segments = OrderedSegments(parent: sink, spillDirectory: spillDirectory)
         await withTaskGroup(of: Void.self) { group in
             var next = 0
             func startWithinWindow() -> [(Int, OrganizationParts.Target)] {

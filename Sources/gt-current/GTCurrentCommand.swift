@@ -52,12 +52,12 @@ struct GTCurrentCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = ContinuousClock.now
-        let environment = ProcessInfo.processInfo.environment
+        let environment = Environment.current
         let diagnostics = Diagnostics(tool: "gt-current")
         let source = try appInterface.source(environment: environment)
         let stdout = FileOutput.standardOutput()
         let writer = StreamWriter(stream: .current, generator: "gt-current \(GTVersion.current)", output: stdout)
-        let sourceHTTP = HTTPClient(transport: HTTPTransport(maxConcurrent: 4), retry: RetryPolicy(maxRetries: 3))
+        let sourceHTTP = HTTPClient(transport: HTTPTransport(maxConcurrent: 4, environment: environment), retry: RetryPolicy(maxRetries: 3))
         var counters: [HTTPCounters] = [sourceHTTP.counters]
         var cache: ListingCache?
 
@@ -71,12 +71,12 @@ struct GTCurrentCommand: AsyncParsableCommand {
             let listingCache = ListingCache(tier: tier, ttl: ttl, refresh: refresh)
             cache = listingCache
             let secrets = try SecretResolver.fromEnvironment(environment, http: sourceHTTP)
-            let connector = GlitchTipConnector(secrets: secrets, concurrency: concurrency)
+            let connector = GlitchTipConnector(secrets: secrets, concurrency: concurrency, environment: environment)
 
             // Written as they come, in stream order (docs/streams.md, "Order"): the instance
             // records, then each instance's part, the ones after the first held until it is done.
             instances.forEach { sink.write(EncodedRecord($0.record.json)) }
-            let parts = OrderedSegments(parent: sink)
+            let parts = OrderedSegments(parent: sink, spillDirectory: SystemCall.temporaryDirectory(environment: environment))
             var fetchers: [(CurrentStateFetcher, OrderedSegments.Segment)] = []
             var transports: [HTTPTransport] = []
             for (index, instance) in instances.enumerated() {
@@ -87,7 +87,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
                     transports.append(connection.http.transport)
                     fetchers.append((CurrentStateFetcher(instance: instance.name, managed: managed[instance.name] ?? [:],
                                                          allProjects: allProjects, client: connection.client, cache: listingCache,
-                                                         seal: connection.cacheSeal, progress: progress,
+                                                         seal: connection.cacheSeal, progress: progress, spillDirectory: parts.spillDirectory,
                                                          window: concurrency * 4, permits: AsyncPermits(concurrency * 2)), segment))
                 } catch {
                     segment.write(EncodedRecord(NoticeRecord(.error, instance: instance.name,

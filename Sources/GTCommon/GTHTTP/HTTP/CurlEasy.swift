@@ -59,6 +59,7 @@ final class CurlEasy {
     let sink = TransferSink()
     private(set) var request: HTTPRequest?
     private var trust = TrustStore.system
+    private var proxies = ProxyCredentials(environment: [:])
 
     init() throws(HTTPError) {
         guard curlGlobalInit == CURLE_OK else {
@@ -83,7 +84,8 @@ final class CurlEasy {
 
     /// Sets the handle up for `request`. `curl_easy_reset` keeps the connection cache, which is
     /// what keeps connections alive across requests.
-    func prepare(_ request: HTTPRequest, trust: TrustStore = .system) throws(HTTPError) {
+    func prepare(_ request: HTTPRequest, trust: TrustStore = .system,
+                 proxies: ProxyCredentials = ProxyCredentials(environment: [:])) throws(HTTPError) {
         curl_easy_reset(handle)
         curl_slist_free_all(headerList)
         headerList = nil
@@ -91,6 +93,7 @@ final class CurlEasy {
         errorBuffer[0] = 0
         self.request = request
         self.trust = trust
+        self.proxies = proxies
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
 
         try check(gt_curl_setopt_string(handle, CURLOPT_URL, request.url), "URL")
@@ -185,7 +188,7 @@ final class CurlEasy {
             let detail = String(cString: errorBuffer)
             var message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             if let hint = trust.hint(curlCode: Int(code.rawValue)) { message += "; \(hint)" }
-            message = ProxyCredentials(environment: Environment.current).redact(message)
+            message = proxies.redact(message)
             return .failure(.transport(code: Int(code.rawValue), message: Self.scrub(message), url: url))
         }
         var status = 0

@@ -5,19 +5,21 @@ import GTStreams
 struct TransferLoop {
     let multi: CurlMulti
     let trust: TrustStore
+    let proxies: ProxyCredentials
     private(set) var active: [ObjectIdentifier: (easy: CurlEasy, job: TransferJob)] = [:]
     private var idle: [CurlEasy] = []
 
-    init(multi: CurlMulti, trust: TrustStore) {
+    init(multi: CurlMulti, trust: TrustStore, proxies: ProxyCredentials) {
         self.multi = multi
         self.trust = trust
+        self.proxies = proxies
     }
 
     mutating func start(_ job: TransferJob) {
         if job.ticket.isCancelled { return job.continuation.resume(returning: .failure(.cancelled)) }
         do throws(HTTPError) {
             let easy = if let reused = idle.popLast() { reused } else { try CurlEasy() }
-            try easy.prepare(job.request, trust: trust)
+            try easy.prepare(job.request, trust: trust, proxies: proxies)
             try multi.add(easy)
             active[ObjectIdentifier(easy)] = (easy, job)
         } catch {
