@@ -139,7 +139,7 @@ struct GTApplyCommand: AsyncParsableCommand {
                                   + "over \(Int(RunLock.staleAfter)) s: a stale holder; nothing applied")
                 }
                 if lock != nil, let redis, !fileLocksOnly {
-                    sharedLock = try takeSharedLock(redis, plan, milliseconds: sharedLifetime, &report)
+                    sharedLock = try await takeSharedLock(redis, plan, milliseconds: sharedLifetime, &report)
                     if sharedLock == nil { lock?.release(); lock = nil }
                 }
                 if let held = lock, !plan.actions.isEmpty {
@@ -156,7 +156,7 @@ struct GTApplyCommand: AsyncParsableCommand {
             } catch {
                 report.refuse("\(error); nothing applied")
             }
-            if let problem = sharedLock?.release() { report.refuse(problem) }
+            if let problem = await sharedLock?.release() { report.refuse(problem) }
         }
         let counters = progress.httpCounters
 
@@ -222,7 +222,7 @@ struct GTApplyCommand: AsyncParsableCommand {
                                                  selection: appInterface.instance),
                             managed: managed,
                             cache: cache, connector: GlitchTipConnector(secrets: secrets, concurrency: concurrency, environment: environment),
-                            concurrency: concurrency, interruption: interruption, mayMutate: { locks.mayMutate() })
+                            concurrency: concurrency, interruption: interruption, mayMutate: { await locks.mayMutate() })
     }
 
     /// Waits until every action is done, or, after a signal, at most ``interruptGrace`` more.

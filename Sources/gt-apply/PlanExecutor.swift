@@ -26,7 +26,7 @@ struct PlanExecutor: Sendable {
     let concurrency: Int
     let interruption: Interruption
     /// A reason to make no more mutations (the shared run lock lost mid-run), checked before each.
-    let mayMutate: @Sendable () -> String?
+    let mayMutate: @Sendable () async -> String?
 
     func run(into progress: ApplyProgress) async {
         var appliers: [String: Result<InstanceApplier, InstanceTrust.Refusal>] = [:]

@@ -98,7 +98,7 @@ struct CurrentStateFetcher: Sendable {
         await withTaskGroup(of: (Int, EncodedRecord).self) { group in
             while written < items.count {
                 while started < items.count, started < written + max(1, window) {
-                    if started % 256 == 0 { prefetch(items[started..<min(items.count, started + 256)], organization) }
+                    if started % 256 == 0 { await prefetch(items[started..<min(items.count, started + 256)], organization) }
                     switch items[started] {
                     case .records(let records): ready[started] = records
                     case .project(let project):
@@ -119,9 +119,9 @@ struct CurrentStateFetcher: Sendable {
     }
 
     /// One round trip for the next projects' entries where the tier can (Redis pipelines them).
-    private func prefetch(_ items: ArraySlice<OrganizationParts.Item>, _ organization: GlitchTipOrganization) {
+    private func prefetch(_ items: ArraySlice<OrganizationParts.Item>, _ organization: GlitchTipOrganization) async {
         guard seal != nil else { return }
-        cache.prefetch(items.compactMap { item in
+        await cache.prefetch(items.compactMap { item in
             guard case .project(let project) = item else { return nil }
             return CacheKey.alerts(ProjectKey(instance: instance, organization: organization.slug, project: project.slug))
         })
