@@ -15,7 +15,7 @@ struct GTDesiredCommand: AsyncParsableCommand {
             Reads App-Interface from a data directory, a qontract bundle or qontract-server, resolves \
             webhook secrets through Vault (VAULT_ADDR with VAULT_TOKEN or VAULT_ROLE_ID/VAULT_SECRET_ID) \
             or GT_SECRETS_FILE, validates every alert, and writes the desired stream to stdout. On any \
-            error nothing but an incomplete trailer is written and the exit status is 1.
+            error stdout gets only the header and an incomplete trailer (no record), and the exit status is 1.
             """,
         version: GTVersion.current)
 
