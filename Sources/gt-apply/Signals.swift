@@ -13,7 +13,7 @@ func forwardSignals(to interruption: RunInterruption,
                     ending: @escaping @Sendable (RunInterruption.Ending) -> Void) -> [any DispatchSourceSignal] {
     let queue = DispatchQueue(label: "gt-apply.signals")
     return [SIGINT, SIGTERM].map { signo in
-        _ = signal(signo, SIG_IGN)
+        SystemCall.ignore(signal: signo)
         let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
         source.setEventHandler {
             let first = interruption.receive(signo) { end in

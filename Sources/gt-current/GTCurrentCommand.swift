@@ -42,7 +42,7 @@ struct GTCurrentCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = ContinuousClock.now
-        let environment = ProcessInfo.processInfo.environment
+        let environment = Environment.current
         let diagnostics = Diagnostics(tool: "gt-current")
         let source = try appInterface.source(environment: environment)
         let stdout = FileOutput.standardOutput()

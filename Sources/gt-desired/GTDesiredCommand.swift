@@ -2,7 +2,6 @@ import AppInterface
 import AppInterfaceCLI
 import ArgumentParser
 import DesiredCore
-import Foundation
 import GTStreams
 import GTCLI
 import GTHTTP
@@ -16,7 +15,7 @@ struct GTDesiredCommand: AsyncParsableCommand {
             Reads App-Interface from a data directory, a qontract bundle or qontract-server, resolves \
             webhook secrets through Vault (VAULT_ADDR with VAULT_TOKEN or VAULT_ROLE_ID/VAULT_SECRET_ID) \
             or GT_SECRETS_FILE, validates every alert, and writes the desired stream to stdout. On any \
-            error nothing but an incomplete trailer is written and the exit status is 1.
+            error stdout gets only the header and an incomplete trailer (no record), and the exit status is 1.
             """,
         version: GTVersion.current)
 
@@ -25,19 +24,20 @@ struct GTDesiredCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = ContinuousClock.now
-        let environment = ProcessInfo.processInfo.environment
+        let environment = Environment.current
         let diagnostics = Diagnostics(tool: "gt-desired")
         let source = try appInterface.source(environment: environment)
         let stdout = FileOutput.standardOutput()
         let writer = StreamWriter(stream: .desired, generator: "gt-desired \(GTVersion.current)", output: stdout)
-        let http = HTTPClient(transport: HTTPTransport(maxConcurrent: 4), retry: RetryPolicy(maxRetries: 3))
+        let http = HTTPClient(transport: HTTPTransport(maxConcurrent: 4, environment: environment), retry: RetryPolicy(maxRetries: 3))
 
         var errors: [String] = []
         var built: DesiredStream.Built?
         let secrets = SecretSupply(open: { try SecretResolver.fromEnvironment(environment, http: http) })
         do {
             let catalog = try await source.open(http: http)
-            switch await DesiredStream(catalog: catalog, instanceFilter: appInterface.instance, secrets: secrets).build() {
+            switch await DesiredStream(catalog: catalog, instanceFilter: appInterface.instance, secrets: secrets,
+                                       spillDirectory: SystemCall.temporaryDirectory(environment: environment)).build() {
             case .success(let output): built = output
             case .failure(let failure): errors = failure.messages
             }

@@ -59,7 +59,7 @@ final class DataDirectoryWalkTests: XCTestCase {
         let opened = expectation(description: "the data directory was read")
         let outcome = Outcome()
         Thread.detachNewThread {
-            outcome.set(Result { try DataDirectory(dir) }.map { _ in () })
+            outcome.set(Result { try DataDirectory(dir, spillDirectory: NSTemporaryDirectory()) }.map { _ in () })
             opened.fulfill()
         }
         await fulfillment(of: [opened], timeout: 60)

@@ -52,7 +52,7 @@ struct ApplierFixture {
     /// Runs the applier on `actions` (indices 0…), and returns each action's state in words:
     /// `applied`, `failed: <error>`, `not started` or `in flight`.
     func apply(_ actions: [ActionRecord], shouldStop: @escaping @Sendable () -> Bool = { false },
-               mayMutate: @escaping @Sendable () -> String? = { nil }) async -> [String] {
+               mayMutate: @escaping @Sendable () async -> String? = { nil }) async -> [String] {
         let progress = ApplyProgress(count: actions.count)
         let applier = ProjectApplier(client: glitchtip, cache: cache, seal: seal, shouldStop: shouldStop, mayMutate: mayMutate)
         await applier.apply(actions, at: Array(actions.indices), into: progress)

@@ -77,7 +77,7 @@ struct RunFixture {
         configure(&settings)
         let api = GatedGlitchTip(glitchtip: glitchtip, gate: gate, afterMutation: afterMutation)
         let connector = MemoryConnector(api: api, seal: CacheSeal(secret: "planted-instance-token"))
-        let run = ApplyRun(plan: plan, source: source ?? .dataDirectory(dataDirectory), settings: settings,
+        let run = ApplyRun(plan: plan, source: source ?? .dataDirectory(dataDirectory, environment: [:]), settings: settings,
                            interruption: interruption, connector: { _, _ in connector })
         return await run.run(abandoning: abandoning)
     }

@@ -33,11 +33,11 @@ final class RunSharedLockTests: XCTestCase {
         let redis = try server()
         let fixture = try R(in: self)
         let otherHost = RedisClient(url: try RedisURL(parsing: redis.url()))
-        guard case .acquired(let held) = try RedisRunLock.acquire(otherHost, instances: ["glitchtip"]) else {
+        guard case .acquired(let held) = try await RedisRunLock.acquire(otherHost, instances: ["glitchtip"]) else {
             return XCTFail("could not take a free lock")
         }
-        defer { _ = held.release() }
         let outcome = await fixture.run(R.plan([F.create(F.alert("a"))]), configure: { $0.cacheURL = redis.url() })
+        _ = await held.release()
         XCTAssertEqual(outcome.report.status, .skipped)
         XCTAssertEqual(outcome.report.skippedReason, "duplicate_task")
         XCTAssertEqual(fixture.requests, [])

@@ -16,10 +16,10 @@ final class SharedLockGuardTests: XCTestCase {
         let redis = try RedisServer(in: scratchDirectory())
         defer { redis.stop() }
         let client = RedisClient(url: try RedisURL(parsing: redis.url()))
-        guard case .acquired(let lock) = try RedisRunLock.acquire(client, instances: ["glitchtip"]) else {
+        guard case .acquired(let lock) = try await RedisRunLock.acquire(client, instances: ["glitchtip"]) else {
             return XCTFail("could not take a free lock")
         }
-        defer { _ = lock.release() }
+        addTeardownBlock { _ = lock.release() }
         try lock.cover(requestMilliseconds: 1000)
         let key = RedisRunLock.key(instance: "glitchtip")
         let fixture = F()
@@ -30,7 +30,7 @@ final class SharedLockGuardTests: XCTestCase {
             if !log.mutations.isEmpty, !deleted.withLock({ done in defer { done = true }; return done }) {
                 _ = try? redis.cli(["DEL", key])
             }
-            return lock.check()
+            return await lock.check()
         })
         let reason = "the shared run lock \(key) is no longer held by this run (deleted, flushed, evicted or expired): "
             + "another run may hold it now"

@@ -31,7 +31,7 @@ final class CurrentRunTests: XCTestCase {
     /// A setting read after App-Interface that is wrong stops the run before any record.
     func testAWrongSettingStopsTheRunBeforeAnyRecord() async throws {
         let sink = CollectedRecords()
-        let report = await CurrentRun.run(source: .dataDirectory(Self.examples.appendingPathComponent("app-interface").path),
+        let report = await CurrentRun.run(source: .dataDirectory(Self.examples.appendingPathComponent("app-interface").path, environment: [:]),
                                           options: options, environment: ["QAPI_GLITCHTIP_ALERTS_CACHE_TTL": "-1"], into: sink)
         XCTAssertTrue(report.failure?.contains("QAPI_GLITCHTIP_ALERTS_CACHE_TTL") ?? false, "\(report)")
         XCTAssertEqual(sink.all.count, 0)
@@ -50,7 +50,7 @@ final class CurrentRunTests: XCTestCase {
         let environment = ["GT_SECRETS_FILE": Self.examples.appendingPathComponent("secrets.json").path,
                            "GT_CACHE_DIR": dir.appendingPathComponent("cache").path]
         let sink = CollectedRecords()
-        let report = await CurrentRun.run(source: .dataDirectory(data.path), options: options, environment: environment, into: sink)
+        let report = await CurrentRun.run(source: .dataDirectory(data.path, environment: environment), options: options, environment: environment, into: sink)
         XCTAssertNil(report.failure)
         XCTAssertEqual(report.warnings, [])
         let requests = try await simulator.requestLog().requests.count

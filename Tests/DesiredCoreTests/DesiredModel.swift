@@ -1,3 +1,4 @@
+import Foundation
 import AppInterface
 import DesiredCore
 import GTStreams
@@ -65,7 +66,7 @@ extension DesiredModel {
         -> Result<(instances: [String], projects: [String]), DesiredBuildFailureReport>
     {
         let built = await DesiredStream(catalog: AppInterfaceCatalog(model: model), instanceFilter: filter,
-                                        secrets: SecretSupply(open: { nil })).build()
+                                        secrets: SecretSupply(open: { nil }), spillDirectory: NSTemporaryDirectory()).build()
         return built.map { output in
             var keys: [String] = []
             output.projects.drain { record in

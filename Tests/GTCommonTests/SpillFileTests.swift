@@ -53,14 +53,9 @@ final class SpillFileTests: XCTestCase {
     }
 
     func testTMPDIRDecidesAndDefaultsToTmp() {
-        let saved = getenv("TMPDIR").map { String(cString: $0) }
-        defer { if let saved { setenv("TMPDIR", saved, 1) } else { unsetenv("TMPDIR") } }
-        setenv("TMPDIR", "/srv/spill", 1)
-        XCTAssertEqual(SystemCall.temporaryDirectory, "/srv/spill")
-        setenv("TMPDIR", "", 1)
-        XCTAssertEqual(SystemCall.temporaryDirectory, "/tmp")
-        unsetenv("TMPDIR")
-        XCTAssertEqual(SystemCall.temporaryDirectory, "/tmp")
+        XCTAssertEqual(SystemCall.temporaryDirectory(environment: ["TMPDIR": "/srv/spill"]), "/srv/spill")
+        XCTAssertEqual(SystemCall.temporaryDirectory(environment: ["TMPDIR": ""]), "/tmp")
+        XCTAssertEqual(SystemCall.temporaryDirectory(environment: [:]), "/tmp")
     }
 
     private func records(_ count: Int) -> [EncodedRecord] {

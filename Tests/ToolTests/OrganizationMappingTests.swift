@@ -215,7 +215,7 @@ final class SharedOrganizationMappingTests: XCTestCase {
 
         // Someone with write access to Redis puts the old entry back.
         let client = RedisClient(url: try RedisURL(parsing: server.url()))
-        _ = try client.command(bytes: [Array("SET".utf8), Array(key.utf8), old])
+        _ = try await client.command(bytes: [Array("SET".utf8), Array(key.utf8), old])
         try await fixture.sim.clearRequests()
         let replayed = try fixture.scenario.pipeline(apply: true, environment: shared)
         XCTAssertEqual(replayed.status, 1, replayed.stderr)

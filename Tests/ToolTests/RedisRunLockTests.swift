@@ -69,29 +69,37 @@ final class RedisRunLockTests: XCTestCase {
         }
         // Another run holds "b": a run for {a, b} takes neither (and leaves "a" free again).
         let other = "0123456789abcdef0123456789abcdef pid 1 on other-host since \(Int(Date().timeIntervalSince1970))"
-        XCTAssertTrue(try client.tryLock(RedisRunLock.key(instance: "b"), token: other, milliseconds: 60_000))
-        guard case .busy(let instance) = try RedisRunLock.acquire(client, instances: ["b", "a"]) else {
+        let taken = try await client.tryLock(RedisRunLock.key(instance: "b"), token: other, milliseconds: 60_000)
+        XCTAssertTrue(taken)
+        guard case .busy(let instance) = try await RedisRunLock.acquire(client, instances: ["b", "a"]) else {
             return XCTFail("took a lock another run holds")
         }
         XCTAssertEqual(instance, "b")
         XCTAssertEqual(try pttl("a"), -2, "the lock on a was not released")
-        XCTAssertFalse(try client.unlock(RedisRunLock.key(instance: "b"), token: "not-the-owner"), "a stranger released a lock")
-        XCTAssertTrue(try client.unlock(RedisRunLock.key(instance: "b"), token: other))
+        let strangerReleased = try await client.unlock(RedisRunLock.key(instance: "b"), token: "not-the-owner")
+        XCTAssertFalse(strangerReleased, "a stranger released a lock")
+        let ownerReleased = try await client.unlock(RedisRunLock.key(instance: "b"), token: other)
+        XCTAssertTrue(ownerReleased)
 
         // Held for 3 s at a time, extended every second: alive well past 3 s.
-        guard case .acquired(let lock) = try RedisRunLock.acquire(client, instances: ["a", "b"], milliseconds: 3000) else {
+        guard case .acquired(let lock) = try await RedisRunLock.acquire(client, instances: ["a", "b"], milliseconds: 3000) else {
             return XCTFail("could not take free locks")
         }
-        if case .acquired = try RedisRunLock.acquire(client, instances: ["b"]) { XCTFail("two runs hold b") }
+        if case .acquired = try await RedisRunLock.acquire(client, instances: ["b"]) { XCTFail("two runs hold b") }
         try await Task.sleep(nanoseconds: 5_000_000_000)
         XCTAssertGreaterThan(try pttl("a"), 0, "not extended")
         XCTAssertGreaterThan(try pttl("b"), 0, "not extended")
         XCTAssertNil(lock.lost)
-        XCTAssertNil(lock.release())
+        let releaseProblem = await lock.release()
+        XCTAssertNil(releaseProblem)
         XCTAssertEqual(try redis.keys(), [])
         // The server gone: acquiring throws (gt-apply then refuses), never "acquired".
         redis.stop()
-        XCTAssertThrowsError(try RedisRunLock.acquire(RedisClient(url: try RedisURL(parsing: redis.url())), instances: ["a"]))
+        let gone = RedisClient(url: try RedisURL(parsing: redis.url()))
+        do {
+            _ = try await RedisRunLock.acquire(gone, instances: ["a"])
+            XCTFail("acquired without a server")
+        } catch {}
     }
 
     func testApplyRefusesToMutateWhenRedisIsDownUnlessFileLocksOnly() async throws {

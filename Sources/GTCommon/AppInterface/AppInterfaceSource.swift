@@ -1,13 +1,19 @@
-import Foundation
 import GTStreams
 import GTHTTP
 
 /// Where App-Interface comes from: a data directory, a qontract bundle, or qontract-server's
 /// GraphQL endpoint (the command line chooses: AppInterfaceCLI's `AppInterfaceOptions`).
 public enum AppInterfaceSource: Sendable {
-    case dataDirectory(String)
+    /// A data directory, and where its project and alert datafiles are spilled
+    /// (``SystemCall/temporaryDirectory(environment:)``).
+    case dataDirectory(String, spillDirectory: String)
     case bundle(String)
     case graphQL(url: String, token: String?)
+
+    /// The data directory `dir`, spilling to `TMPDIR` of `environment`.
+    public static func dataDirectory(_ dir: String, environment: [String: String]) -> AppInterfaceSource {
+        .dataDirectory(dir, spillDirectory: SystemCall.temporaryDirectory(environment: environment))
+    }
 
     /// Reads the source: instances whole, projects resolved as a tool walks them (see
     /// ``AppInterfaceCatalog``); `--instance` filtering is left to the caller.
@@ -17,9 +23,9 @@ public enum AppInterfaceSource: Sendable {
     /// disk again, more slowly).
     public func open(http: HTTPClient, resolvingProjects: Bool = true) async throws -> AppInterfaceCatalog {
         switch self {
-        case .dataDirectory(let dir):
+        case .dataDirectory(let dir, let spillDirectory):
             let base = dir.hasSuffix("/") ? String(dir.dropLast()) : dir
-            let files = try DataDirectory(dir, spillingProjects: resolvingProjects)
+            let files = try DataDirectory(dir, spillDirectory: resolvingProjects ? spillDirectory : nil)
             return try AppInterfaceCatalog(resolver: DatafileResolver(files: files, describe: { base + $0 }))
         case .bundle(let path):
             let files = BundleDatafiles(files: try BundleFile.read(path))
@@ -38,8 +44,8 @@ public enum AppInterfaceSource: Sendable {
 enum BundleFile {
     static func read(_ path: String) throws -> [String: JSONValue] {
         let bytes: [UInt8]
-        do { bytes = Array(try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-            throw AppInterfaceError(origin: path, message: "cannot be read: \(error.localizedDescription)")
+        do { bytes = try DirectoryListing.contents(of: path) } catch {
+            throw AppInterfaceError(origin: path, message: "cannot be read: \(error)")
         }
         let json: JSONValue
         do { json = try JSONValue(parsing: bytes) } catch {

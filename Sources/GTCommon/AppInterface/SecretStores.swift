@@ -92,7 +92,7 @@ public actor SecretResolver {
             }
             // Vault gets a transport of its own: VAULT_CACERT/VAULT_CAPATH come first for it
             // (README, "Behind a company network"); retries and counters stay the caller's.
-            let transport = HTTPTransport(maxConcurrent: http.transport.maxConcurrent,
+            let transport = HTTPTransport(maxConcurrent: http.transport.maxConcurrent, environment: environment,
                                           trust: TrustStore(environment: environment, for: .vault))
             let vaultHTTP = HTTPClient(transport: transport, retry: http.retry, counters: http.counters)
             return SecretResolver(store: VaultSecretStore(address: address, auth: auth, http: vaultHTTP), owning: transport)
@@ -112,8 +112,8 @@ public struct SecretsFile: SecretStore {
     public init(path: String) throws {
         label = "secrets file \(path)"
         let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch {
-            throw SecretError(secret: "(all)", reason: "\(label) cannot be read: \(error.localizedDescription)")
+        do { text = String(decoding: try DirectoryListing.contents(of: path), as: UTF8.self) } catch {
+            throw SecretError(secret: "(all)", reason: "\(label) cannot be read: \(error)")
         }
         let document: JSONValue
         do { document = try YAMLDocument.parse(text) } catch let error as YAMLDocument.LimitExceeded {

@@ -1,4 +1,4 @@
-import CLibYAML
+internal import CLibYAML
 
 /// Owns a libyaml parser over a byte buffer; `deinit` frees it. The buffer must outlive it
 /// (libyaml reads it in place): ``YAMLDocument/parse(bytes:)`` keeps both in one scope.

@@ -1,4 +1,4 @@
-import CLibYAML
+internal import CLibYAML
 import GTStreams
 
 /// Builds one document from the event stream, counting as it goes what the limits of

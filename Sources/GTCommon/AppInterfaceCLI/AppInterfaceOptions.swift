@@ -27,10 +27,10 @@ public struct AppInterfaceOptions: ParsableArguments, Sendable {
 
     /// The chosen source, flags before environment.
     public func source(environment: [String: String]) throws -> AppInterfaceSource {
-        if let dataDirectory { return .dataDirectory(dataDirectory) }
+        if let dataDirectory { return .dataDirectory(dataDirectory, environment: environment) }
         if let bundle { return .bundle(bundle) }
         if let graphQL { return .graphQL(url: graphQL, token: environment["GT_GRAPHQL_TOKEN"]) }
-        if let dir = environment["GT_DATA_DIR"], !dir.isEmpty { return .dataDirectory(dir) }
+        if let dir = environment["GT_DATA_DIR"], !dir.isEmpty { return .dataDirectory(dir, environment: environment) }
         if let url = environment["GT_GRAPHQL_URL"], !url.isEmpty {
             return .graphQL(url: url, token: environment["GT_GRAPHQL_TOKEN"])
         }

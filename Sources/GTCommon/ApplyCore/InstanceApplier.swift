@@ -72,7 +72,7 @@ public struct InstanceApplier: Sendable {
     private func freshOrganizations() async throws -> [GlitchTipOrganization] {
         let items = try await organizations.organizationItems()
         let listed = try GlitchTipDecoding.organizations(items)
-        projects.cache?.replace(CacheKey.organizations(instance: instance), with: items, seal: projects.seal)
+        await projects.cache?.replace(CacheKey.organizations(instance: instance), with: items, seal: projects.seal)
         return listed
     }
 }

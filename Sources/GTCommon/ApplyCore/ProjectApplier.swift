@@ -17,10 +17,10 @@ public struct ProjectApplier: Sendable {
     let seal: CacheSeal?
     let shouldStop: @Sendable () -> Bool
     /// A reason to make no more mutations (the shared run lock lost mid-run), checked before each.
-    let mayMutate: @Sendable () -> String?
+    let mayMutate: @Sendable () async -> String?
 
     public init(client: any ProjectAlertsAPI, cache: ListingCache?, seal: CacheSeal?,
-                shouldStop: @escaping @Sendable () -> Bool, mayMutate: @escaping @Sendable () -> String? = { nil }) {
+                shouldStop: @escaping @Sendable () -> Bool, mayMutate: @escaping @Sendable () async -> String? = { nil }) {
         self.client = client
         self.cache = cache
         self.seal = seal
@@ -53,20 +53,25 @@ public struct ProjectApplier: Sendable {
             }
             return
         }
-        cache?.remove(key)
+        await cache?.remove(key)
         var sent = false
         for (index, action) in zip(indices, actions) {
             if shouldStop() { break }
             progress.start(index)
-            if let reason = mayMutate() {
+            if let reason = await mayMutate() {
                 progress.finish(index, ActionOutcome(applied: false, error: Self.message(action, reason)))
                 continue
             }
             let result: Result<Void, ApplyFailure>
+            var requested = false
             switch action.type {
-            case .create: result = await create(action, &live, &sent)
-            case .update: result = await update(action, &live, &sent)
-            case .delete: result = await delete(action, &live, &sent)
+            case .create: result = await create(action, &live, &requested)
+            case .update: result = await update(action, &live, &requested)
+            case .delete: result = await delete(action, &live, &requested)
+            }
+            if requested {
+                sent = true
+                await invalidate(action)
             }
             switch result {
             case .success: progress.finish(index, .done)
@@ -74,7 +79,7 @@ public struct ProjectApplier: Sendable {
                 progress.finish(index, ActionOutcome(applied: false, error: Self.message(action, failure.reason)))
             }
         }
-        if !sent { cache?.replace(key, with: fresh, seal: seal) }
+        if !sent { await cache?.replace(key, with: fresh, seal: seal) }
     }
 
     struct ApplyFailure: Error { let reason: String }
@@ -84,8 +89,9 @@ public struct ProjectApplier: Sendable {
         "\(action.path): Failed to execute action \(action.type.rawValue): \(reason)"
     }
 
-    private func invalidate(_ action: ActionRecord) {
-        cache?.remove(CacheKey.alerts(action.apiProjectKey))
+    /// After every request that may have changed the project: its alerts entry goes.
+    private func invalidate(_ action: ActionRecord) async {
+        await cache?.remove(CacheKey.alerts(action.apiProjectKey))
     }
 
     private func create(_ action: ActionRecord, _ live: inout [GlitchTipAlert], _ sent: inout Bool) async -> Result<Void, ApplyFailure> {
@@ -95,7 +101,6 @@ public struct ProjectApplier: Sendable {
         }
         let org = action.apiOrganization
         sent = true
-        defer { invalidate(action) }
         do {
             let created = try await client.createAlert(organization: org, project: action.project, body: wanted.body())
             live.append(created)
@@ -145,7 +150,6 @@ public struct ProjectApplier: Sendable {
         case .success(let found?): now = found
         }
         sent = true
-        defer { invalidate(action) }
         do {
             // The full body, with the unmanaged fields as they are (a 4.x PUT resets what it is not sent).
             let updated = try await client.updateAlert(organization: action.apiOrganization, project: action.project, pk: pk,
@@ -166,7 +170,6 @@ public struct ProjectApplier: Sendable {
         }
         let org = action.apiOrganization
         sent = true
-        defer { invalidate(action) }
         do {
             switch try await client.deleteAlert(organization: org, project: action.project, pk: pk) {
             case .deleted:

@@ -41,7 +41,7 @@ extension RunMetrics {
             let fd = try SystemCall.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: 0o644)
             defer { SystemCall.close(fd) }
             // Readable by the collector's user whatever the umask.
-            if fchmod(fd, 0o644) != 0 { throw Errno.current }
+            try SystemCall.changeMode(fd, to: 0o644)
             try SystemCall.writeAll(fd, render(previous: previous))
             try SystemCall.synchronize(fd)
             try SystemCall.rename(temporary, to: path)

@@ -20,10 +20,16 @@ public struct ApplyRun: Sendable {
     /// App-Interface's HTTP client (GraphQL; Vault's transport is made from it).
     let makeSourceHTTP: @Sendable () -> HTTPClient
 
+    /// - Parameter connector: how trusted instances are reached; nil: GlitchTip as it is
+    ///   (``GlitchTipSessions``, transports made with the settings' environment).
     public init(plan: ApplyPlan, source: AppInterfaceSource?, settings: ApplySettings, interruption: RunInterruption,
-                connector: @escaping InstanceConnectorFactory = { GlitchTipSessions(secrets: $0, concurrency: $1) }) {
-        self.init(plan: plan, source: source, settings: settings, interruption: interruption, connector: connector,
-                  sourceHTTP: { HTTPClient(transport: HTTPTransport(maxConcurrent: 2), retry: RetryPolicy(maxRetries: 3)) })
+                connector: InstanceConnectorFactory? = nil) {
+        let environment = settings.environment
+        self.init(plan: plan, source: source, settings: settings, interruption: interruption,
+                  connector: connector ?? { GlitchTipSessions(secrets: $0, concurrency: $1, environment: environment) },
+                  sourceHTTP: {
+                      HTTPClient(transport: HTTPTransport(maxConcurrent: 2, environment: environment), retry: RetryPolicy(maxRetries: 3))
+                  })
     }
 
     init(plan: ApplyPlan, source: AppInterfaceSource?, settings: ApplySettings, interruption: RunInterruption,

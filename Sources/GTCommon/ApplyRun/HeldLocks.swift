@@ -35,12 +35,12 @@ final class HeldLocks: Sendable {
     }
 
     /// Before a change: nil while every lock is held; else why the change is not made.
-    func mayMutate() -> String? {
+    func mayMutate() async -> String? {
         if let reason = lost.withLock({ $0 }) { return reason }
         let reason: String
         if let problem = file.stillHeld() {
             reason = "not applied: \(problem)"
-        } else if let problem = shared?.check() {
+        } else if let problem = await shared?.check() {
             reason = "not applied: \(problem); other hosts can no longer be excluded"
         } else {
             return nil
@@ -57,9 +57,9 @@ extension HeldLocks {
     /// Every instance's shared lock, or nil with the report marked `skipped`/`duplicate_task`, or
     /// refused (a key no run of gt would leave). A server that cannot be reached, or cannot run
     /// the lock scripts, throws: other hosts cannot be excluded, nothing is applied.
-    static func takeShared(_ redis: RedisClient, _ plan: ApplyPlan, milliseconds: Int, _ report: inout ApplyReport) throws -> RedisRunLock? {
+    static func takeShared(_ redis: RedisClient, _ plan: ApplyPlan, milliseconds: Int, _ report: inout ApplyReport) async throws -> RedisRunLock? {
         do {
-            switch try RedisRunLock.acquire(redis, instances: plan.lockedInstances, milliseconds: milliseconds,
+            switch try await RedisRunLock.acquire(redis, instances: plan.lockedInstances, milliseconds: milliseconds,
                                             staleAfterSeconds: Int(RunLock.staleAfter)) {
             case .acquired(let held): return held
             case .busy:

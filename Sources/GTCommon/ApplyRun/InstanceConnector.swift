@@ -40,8 +40,8 @@ public typealias InstanceConnectorFactory = @Sendable (_ secrets: SecretResolver
 public struct GlitchTipSessions: InstanceConnector {
     let connector: GlitchTipConnector
 
-    public init(secrets: SecretResolver?, concurrency: Int) {
-        connector = GlitchTipConnector(secrets: secrets, concurrency: concurrency)
+    public init(secrets: SecretResolver?, concurrency: Int, environment: [String: String]) {
+        connector = GlitchTipConnector(secrets: secrets, concurrency: concurrency, environment: environment)
     }
 
     public func connect(_ instance: InstanceRecord) async throws -> InstanceSession {

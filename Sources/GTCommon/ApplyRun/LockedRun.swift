@@ -38,7 +38,7 @@ struct LockedRun {
                               + "over \(Int(RunLock.staleAfter)) s: a stale holder; nothing applied")
             }
             if held.file != nil, let redis, !settings.fileLocksOnly {
-                held.shared = try HeldLocks.takeShared(redis, plan, milliseconds: sharedLifetime, &report)
+                held.shared = try await HeldLocks.takeShared(redis, plan, milliseconds: sharedLifetime, &report)
                 if held.shared == nil { held.file?.release(); held.file = nil }
             }
             if let file = held.file, !plan.actions.isEmpty {
@@ -53,7 +53,7 @@ struct LockedRun {
         } catch {
             report.refuse("\(error); nothing applied")
         }
-        return conclude(report, held)
+        return await conclude(report, held)
     }
 
     /// The work against the grace after a signal; concluded when the work ends, or when the
@@ -62,12 +62,12 @@ struct LockedRun {
                        abandoning: (ApplyOutcome) async -> Void) async -> ApplyOutcome {
         var abandoned: ApplyOutcome?
         let ended = await run.interruption.race({ [progress] in await executor.run(into: progress) }, grace: run.settings.grace) {
-            let outcome = conclude(recorded(report, cache), held, abandoned: true)
+            let outcome = await conclude(recorded(report, cache), held, abandoned: true)
             abandoned = outcome
             await abandoning(outcome)
         }
         if !ended, let abandoned { return abandoned }
-        return conclude(recorded(report, cache), held)
+        return await conclude(recorded(report, cache), held)
     }
 
     /// `report` with each action's state now, and the cache entries that could not be removed:
@@ -82,14 +82,14 @@ struct LockedRun {
         return (report, [])
     }
 
-    private func conclude(_ recorded: (ApplyReport, [String]), _ held: Held, abandoned: Bool = false) -> ApplyOutcome {
+    private func conclude(_ recorded: (ApplyReport, [String]), _ held: Held, abandoned: Bool = false) async -> ApplyOutcome {
         var report = recorded.0
-        if let problem = held.shared?.release() { report.refuse(problem) }
+        if let problem = await held.shared?.release() { report.refuse(problem) }
         held.file?.release()
         return ApplyRun.outcome(report, progress, warnings: recorded.1, abandoned: abandoned)
     }
 
-    private func conclude(_ report: ApplyReport, _ held: Held) -> ApplyOutcome {
-        conclude((report, []), held)
+    private func conclude(_ report: ApplyReport, _ held: Held) async -> ApplyOutcome {
+        await conclude((report, []), held)
     }
 }

@@ -23,7 +23,7 @@ struct PlanExecutor: Sendable {
     let concurrency: Int
     let interruption: RunInterruption
     /// A reason to make no more mutations (a run lock lost mid-run), checked before each.
-    let mayMutate: @Sendable () -> String?
+    let mayMutate: @Sendable () async -> String?
 
     func run(into progress: ApplyProgress) async {
         var appliers: [String: Result<InstanceApplier, InstanceTrust.Refusal>] = [:]

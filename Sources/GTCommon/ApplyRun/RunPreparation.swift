@@ -44,6 +44,6 @@ struct RunPreparation {
         let secrets = try SecretResolver.fromEnvironment(settings.environment, http: sourceHTTP)
         return PlanExecutor(plan: plan, trust: InstanceTrust(declared: byName, selection: settings.instance), managed: managed,
                             cache: cache, connector: makeConnector(secrets, settings.concurrency), concurrency: settings.concurrency,
-                            interruption: interruption, mayMutate: { locks.mayMutate() })
+                            interruption: interruption, mayMutate: { await locks.mayMutate() })
     }
 }

@@ -21,7 +21,7 @@ public struct CurrentFetch: Sendable {
     /// that cannot be connected is one `error` record, the other instances go on.
     public func run(_ fleet: ManagedFleet, into sink: any RecordSink, progress: FetchProgress? = nil) async {
         fleet.instances.forEach { sink.write(EncodedRecord($0.json)) }
-        let parts = OrderedSegments(parent: sink)
+        let parts = OrderedSegments(parent: sink, spillDirectory: settings.spillDirectory)
         var fetchers: [(CurrentStateFetcher, OrderedSegments.Segment)] = []
         for (index, instance) in fleet.instances.enumerated() {
             let segment = parts.segment(index)

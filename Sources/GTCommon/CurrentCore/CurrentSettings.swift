@@ -11,17 +11,21 @@ public struct CurrentSettings: Sendable {
     /// Never read a cache entry; still write the fresh one (`--refresh`).
     public let refresh: Bool
     public let ttl: CacheTTLs
+    /// Where parts held until their turn spill (``OrderedSegments``): the front end's TMPDIR.
+    public let spillDirectory: String
 
     /// The range `--concurrency` is checked against where it is read.
     public static let concurrencyRange = 1...256
 
     /// `concurrency` outside ``concurrencyRange`` is clamped to it: a number made in code, which
     /// no reader checked, cannot make the windows' arithmetic trap (docs/rules.md, "Numbers").
-    public init(concurrency: Int, allProjects: Bool = false, refresh: Bool = false, ttl: CacheTTLs = CacheTTLs()) {
+    public init(concurrency: Int, allProjects: Bool = false, refresh: Bool = false, ttl: CacheTTLs = CacheTTLs(),
+                spillDirectory: String = "/tmp") {
         self.concurrency = min(max(concurrency, Self.concurrencyRange.lowerBound), Self.concurrencyRange.upperBound)
         self.allProjects = allProjects
         self.refresh = refresh
         self.ttl = ttl
+        self.spillDirectory = spillDirectory
     }
 }
 

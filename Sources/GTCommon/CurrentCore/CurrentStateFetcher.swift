@@ -18,6 +18,8 @@ public struct CurrentStateFetcher: Sendable {
     let cache: ListingCache
     let seal: CacheSeal?
     let progress: FetchProgress?
+    /// Where organizations held until their turn spill (``OrderedSegments``).
+    let spillDirectory: String
     /// Project tasks started at once per organization: a window a few times the transport's
     /// bound keeps it busy without creating 10,000 tasks for a 10,000-project organization.
     let window: Int
@@ -40,6 +42,7 @@ public struct CurrentStateFetcher: Sendable {
         self.cache = cache
         self.seal = connection.seal
         self.progress = progress
+        self.spillDirectory = settings.spillDirectory
         self.window = settings.concurrency * 4
         self.permits = AsyncPermits(settings.concurrency * 2)
         self.requests = AsyncPermits(settings.concurrency)
@@ -61,7 +64,7 @@ public struct CurrentStateFetcher: Sendable {
                                                          message: "\(instance): listing organizations failed: \(error)").json))
         }
         let parts = OrganizationParts(instance: instance, managed: managed, allProjects: allProjects).parts(of: organizations)
-        let segments = OrderedSegments(parent: sink)
+        let segments = OrderedSegments(parent: sink, spillDirectory: spillDirectory)
         await withTaskGroup(of: Void.self) { group in
             var next = 0
             func startWithinWindow() -> [(Int, OrganizationParts.Target)] {
@@ -113,7 +116,7 @@ public struct CurrentStateFetcher: Sendable {
         await withTaskGroup(of: (Int, EncodedRecord).self) { group in
             while written < items.count {
                 while started < items.count, started < written + max(1, window) {
-                    if started % 256 == 0 { prefetch(items[started..<min(items.count, started + 256)], organization) }
+                    if started % 256 == 0 { await prefetch(items[started..<min(items.count, started + 256)], organization) }
                     switch items[started] {
                     case .records(let records): ready[started] = records
                     case .project(let project):
@@ -134,9 +137,9 @@ public struct CurrentStateFetcher: Sendable {
     }
 
     /// One round trip for the next projects' entries where the tier can (Redis pipelines them).
-    private func prefetch(_ items: ArraySlice<OrganizationParts.Item>, _ organization: GlitchTipOrganization) {
+    private func prefetch(_ items: ArraySlice<OrganizationParts.Item>, _ organization: GlitchTipOrganization) async {
         guard seal != nil else { return }
-        cache.prefetch(items.compactMap { item in
+        await cache.prefetch(items.compactMap { item in
             guard case .project(let project) = item else { return nil }
             return CacheKey.alerts(ProjectKey(instance: instance, organization: organization.slug, project: project.slug))
         })

@@ -30,26 +30,28 @@ public enum CurrentRun {
     }
 
     /// The client App-Interface (GraphQL) and Vault are read with.
-    public static func appInterfaceClient() -> HTTPClient {
-        HTTPClient(transport: HTTPTransport(maxConcurrent: 4), retry: RetryPolicy(maxRetries: 3))
+    public static func appInterfaceClient(environment: [String: String]) -> HTTPClient {
+        HTTPClient(transport: HTTPTransport(maxConcurrent: 4, environment: environment), retry: RetryPolicy(maxRetries: 3))
     }
 
     /// gt-current's run: App-Interface read for its keys, the TTLs, the second tier and the
     /// secret store from `environment`, then ``run(_:settings:tier:secrets:into:progress:)``.
     /// Takes `http` over: its transport (and Vault's) has ended when this returns, on every path.
     public static func run(source: AppInterfaceSource, options: Options, environment: [String: String],
-                           http: HTTPClient = appInterfaceClient(), into sink: any RecordSink,
+                           http: HTTPClient? = nil, into sink: any RecordSink,
                            progress: FetchProgress? = nil) async -> CurrentReport {
-        await http.closing { http in
+        await (http ?? appInterfaceClient(environment: environment)).closing { http in
             var report: CurrentReport
             do {
                 let fleet = try await managedFleet(source, http: http, instance: options.instance)
                 let settings = CurrentSettings(concurrency: options.concurrency, allProjects: options.allProjects,
-                                               refresh: options.refresh, ttl: try CacheTTLs.fromEnvironment(environment))
+                                               refresh: options.refresh, ttl: try CacheTTLs.fromEnvironment(environment),
+                                               spillDirectory: SystemCall.temporaryDirectory(environment: environment))
                 let tier = try SecondTier.open(redis: try SecondTier.redis(flag: options.cacheURL, environment: environment),
                                                environment: environment)
                 let secrets = try SecretResolver.fromEnvironment(environment, http: http)
-                report = await run(fleet, settings: settings, tier: tier, secrets: secrets, into: sink, progress: progress)
+                report = await run(fleet, settings: settings, tier: tier, secrets: secrets, environment: environment, into: sink,
+                                   progress: progress)
                 await secrets?.shutdown()  // nothing between its creation and here throws
             } catch {
                 report = CurrentReport(failure: "\(error)")
@@ -64,9 +66,10 @@ public enum CurrentRun {
     /// (`tier` second, nil: memory only). Every instance's transport has ended, and every cache
     /// entry is written, when this returns.
     public static func run(_ fleet: ManagedFleet, settings: CurrentSettings, tier: (any CacheTier)?, secrets: SecretResolver?,
-                           into sink: any RecordSink, progress: FetchProgress? = nil) async -> CurrentReport {
+                           environment: [String: String], into sink: any RecordSink, progress: FetchProgress? = nil) async -> CurrentReport {
         let cache = ListingCache(tier: tier, ttl: settings.ttl, refresh: settings.refresh)
-        let connections = InstanceConnections(GlitchTipConnector(secrets: secrets, concurrency: settings.concurrency))
+        let connections = InstanceConnections(GlitchTipConnector(secrets: secrets, concurrency: settings.concurrency,
+                                                                         environment: environment))
         await CurrentFetch(settings: settings, cache: cache, connector: connections).run(fleet, into: sink, progress: progress)
         await connections.shutdown()
         await cache.finishWrites()

@@ -14,11 +14,14 @@ public struct DesiredStream {
     public let catalog: AppInterfaceCatalog
     public let instanceFilter: String?
     public let secrets: SecretSupply
+    /// Where the built records wait (``SystemCall/temporaryDirectory(environment:)``).
+    public let spillDirectory: String
 
-    public init(catalog: AppInterfaceCatalog, instanceFilter: String?, secrets: SecretSupply) {
+    public init(catalog: AppInterfaceCatalog, instanceFilter: String?, secrets: SecretSupply, spillDirectory: String) {
         self.catalog = catalog
         self.instanceFilter = instanceFilter
         self.secrets = secrets
+        self.spillDirectory = spillDirectory
     }
 
     public struct Built {
@@ -32,7 +35,7 @@ public struct DesiredStream {
         var assembly = DesiredStateAssembly(instances: DeclaredInstances(catalog.instances, filter: instanceFilter),
                                             organizations: catalog.organizations.filter { instanceFilter == nil || $0.instance == instanceFilter })
         var unresolved: (sourceIndex: Int, error: any Error)?
-        let spill = RecordSpill()
+        let spill = RecordSpill(directory: spillDirectory)
         await catalog.forEachProject { resolution in
             let project: AppInterfaceModel.Project
             switch resolution.result {

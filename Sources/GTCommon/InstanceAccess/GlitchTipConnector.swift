@@ -9,10 +9,13 @@ import GTCache
 public struct GlitchTipConnector: Sendable {
     public let secrets: SecretResolver?
     public let concurrency: Int
+    /// The process environment, as the command read it (the transports' CAs and proxies).
+    public let environment: [String: String]
 
-    public init(secrets: SecretResolver?, concurrency: Int) {
+    public init(secrets: SecretResolver?, concurrency: Int, environment: [String: String]) {
         self.secrets = secrets
         self.concurrency = concurrency
+        self.environment = environment
     }
 
     public struct Connection: Sendable {
@@ -30,7 +33,7 @@ public struct GlitchTipConnector: Sendable {
         let token = try await secrets.value(of: ref)
         // Checked where they were read (docs/rules.md, "Numbers"); clamped again here, so a
         // record made in code cannot make the arithmetic trap either.
-        let http = HTTPClient(transport: HTTPTransport(maxConcurrent: concurrency),
+        let http = HTTPClient(transport: HTTPTransport(maxConcurrent: concurrency, environment: environment),
                               retry: RetryPolicy(maxRetries: Int(instance.maxRetries.clamped(to: NumberRange.maxRetries))))
         let client = GlitchTipClient(baseURL: instance.consoleURL, token: token, http: http,
                                      timeoutMilliseconds: Int(instance.readTimeout.clamped(to: NumberRange.readTimeout)) * 1000)

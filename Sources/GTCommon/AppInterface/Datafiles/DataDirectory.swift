@@ -45,14 +45,15 @@ struct DataDirectory: DatafileSource {
         }
     }
 
-    /// - Parameter spillingProjects: false when only the projects' keys will be read.
-    init(_ dir: String, spillingProjects: Bool = true) throws {
+    /// - Parameter spillDirectory: where project and alert datafiles wait in an unlinked file
+    ///   (``SystemCall/temporaryDirectory(environment:)``); nil when only the projects' keys will be read.
+    init(_ dir: String, spillDirectory: String?) throws {
         let display = dir.hasSuffix("/") ? String(dir.dropLast()) : dir
         describe = { display + $0 }
         let paths = try Self.datafilePaths(dir)
         let root = dir.count > 1 && dir.hasSuffix("/") ? String(dir.dropLast()) : dir
         self.root = root
-        let spill = spillingProjects ? DatafileSpill() : nil
+        let spill = spillDirectory.map { DatafileSpill(directory: $0) }
         var kept: [String: JSONValue] = [:]
         var alerts: [String: DatafileSpill.Slot?] = [:]
         var instancePaths: [String] = []

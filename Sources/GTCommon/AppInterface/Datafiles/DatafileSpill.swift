@@ -26,7 +26,7 @@ final class DatafileSpill: @unchecked Sendable {
     private var end = 0
     private var memory: [[UInt8]] = []
 
-    init(directory: String = SystemCall.temporaryDirectory) {
+    init(directory: String) {
         fd = try? SystemCall.unlinkedTemporaryFile(in: directory)
         writable = fd != nil
     }

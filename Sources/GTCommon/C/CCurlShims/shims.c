@@ -7,6 +7,3 @@ CURLcode gt_curl_setopt_pointer(CURL *h, CURLoption opt, void *value) { return c
 CURLcode gt_curl_setopt_slist(CURL *h, CURLoption opt, struct curl_slist *value) { return curl_easy_setopt(h, opt, value); }
 CURLcode gt_curl_setopt_data_cb(CURL *h, CURLoption opt, gt_curl_data_cb cb) { return curl_easy_setopt(h, opt, cb); }
 CURLcode gt_curl_getinfo_long(CURL *h, CURLINFO info, long *out) { return curl_easy_getinfo(h, info, out); }
-CURLcode gt_curl_getinfo_string(CURL *h, CURLINFO info, const char **out) { return curl_easy_getinfo(h, info, out); }
-CURLcode gt_curl_getinfo_pointer(CURL *h, CURLINFO info, void **out) { return curl_easy_getinfo(h, info, out); }
-CURLMcode gt_curl_multi_setopt_long(CURLM *m, CURLMoption opt, long value) { return curl_multi_setopt(m, opt, value); }

@@ -27,7 +27,7 @@ public struct OutputOptions: ParsableArguments, Sendable {
         switch format {
         case .text, .markdown: true
         case .ndjson: false
-        case .auto: isatty(1) == 1
+        case .auto: SystemCall.isTerminal(1)
         }
     }
 
@@ -39,7 +39,7 @@ public struct OutputOptions: ParsableArguments, Sendable {
         case .always: true
         case .never: false
         case .auto:
-            isatty(1) == 1 && environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb"
+            SystemCall.isTerminal(1) && environment["NO_COLOR"].map(\.isEmpty) ?? true && environment["TERM"] != "dumb"
         }
     }
 }

@@ -12,7 +12,7 @@ public final class ProgressLine: Sendable {
 
     /// nil unless stderr is a terminal (and `TERM` is not `dumb`).
     public static func onTerminal(label: String, environment: [String: String]) -> ProgressLine? {
-        guard isatty(2) == 1, environment["TERM"] != "dumb" else { return nil }
+        guard SystemCall.isTerminal(2), environment["TERM"] != "dumb" else { return nil }
         return ProgressLine(label: label)
     }
 

@@ -1,4 +1,4 @@
-import CLibCrypto
+internal import CLibCrypto
 import GTStreams
 
 /// Seals cache entries with AES-256-GCM under a key derived from the instance's API token.

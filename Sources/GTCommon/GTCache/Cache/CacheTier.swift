@@ -7,15 +7,23 @@ import GTStreams
 /// lock so that concurrent runs fetch each resource once. A tier whose server cannot be reached
 /// throws ``CacheTierUnavailable``: the cache then falls back to GlitchTip for the rest of the
 /// run with one warning; any other error is the listing's own.
+///
+/// Every call blocks its thread (a disk, a Redis round trip): ``ListingCache`` makes them on its
+/// own queues, never from async code.
 public protocol CacheTier: Sendable {
     /// The bytes stored for `key`, or nil (none, or unreadable: a miss).
+    @available(*, noasync, message: "blocks its thread: ListingCache calls tiers on its I/O queues")
     func read(_ key: String) throws -> [UInt8]?
     /// Many keys in one go, in order; nil when the tier has no faster way than one read per key.
+    @available(*, noasync, message: "blocks its thread: ListingCache calls tiers on its I/O queues")
     func read(_ keys: [String]) throws -> [[UInt8]?]?
     /// Stores `bytes` for `key`, to live `seconds` (the tier may also rely on the entry's own stamp).
+    @available(*, noasync, message: "blocks its thread: ListingCache calls tiers on its I/O queues")
     func write(_ key: String, _ bytes: [UInt8], seconds: Double) throws
+    @available(*, noasync, message: "blocks its thread: ListingCache calls tiers on its I/O queues")
     func remove(_ key: String) throws
     /// The key's lock without waiting; nil while another run holds it.
+    @available(*, noasync, message: "blocks its thread: ListingCache calls tiers on its I/O queues")
     func tryLock(_ key: String) throws -> (any CacheTierLock)?
     /// How long a miss waits for another run's lock before fetching on its own (seconds).
     var lockWaitLimit: Double { get }
@@ -24,6 +32,8 @@ public protocol CacheTier: Sendable {
 }
 
 public protocol CacheTierLock: Sendable {
+    /// Blocks its thread for a shared tier's lock (a round trip): not from async code.
+    @available(*, noasync, message: "blocks its thread: ListingCache releases locks on its I/O queues")
     func release()
 }
 

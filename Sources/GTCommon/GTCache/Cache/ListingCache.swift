@@ -8,6 +8,10 @@ import GTStreams
 /// The two-tier cache of GlitchTip listings (docs/architecture.md, "The cache seam"): memory for this process, then a second
 /// tier shared between runs (files, or Redis shared between hosts: ``CacheTier``), with
 /// double-checked locking so concurrent runs fetch once.
+///
+/// A tier blocks its thread (a disk, a Redis round trip up to the client's timeout): every call
+/// into it runs on the cache's I/O queue or its writers, never on a thread of the cooperative
+/// pool, which async callers await (docs/architecture.md, "Concurrency").
 public final class ListingCache: Sendable {
     private let directory: (any CacheTier)?
     /// The shared tier failed (``CacheTierUnavailable``): GlitchTip only from then on, one warning.
@@ -30,6 +34,9 @@ public final class ListingCache: Sendable {
     /// Writes queued and not yet on disk, each holding its key's lock descriptor: at most 64;
     /// a fetch past that waits for one to finish without holding a thread.
     private let writeSlots = AsyncPermits(64)
+    /// Where the tier is read, locked and cleared: many at once (each waits on its disk or its
+    /// server, not on a pool thread).
+    private let io = DispatchQueue(label: "gt.cache.io", attributes: .concurrent)
 
     public convenience init(directory: CacheDirectory?, ttl: CacheTTLs, refresh: Bool = false) {
         self.init(tier: directory.map(FileCacheTier.init), ttl: ttl, refresh: refresh)
@@ -43,10 +50,10 @@ public final class ListingCache: Sendable {
 
     /// Reads the entries of `keys` ahead, in one round trip where the tier can (Redis pipelines
     /// them); a later ``value(for:seal:fetch:)`` of one of them then does no I/O of its own.
-    public func prefetch(_ keys: [String]) {
+    public func prefetch(_ keys: [String]) async {
         guard !refresh, !keys.isEmpty, let tier = activeTier else { return }
         do {
-            guard let values = try tier.read(keys) else { return }
+            guard let values = try await onIO({ try tier.read(keys) }) else { return }
             prefetched.withLock { stored in
                 for (key, value) in zip(keys, values) { if let value { stored[key] = value } }
             }
@@ -69,15 +76,15 @@ public final class ListingCache: Sendable {
     /// written to or read from the file tier.
     public func value(for key: String, seal: CacheSeal?,
                       fetch: @Sendable () async throws -> [JSONValue]) async throws -> [JSONValue] {
-        if !refresh, let items = lookup(key, seal) {
+        if !refresh, let items = await lookup(key, seal) {
             hitCount.add(1, ordering: .relaxed)
             return items
         }
         guard let directory = activeTier, let seal else { return try await fetchAndStore(key, nil, lock: nil, fetch) }
         let lock = try await acquire(key, in: directory)
         // Another run may have fetched while this one waited for the lock.
-        if !refresh, let items = lookup(key, seal) {
-            lock?.release()
+        if !refresh, let items = await lookup(key, seal) {
+            await release(lock)
             hitCount.add(1, ordering: .relaxed)
             return items
         }
@@ -85,10 +92,24 @@ public final class ListingCache: Sendable {
     }
 
     /// Forgets `key` in both tiers (before and after a mutation of what it lists).
-    public func remove(_ key: String) {
+    public func remove(_ key: String) async {
         _ = memory.withLock { $0.removeValue(forKey: key) }
         _ = prefetched.withLock { $0.removeValue(forKey: key) }
-        do { try activeTier?.remove(key) } catch { tierFailed(error) }
+        guard let tier = activeTier else { return }
+        do { try await onIO { try tier.remove(key) } } catch { tierFailed(error) }
+    }
+
+    /// Runs `body`, a call into the tier, on the I/O queue and awaits it there.
+    private func onIO<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            io.async { continuation.resume(with: Result(catching: body)) }
+        }
+    }
+
+    /// Releases a tier's lock on the I/O queue (a Redis lock is a round trip).
+    private func release(_ lock: (any CacheTierLock)?) async {
+        guard let lock else { return }
+        _ = try? await onIO { lock.release() }
     }
 
     /// The second tier, unless it failed earlier in this run.
@@ -112,23 +133,30 @@ public final class ListingCache: Sendable {
     /// server: what gt-apply learns from its fresh read becomes what the next cached run plans
     /// from (docs/architecture.md). Written at once, not in the background, so the entry is on
     /// disk when this returns; without a seal the file entry is only removed.
-    public func replace(_ key: String, with items: [JSONValue], seal: CacheSeal?) {
+    public func replace(_ key: String, with items: [JSONValue], seal: CacheSeal?) async {
         memory.withLock { $0[key] = .array(items) }
         _ = prefetched.withLock { $0.removeValue(forKey: key) }
         guard let tier = activeTier else { return }
-        do {
-            guard let seal else { return try tier.remove(key) }
+        var sealed: [UInt8]?
+        if let seal {
             let entry: JSONValue = ["key": .string(key), "stored_at": .double(Self.now()), "items": .array(items)]
             var bytes: [UInt8] = []
             entry.write(to: &bytes)
-            guard let sealed = seal.seal(bytes, entry: key) else {
-                try tier.remove(key)
-                return writeProblems.withLock { $0.append("cache entry \(key) could not be sealed; removed") }
+            sealed = seal.seal(bytes, entry: key)
+            if sealed == nil { writeProblems.withLock { $0.append("cache entry \(key) could not be sealed; removed") } }
+        }
+        let seconds = ttl.seconds(for: key)
+        do {
+            try await onIO { [sealed] in
+                do {
+                    if let sealed { try tier.write(key, sealed, seconds: seconds) } else { try tier.remove(key) }
+                } catch {
+                    // An entry that could not be replaced must not stay: the next run would plan from it.
+                    try? tier.remove(key)
+                    throw error
+                }
             }
-            try tier.write(key, sealed, seconds: ttl.seconds(for: key))
         } catch {
-            // An entry that could not be replaced must not stay: the next run would plan from it.
-            try? tier.remove(key)
             tierFailed(error)
         }
     }
@@ -140,13 +168,13 @@ public final class ListingCache: Sendable {
         missCount.add(1, ordering: .relaxed)
         let items: [JSONValue]
         do { items = try await fetch() } catch {
-            lock?.release()
+            await release(lock)
             throw error
         }
         // Not kept in memory: no run reads one key twice, and every listing of a cold run kept
         // until exit would make gt-current's memory grow with the fleet (docs/streams.md, "Order").
         guard let directory = activeTier, let seal else {
-            lock?.release()
+            await release(lock)
             return items
         }
         // Back-pressure: a disk slower than the network must not pile up descriptors.
@@ -172,9 +200,9 @@ public final class ListingCache: Sendable {
         return items
     }
 
-    private func lookup(_ key: String, _ seal: CacheSeal?) -> [JSONValue]? {
+    private func lookup(_ key: String, _ seal: CacheSeal?) async -> [JSONValue]? {
         if let value = memory.withLock({ $0[key] }) { return value.arrayValue }
-        guard let seal, let sealed = readSecondTier(key), let bytes = seal.open(sealed, entry: key),
+        guard let seal, let sealed = await readSecondTier(key), let bytes = seal.open(sealed, entry: key),
               let entry = try? JSONValue(parsing: bytes),
               entry["key"]?.stringValue == key,
               let storedAt = entry["stored_at"].flatMap(Self.seconds),
@@ -186,10 +214,10 @@ public final class ListingCache: Sendable {
         return items
     }
 
-    private func readSecondTier(_ key: String) -> [UInt8]? {
+    private func readSecondTier(_ key: String) async -> [UInt8]? {
         if let value = prefetched.withLock({ $0.removeValue(forKey: key) }) { return value }
         guard let tier = activeTier else { return nil }
-        do { return try tier.read(key) } catch {
+        do { return try await onIO { try tier.read(key) } } catch {
             tierFailed(error)
             return nil
         }
@@ -202,7 +230,7 @@ public final class ListingCache: Sendable {
         let started = Self.now()
         while true {
             do {
-                if let lock = try directory.tryLock(key) { return lock }
+                if let lock = try await onIO({ try directory.tryLock(key) }) { return lock }
             } catch let error as CacheTierUnavailable {
                 tierFailed(error)
                 return nil

@@ -23,7 +23,7 @@ extension RedisCacheTier {
         var start = 0
         while start < keys.count {
             let end = min(keys.count, start + Self.batch)
-            let sizes = try unavailable { try client.pipeline(keys[start..<end].map { [Array("STRLEN".utf8), Array($0.utf8)] }) }
+            let sizes = try unavailable { try client.withSession { try $0.pipeline(keys[start..<end].map { [Array("STRLEN".utf8), Array($0.utf8)] }) } }
             // What this call brings back stays within `pipelineBytes`: an entry past it is left
             // to a read of its own.
             var wanted: [(index: Int, size: Int)] = []
@@ -62,7 +62,9 @@ extension RedisCacheTier {
     /// answer means the value changed since its size was asked, and is a miss.
     private func readRanges(_ group: [(index: Int, size: Int)], _ keys: [String], into values: inout [[UInt8]?]) throws {
         let replies = try unavailable {
-            try client.pipeline(group.map { [Array("GETRANGE".utf8), Array(keys[$0.index].utf8), Array("0".utf8), Array(String($0.size).utf8)] })
+            try client.withSession { session in
+                try session.pipeline(group.map { [Array("GETRANGE".utf8), Array(keys[$0.index].utf8), Array("0".utf8), Array(String($0.size).utf8)] })
+            }
         }
         for (entry, reply) in zip(group, replies) {
             switch reply {

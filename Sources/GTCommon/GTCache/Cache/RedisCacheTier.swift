@@ -25,20 +25,20 @@ public struct RedisCacheTier: CacheTier {
         let milliseconds = seconds.isFinite ? Int((min(seconds, Double(CacheTTLs.maxSeconds)) * 1000).rounded()) : 0
         guard milliseconds > 0 else { return }  // a TTL of 0 keeps nothing
         let reply = try unavailable {
-            try client.command(bytes: [Array("SET".utf8), Array(key.utf8), bytes, Array("PX".utf8), Array(String(milliseconds).utf8)])
+            try client.withSession { try $0.command(bytes: [Array("SET".utf8), Array(key.utf8), bytes, Array("PX".utf8), Array(String(milliseconds).utf8)]) }
         }
         if case .error(let text) = reply { throw CacheTierUnavailable("\(client.url): SET \(key): \(text)") }
     }
 
     public func remove(_ key: String) throws {
-        let reply = try unavailable { try client.command(["DEL", key]) }
+        let reply = try unavailable { try client.withSession { try $0.command(["DEL", key]) } }
         if case .error(let text) = reply { throw CacheTierUnavailable("\(client.url): DEL \(key): \(text)") }
     }
 
     public func tryLock(_ key: String) throws -> (any CacheTierLock)? {
         let token = RedisClient.randomToken()
         let lockKey = Self.lockKey(key)
-        guard try unavailable({ try client.tryLock(lockKey, token: token, milliseconds: lockMilliseconds) }) else { return nil }
+        guard try unavailable({ try client.withSession { try $0.tryLock(lockKey, token: token, milliseconds: lockMilliseconds) } }) else { return nil }
         return KeyLock(client: client, key: lockKey, token: token)
     }
 
@@ -50,7 +50,7 @@ public struct RedisCacheTier: CacheTier {
         let key: String
         let token: String
         /// A failed release is left to the lock's expiry (the server is gone, or the lock expired).
-        func release() { _ = try? client.unlock(key, token: token) }
+        func release() { _ = try? client.withSession { try $0.unlock(key, token: token) } }
     }
 
     func unavailable<T>(_ body: () throws -> T) throws -> T {

@@ -1,14 +1,24 @@
+import Dispatch
 import Synchronization
 import GTStreams
 
-/// A Redis server shared by concurrent tasks: one connection, opened on first use, one caller at
+/// A Redis server shared by concurrent tasks: one connection, opened on first use, one call at
 /// a time. After a failure (unreachable, a dropped connection, a timeout) the client stays
 /// failed for the rest of the process: callers fall back at once instead of waiting on timeouts
 /// again (README "Running on many hosts").
+///
+/// hiredis blocks its thread until the reply comes (up to ``timeout``), and Swift's cooperative
+/// pool has one thread per core: every call therefore runs on the client's own serial queue,
+/// as libcurl's transfers run on their own thread (docs/architecture.md, "Concurrency"). Async
+/// code awaits the reply without holding a pool thread; the blocking forms are for threads of
+/// their own (the listing cache's I/O queues, tests) and cannot be called from async code.
 public final class RedisClient: Sendable {
     public let url: RedisURL
     /// Seconds for connecting and for each reply.
     public let timeout: Double
+    /// Where the connection is used, one call at a time.
+    private let queue = DispatchQueue(label: "gt.redis")
+    /// Touched on `queue` only (and read by ``failure``).
     private let state = Mutex<State>(.idle)
 
     private enum State {
@@ -28,17 +38,24 @@ public final class RedisClient: Sendable {
         state.withLock { if case .failed(let error) = $0 { error } else { nil } }
     }
 
-    /// Runs one command. A `.error` reply is returned, not thrown: only the connection fails.
-    public func command(_ arguments: [String]) throws -> RedisReply {
-        try pipeline([arguments.map { Array($0.utf8) }])[0]
+    /// Lends the connection to `body` on the client's queue and resumes once `body` is done:
+    /// the wait for the replies holds no thread of the cooperative pool.
+    func withSession<T: Sendable>(_ body: @escaping @Sendable (RedisSession) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body(RedisSession(client: self)) }) }
+        }
     }
 
-    public func command(bytes arguments: [[UInt8]]) throws -> RedisReply {
-        try pipeline([arguments])[0]
+    /// The same on the calling thread, which waits: never from async code.
+    @available(*, noasync, message: "blocks its thread until Redis answers: await the async form")
+    func withSession<T>(_ body: (RedisSession) throws -> T) throws -> T {
+        try queue.sync { try body(RedisSession(client: self)) }
     }
 
-    /// Runs the commands in one round trip; replies in order.
-    public func pipeline(_ commands: [[[UInt8]]]) throws -> [RedisReply] {
+    /// Runs the commands in one round trip (connecting first if not yet connected); on the
+    /// client's queue only.
+    fileprivate func exchange(_ commands: [[[UInt8]]]) throws -> [RedisReply] {
+        dispatchPrecondition(condition: .onQueue(queue))
         if commands.isEmpty { return [] }
         return try state.withLock { state in
             let connection: RedisConnection
@@ -59,72 +76,47 @@ public final class RedisClient: Sendable {
         }
     }
 
-    /// Throws when the server cannot be reached (connects now if not yet connected).
-    public func ping() throws {
-        let reply = try command(["PING"])
-        if case .error(let text) = reply { throw RedisError(url: url, message: text) }
+    // MARK: One call each. A `.error` reply is returned, not thrown: only the connection fails.
+
+    public func command(_ arguments: [String]) async throws -> RedisReply {
+        try await withSession { try $0.command(arguments) }
     }
 
-    // MARK: Locks owned by a random token (docs/architecture.md "Shared tier")
+    @available(*, noasync, message: "blocks its thread until Redis answers: await the async form")
+    public func command(_ arguments: [String]) throws -> RedisReply { try withSession { try $0.command(arguments) } }
+
+    public func command(bytes arguments: [[UInt8]]) async throws -> RedisReply {
+        try await withSession { try $0.command(bytes: arguments) }
+    }
+
+    @available(*, noasync, message: "blocks its thread until Redis answers: await the async form")
+    public func command(bytes arguments: [[UInt8]]) throws -> RedisReply { try withSession { try $0.command(bytes: arguments) } }
+
+    /// Throws when the server cannot be reached (connects now if not yet connected).
+    @available(*, noasync, message: "blocks its thread until Redis answers: await the async form")
+    public func ping() throws { try withSession { try $0.ping() } }
+
+    public func ping() async throws { try await withSession { try $0.ping() } }
 
     /// `SET key token NX PX ms`: true when this caller now holds `key`.
+    public func tryLock(_ key: String, token: String, milliseconds: Int) async throws -> Bool {
+        try await withSession { try $0.tryLock(key, token: token, milliseconds: milliseconds) }
+    }
+
+    @available(*, noasync, message: "blocks its thread until Redis answers: await the async form")
     public func tryLock(_ key: String, token: String, milliseconds: Int) throws -> Bool {
-        let reply = try command(["SET", key, token, "NX", "PX", String(max(1, milliseconds))])
-        if case .error(let text) = reply { throw RedisError(url: url, message: "SET \(key) NX: \(text)") }
-        return reply.isOK
+        try withSession { try $0.tryLock(key, token: token, milliseconds: milliseconds) }
     }
 
-    /// Deletes `key` only if it still holds `token` (atomically, in Lua): an owner whose lock
-    /// expired and was taken by another never deletes the other's lock.
+    /// Deletes `key` only if it still holds `token`.
     @discardableResult
-    public func unlock(_ key: String, token: String) throws -> Bool {
-        let reply = try command(["EVAL", Self.unlockScript, "1", key, token])
-        if case .error(let text) = reply { throw RedisError(url: url, message: "unlock \(key): \(text)") }
-        return reply.integer == 1
+    public func unlock(_ key: String, token: String) async throws -> Bool {
+        try await withSession { try $0.unlock(key, token: token) }
     }
 
-    static let unlockScript = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
-
-    /// What a compare-and-extend found at one key.
-    public enum LockState: Sendable, Equatable {
-        /// Still `token`'s; it had this many milliseconds left (-1: no expiry) and now has at least the asked lifetime.
-        case held(remainingMilliseconds: Int64)
-        /// No such key: deleted, flushed, evicted or expired.
-        case gone
-        /// Another value (its first 300 bytes): another holder's.
-        case other([UInt8])
-        /// The server refused the script (the text of its error).
-        case refused(String)
-    }
-
-    /// For each key, atomically (one Lua script per key, all pipelined in one round trip): when
-    /// it holds `token`, makes it live at least `milliseconds` from now (never shortens it).
-    /// Each key on its own, so keys need not share a cluster slot or a proxy's shard.
-    public func checkAndExtend(_ keys: [String], token: String, milliseconds: Int) throws -> [LockState] {
-        let replies = try pipeline(keys.map { key in
-            ["EVAL", Self.checkAndExtendScript, "1", key, token, String(max(1, milliseconds))].map { Array($0.utf8) }
-        })
-        return replies.map { reply in
-            switch reply {
-            case .error(let text): return .refused(text)
-            case .array(let parts) where parts.first == .integer(0): return .held(remainingMilliseconds: parts.dropFirst().first?.integer ?? -1)
-            case .array(let parts) where parts.first == .integer(1): return .gone
-            case .array(let parts) where parts.first == .integer(2): return .other(parts.dropFirst().first?.bytes ?? [])
-            default: return .refused("unexpected answer \(reply)")
-            }
-        }
-    }
-
-    static let checkAndExtendScript = """
-        local v = redis.call('get', KEYS[1])
-        if v ~= ARGV[1] then
-          if v then return {2, string.sub(v, 1, 300)} end
-          return {1}
-        end
-        local left = redis.call('pttl', KEYS[1])
-        if left < tonumber(ARGV[2]) then redis.call('pexpire', KEYS[1], ARGV[2]) end
-        return {0, left}
-        """
+    @discardableResult
+    @available(*, noasync, message: "blocks its thread until Redis answers: await the async form")
+    public func unlock(_ key: String, token: String) throws -> Bool { try withSession { try $0.unlock(key, token: token) } }
 
     /// 128 random bits, hex: no two holders share a token.
     public static func randomToken() -> String {
@@ -135,3 +127,25 @@ public final class RedisClient: Sendable {
         }.joined()
     }
 }
+
+/// The client's connection, lent for one call on the client's queue (``RedisClient/withSession(_:)-(_)``):
+/// what runs here blocks that queue, never the caller, and must not keep the session.
+struct RedisSession {
+    let client: RedisClient
+
+    var url: RedisURL { client.url }
+
+    /// Runs the commands in one round trip; replies in order.
+    func pipeline(_ commands: [[[UInt8]]]) throws -> [RedisReply] { try client.exchange(commands) }
+
+    func command(_ arguments: [String]) throws -> RedisReply { try pipeline([arguments.map { Array($0.utf8) }])[0] }
+
+    func command(bytes arguments: [[UInt8]]) throws -> RedisReply { try pipeline([arguments])[0] }
+
+    func ping() throws {
+        if case .error(let text) = try command(["PING"]) { throw RedisError(url: url, message: text) }
+    }
+}
+
+@available(*, unavailable, message: "lent for one call on the client's queue")
+extension RedisSession: Sendable {}

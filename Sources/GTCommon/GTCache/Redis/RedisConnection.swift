@@ -1,4 +1,4 @@
-import CHiredis
+internal import CHiredis
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -6,10 +6,10 @@ import GTStreams
 
 /// One hiredis connection (`redisContext`), owned: freed in `deinit`, never handed out.
 ///
-/// Calls block (on a loopback or LAN server a round trip is well under a millisecond, and the
-/// file tier blocks on the disk the same way); every call has a timeout. Not thread-safe on its
-/// own: ``RedisClient`` serializes access. After an I/O error hiredis marks the context
-/// unusable, and so does this class: every later call throws the first error at once.
+/// Calls block their thread until the reply comes, each within the timeout: they are made on
+/// ``RedisClient``'s own queue only, one at a time, never on a thread of the cooperative pool.
+/// After an I/O error hiredis marks the context unusable, and so does this class: every later
+/// call throws the first error at once.
 final class RedisConnection {
     private let context: UnsafeMutablePointer<redisContext>
     private let url: RedisURL

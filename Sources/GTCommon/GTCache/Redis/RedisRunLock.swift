@@ -15,6 +15,9 @@ import GTStreams
 /// time each successful check was sent, plus the lifetime it asked for), so an answer that comes
 /// too late, or a process that was stopped past its lease, is not trusted. Between changes the
 /// keys are extended every third of the lifetime; once a check fails the run holds nothing.
+/// Every round trip (taking, checking, extending, releasing) runs on the client's own queue and
+/// is awaited off the cooperative pool (``RedisClient``); the blocking forms are for threads of
+/// their own.
 public final class RedisRunLock: Sendable {
     /// The lifetime unless `GT_RUN_LOCK_TTL` says otherwise: the reference's task lock, 600 s.
     public static let defaultMilliseconds = 600_000
@@ -23,7 +26,7 @@ public final class RedisRunLock: Sendable {
     /// Longer than this, a lock left by a killed run would block every run for too long.
     static let longestMilliseconds = 86_400_000
 
-    public enum Outcome {
+    public enum Outcome: Sendable {
         case acquired(RedisRunLock)
         /// Another live run holds this instance's lock; whatever this one took is released again.
         case busy(instance: String)
@@ -75,7 +78,7 @@ public final class RedisRunLock: Sendable {
     private let lease: Mutex<Lease>
     private let refresher = Mutex<Task<Void, Never>?>(nil)
 
-    private init(client: RedisClient, keys: [String], token: String, milliseconds: Int, clock: @escaping @Sendable () -> Duration,
+    init(client: RedisClient, keys: [String], token: String, milliseconds: Int, clock: @escaping @Sendable () -> Duration,
                  until: Duration) {
         self.client = client
         self.keys = keys
@@ -83,41 +86,6 @@ public final class RedisRunLock: Sendable {
         self.milliseconds = milliseconds
         self.clock = clock
         lease = Mutex(Lease(until: until))
-    }
-
-    /// Checks that the server runs the lock scripts (``probe(_:near:)``), then takes every
-    /// instance's lock or none, and extends them until ``release()``. Throws when the server
-    /// cannot be reached or cannot run the scripts.
-    public static func acquire(_ client: RedisClient, instances: [String], milliseconds: Int = defaultMilliseconds,
-                               staleAfterSeconds: Int = 600, clock: @escaping @Sendable () -> Duration = monotonic) throws -> Outcome {
-        let sorted = Set(instances).sorted()
-        if let first = sorted.first { try probe(client, near: key(instance: first)) }
-        let token = RunLockHolder.token(since: RunLockHolder.wallClock())
-        let sent = clock()
-        var taken: [String] = []
-        func giveBack() { for held in taken { _ = try? client.unlock(held, token: token) } }
-        for instance in sorted {
-            let key = key(instance: instance)
-            do {
-                if try client.tryLock(key, token: token, milliseconds: milliseconds) {
-                    taken.append(key)
-                    continue
-                }
-                let found = try ForeignHolder.inspect(client, key: key, staleAfterSeconds: staleAfterSeconds)
-                giveBack()
-                switch found {
-                case .busy: return .busy(instance: instance)
-                case .refused(let reason): return .refused(reason)
-                }
-            } catch {
-                giveBack()
-                throw error
-            }
-        }
-        let lock = RedisRunLock(client: client, keys: taken, token: token, milliseconds: milliseconds, clock: clock,
-                                until: sent + .milliseconds(milliseconds))
-        lock.startRefreshing()
-        return .acquired(lock)
     }
 
     /// Why the run no longer holds its locks, if it does not.
@@ -144,8 +112,25 @@ public final class RedisRunLock: Sendable {
     private var replyMilliseconds: Int { Int(min(max(client.timeout, 0), 3600) * 1000) }
 
     /// Before a change: nil when every key is still this run's and will outlive the longest
-    /// request; else why not, for good.
+    /// request; else why not, for good. The round trip is awaited off the cooperative pool
+    /// (``RedisClient``).
+    public func check() async -> String? {
+        do { return try await client.withSession { [self] in check(on: $0) } } catch {
+            return fail("the shared run locks could not be checked: \(error)")
+        }
+    }
+
+    /// ``check()`` on the calling thread, which waits for the answer: never from async code.
+    @available(*, noasync, message: "blocks its thread until Redis answers: await the async form")
     public func check() -> String? {
+        do { return try client.withSession { check(on: $0) } } catch {
+            return fail("the shared run locks could not be checked: \(error)")
+        }
+    }
+
+    /// The check itself, on the client's queue: the clock is read as the request leaves and as
+    /// its answer is in.
+    private func check(on session: RedisSession) -> String? {
         let sent = clock()
         let ask = lease.withLock { lease -> Ask in
             if let lost = lease.lost { return .lost(lost) }
@@ -163,7 +148,7 @@ public final class RedisRunLock: Sendable {
             return nil
         }
         let states: [RedisClient.LockState]
-        do { states = try client.checkAndExtend(keys, token: token, milliseconds: lifetime) } catch {
+        do { states = try session.checkAndExtend(keys, token: token, milliseconds: lifetime) } catch {
             return fail("the shared run locks could not be checked: \(error)")
         }
         let answered = clock()
@@ -211,27 +196,46 @@ public final class RedisRunLock: Sendable {
         return "\(tenths / 10).\(tenths % 10)"
     }
 
-    private func startRefreshing() {
+    func startRefreshing() {
         let task = Task { [self] in
             while !Task.isCancelled {
                 let lifetime = lease.withLock { Self.lifetime(milliseconds, request: $0.requestMilliseconds, reply: replyMilliseconds) }
                 do { try await Task.sleep(nanoseconds: UInt64(lifetime / 3) * 1_000_000) } catch { return }
-                if check() != nil { return }
+                if await check() != nil { return }
             }
         }
         refresher.withLock { $0 = task }
     }
 
     /// Stops extending and deletes the locks this run still owns; a problem as text, if any.
+    public func release() async -> String? {
+        refresher.withLock { $0?.cancel() }
+        do { return try await client.withSession { [self] in release(on: $0) } } catch {
+            return releaseProblem("\(error)")
+        }
+    }
+
+    /// ``release()`` on the calling thread, which waits for the answers: never from async code.
+    @available(*, noasync, message: "blocks its thread until Redis answers: await the async form")
     public func release() -> String? {
         refresher.withLock { $0?.cancel() }
-        let lifetime = lease.withLock { Self.lifetime(milliseconds, request: $0.requestMilliseconds, reply: replyMilliseconds) }
+        do { return try client.withSession { release(on: $0) } } catch {
+            return releaseProblem("\(error)")
+        }
+    }
+
+    private func release(on session: RedisSession) -> String? {
         var problems: [String] = []
         for key in keys.reversed() {
-            do { _ = try client.unlock(key, token: token) } catch {
-                problems.append("the run lock \(key) could not be released (it expires within \(lifetime / 1000) s): \(error)")
+            do { _ = try session.unlock(key, token: token) } catch {
+                problems.append(releaseProblem("\(error)", key: key))
             }
         }
         return problems.isEmpty ? nil : problems.joined(separator: "; ")
+    }
+
+    private func releaseProblem(_ error: String, key: String? = nil) -> String {
+        let lifetime = lease.withLock { Self.lifetime(milliseconds, request: $0.requestMilliseconds, reply: replyMilliseconds) }
+        return "the run lock \(key ?? keys.joined(separator: ", ")) could not be released (it expires within \(lifetime / 1000) s): \(error)"
     }
 }

@@ -83,10 +83,10 @@ enum ForeignHolder {
     case refused(String)
 
     /// Reads `key` (type, expiry, at most 300 bytes of its value: a planted huge value is never read whole).
-    static func inspect(_ client: RedisClient, key: String, staleAfterSeconds: Int) throws -> ForeignHolder {
-        let replies = try client.pipeline([["TYPE", key], ["PTTL", key], ["GETRANGE", key, "0", "299"], ["STRLEN", key]]
+    static func inspect(_ session: RedisSession, key: String, staleAfterSeconds: Int) throws -> ForeignHolder {
+        let replies = try session.pipeline([["TYPE", key], ["PTTL", key], ["GETRANGE", key, "0", "299"], ["STRLEN", key]]
             .map { $0.map { Array($0.utf8) } })
-        if case .error(let text) = replies[0] { throw RedisError(url: client.url, message: "TYPE \(key): \(text)") }
+        if case .error(let text) = replies[0] { throw RedisError(url: session.url, message: "TYPE \(key): \(text)") }
         let clear = "delete it on the Redis server (DEL \(key)); gt never deletes a lock it did not take"
         switch replies[0] {
         case .status("none"): return .busy  // released between the two round trips

@@ -1,5 +1,5 @@
-import CCurl
-import CCurlShims
+internal import CCurl
+internal import CCurlShims
 import GTStreams
 
 /// libcurl is initialised once per process, lazily and thread-safely (a global `let`).
@@ -50,14 +50,16 @@ private let headerCallback: gt_curl_data_cb = { ptr, size, nmemb, userdata in
 }
 
 /// Owns one libcurl easy handle and everything its transfer points at (header list, error
-/// buffer, sink); `deinit` frees them. Confined to the transfer thread.
+/// buffer, sink); `deinit` frees them. Confined to the transfer thread. The handle is lent to
+/// the multi handle through ``withHandle(_:)``, for the length of one call.
 final class CurlEasy {
-    let handle: UnsafeMutableRawPointer
+    private let handle: UnsafeMutableRawPointer
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private var headerList: UnsafeMutablePointer<curl_slist>?
     let sink = TransferSink()
     private(set) var request: HTTPRequest?
     private var trust = TrustStore.system
+    private var proxies = ProxyCredentials(environment: [:])
 
     init() throws(HTTPError) {
         guard curlGlobalInit == CURLE_OK else {
@@ -75,9 +77,15 @@ final class CurlEasy {
         errorBuffer.deallocate()
     }
 
+    /// Lends the easy handle to `body`, which must not keep it.
+    func withHandle<Result, Failure: Error>(_ body: (UnsafeMutableRawPointer) throws(Failure) -> Result) throws(Failure) -> Result {
+        try body(handle)
+    }
+
     /// Sets the handle up for `request`. `curl_easy_reset` keeps the connection cache, which is
     /// what keeps connections alive across requests.
-    func prepare(_ request: HTTPRequest, trust: TrustStore = .system) throws(HTTPError) {
+    func prepare(_ request: HTTPRequest, trust: TrustStore = .system,
+                 proxies: ProxyCredentials = ProxyCredentials(environment: [:])) throws(HTTPError) {
         curl_easy_reset(handle)
         curl_slist_free_all(headerList)
         headerList = nil
@@ -85,6 +93,7 @@ final class CurlEasy {
         errorBuffer[0] = 0
         self.request = request
         self.trust = trust
+        self.proxies = proxies
         let sinkPointer = Unmanaged.passUnretained(sink).toOpaque()
 
         try check(gt_curl_setopt_string(handle, CURLOPT_URL, request.url), "URL")
@@ -179,7 +188,7 @@ final class CurlEasy {
             let detail = String(cString: errorBuffer)
             var message = detail.isEmpty ? String(cString: curl_easy_strerror(code)) : detail
             if let hint = trust.hint(curlCode: Int(code.rawValue)) { message += "; \(hint)" }
-            message = ProxyCredentials(environment: Environment.current).redact(message)
+            message = proxies.redact(message)
             return .failure(.transport(code: Int(code.rawValue), message: Self.scrub(message), url: url))
         }
         var status = 0

@@ -1,5 +1,4 @@
-import CCurl
-import CCurlShims
+internal import CCurl
 import GTStreams
 
 /// Owns one libcurl multi handle; its connection cache is what keeps connections alive across
@@ -8,7 +7,9 @@ import GTStreams
 /// Every `CURLMcode` is checked: a call that fails throws ``HTTPError/multi(code:call:message:)``
 /// (docs/architecture.md, "Concurrency").
 final class CurlMulti {
-    let handle: UnsafeMutableRawPointer
+    private let handle: UnsafeMutableRawPointer
+    /// The easy handles on this multi handle, by the handle libcurl reports when one finishes.
+    private var attached: [UnsafeMutableRawPointer: CurlEasy] = [:]
 
     init() throws(HTTPError) {
         guard curlGlobalInit == CURLE_OK, let handle = curl_multi_init() else {
@@ -25,9 +26,18 @@ final class CurlMulti {
         throw .multi(code: Int(code.rawValue), call: call, message: String(cString: curl_multi_strerror(code)))
     }
 
-    func add(_ easy: CurlEasy) throws(HTTPError) { try Self.check(curl_multi_add_handle(handle, easy.handle), "curl_multi_add_handle") }
+    func add(_ easy: CurlEasy) throws(HTTPError) {
+        try easy.withHandle { (easyHandle) throws(HTTPError) in
+            try Self.check(curl_multi_add_handle(handle, easyHandle), "curl_multi_add_handle")
+            attached[easyHandle] = easy
+        }
+    }
+
     func remove(_ easy: CurlEasy) throws(HTTPError) {
-        try Self.check(curl_multi_remove_handle(handle, easy.handle), "curl_multi_remove_handle")
+        try easy.withHandle { (easyHandle) throws(HTTPError) in
+            try Self.check(curl_multi_remove_handle(handle, easyHandle), "curl_multi_remove_handle")
+            attached[easyHandle] = nil
+        }
     }
 
     func perform() throws(HTTPError) {
@@ -40,22 +50,28 @@ final class CurlMulti {
         try Self.check(curl_multi_poll(handle, nil, 0, milliseconds, nil), "curl_multi_poll")
     }
 
-    /// The next finished transfer: its easy handle and libcurl's result code.
-    func nextFinished() -> (UnsafeMutableRawPointer, CURLcode)? {
+    /// The next finished transfer and its outcome (still on this multi handle: ``remove(_:)`` it).
+    func nextFinished() -> (easy: CurlEasy, result: Result<HTTPResponse, HTTPError>)? {
         var remaining: Int32 = 0
         while let message = curl_multi_info_read(handle, &remaining) {
-            if message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle {
-                return (easy, message.pointee.data.result)
+            if message.pointee.msg == CURLMSG_DONE, let finished = message.pointee.easy_handle, let easy = attached[finished] {
+                return (easy, easy.result(message.pointee.data.result))
             }
         }
         return nil
     }
+
+    /// What other threads may call on this multi handle.
+    var wakeup: MultiWakeup { MultiWakeup(handle: handle) }
 }
 
 /// The one multi-handle call made from other threads: `curl_multi_wakeup` is documented as
 /// thread-safe. The loop clears it (under the queue's lock) before the multi handle is freed.
 struct MultiWakeup: @unchecked Sendable {
-    let handle: UnsafeMutableRawPointer
+    private let handle: UnsafeMutableRawPointer
+
+    fileprivate init(handle: UnsafeMutableRawPointer) { self.handle = handle }
+
     /// A failed wakeup is not fatal: the loop polls at most a second at a time anyway.
     func wake() { _ = try? CurlMulti.check(curl_multi_wakeup(handle), "curl_multi_wakeup") }
 }

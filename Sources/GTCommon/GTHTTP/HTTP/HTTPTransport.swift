@@ -1,4 +1,3 @@
-import CCurl
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -18,10 +17,14 @@ import GTStreams
 public final class HTTPTransport: Sendable {
     private let queue: TransferQueue
 
-    /// - Parameter trust: the CAs that verify servers; by default what the process environment
-    ///   sets for GlitchTip and qontract-server (``TrustStore``).
-    public init(maxConcurrent: Int, trust: TrustStore = TrustStore(environment: Environment.current)) {
-        queue = TransferQueue(maxConcurrent: max(1, maxConcurrent), trust: trust)
+    /// - Parameters:
+    ///   - environment: the process environment, as the command read it: the CAs it names, and
+    ///     the proxy credentials libcurl reads from it, kept out of every error message.
+    ///   - trust: the CAs that verify servers; by default what `environment` sets for GlitchTip
+    ///     and qontract-server (``TrustStore``).
+    public init(maxConcurrent: Int, environment: [String: String], trust: TrustStore? = nil) {
+        queue = TransferQueue(maxConcurrent: max(1, maxConcurrent), trust: trust ?? TrustStore(environment: environment),
+                              proxies: ProxyCredentials(environment: environment))
     }
 
     deinit {

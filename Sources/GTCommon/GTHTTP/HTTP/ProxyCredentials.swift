@@ -3,7 +3,7 @@ import GTStreams
 /// libcurl reads the proxy variables itself and quotes a proxy URL it cannot parse in its error
 /// message (`Unsupported proxy syntax in '…'`); `redact` keeps those credentials out of gt's
 /// output (README, "Behind a company network").
-struct ProxyCredentials {
+struct ProxyCredentials: Sendable {
     static let variables = ["https_proxy", "HTTPS_PROXY", "http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"]
 
     private let userinfos: [String]

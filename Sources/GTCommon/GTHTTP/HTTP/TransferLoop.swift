@@ -1,4 +1,3 @@
-import CCurl
 import GTStreams
 
 /// The transfer thread's own state: the running transfers on the multi handle and the easy
@@ -6,21 +5,23 @@ import GTStreams
 struct TransferLoop {
     let multi: CurlMulti
     let trust: TrustStore
-    private(set) var active: [UnsafeMutableRawPointer: (easy: CurlEasy, job: TransferJob)] = [:]
+    let proxies: ProxyCredentials
+    private(set) var active: [ObjectIdentifier: (easy: CurlEasy, job: TransferJob)] = [:]
     private var idle: [CurlEasy] = []
 
-    init(multi: CurlMulti, trust: TrustStore) {
+    init(multi: CurlMulti, trust: TrustStore, proxies: ProxyCredentials) {
         self.multi = multi
         self.trust = trust
+        self.proxies = proxies
     }
 
     mutating func start(_ job: TransferJob) {
         if job.ticket.isCancelled { return job.continuation.resume(returning: .failure(.cancelled)) }
         do throws(HTTPError) {
             let easy = if let reused = idle.popLast() { reused } else { try CurlEasy() }
-            try easy.prepare(job.request, trust: trust)
+            try easy.prepare(job.request, trust: trust, proxies: proxies)
             try multi.add(easy)
-            active[easy.handle] = (easy, job)
+            active[ObjectIdentifier(easy)] = (easy, job)
         } catch {
             job.continuation.resume(returning: .failure(error))
         }
@@ -28,8 +29,8 @@ struct TransferLoop {
 
     /// Takes the transfer of ticket `id` off the multi handle, if it still runs.
     mutating func stop(id: UInt64, with error: HTTPError) {
-        guard let (handle, entry) = active.first(where: { $0.value.job.ticket.id == id }) else { return }
-        active.removeValue(forKey: handle)
+        guard let (key, entry) = active.first(where: { $0.value.job.ticket.id == id }) else { return }
+        active.removeValue(forKey: key)
         finish(entry.easy, entry.job, .failure(error))
     }
 
@@ -39,9 +40,9 @@ struct TransferLoop {
         do throws(HTTPError) {
             try multi.perform()
             var freedSlot = false
-            while let (handle, code) = multi.nextFinished() {
-                guard let (easy, job) = active.removeValue(forKey: handle) else { continue }
-                finish(easy, job, easy.result(code))
+            while let (easy, result) = multi.nextFinished() {
+                guard let (_, job) = active.removeValue(forKey: ObjectIdentifier(easy)) else { continue }
+                finish(easy, job, result)
                 freedSlot = true
             }
             // A freed slot goes straight to the next waiting request: its wakeup was spent

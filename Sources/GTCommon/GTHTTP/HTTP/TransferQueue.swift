@@ -1,4 +1,3 @@
-import CCurl
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -41,11 +40,13 @@ final class TransferQueue: Sendable {
 
     let maxConcurrent: Int
     let trust: TrustStore
+    let proxies: ProxyCredentials
     private let state = Mutex(State())
 
-    init(maxConcurrent: Int, trust: TrustStore) {
+    init(maxConcurrent: Int, trust: TrustStore, proxies: ProxyCredentials) {
         self.maxConcurrent = maxConcurrent
         self.trust = trust
+        self.proxies = proxies
     }
 
     /// Nothing waits for a slot.
@@ -147,10 +148,7 @@ final class TransferQueue: Sendable {
 
     /// The calling thread's kernel id, from `/proc/thread-self` (`<pid>/task/<tid>`).
     private static func currentThreadID() -> Int32? {
-        var buffer = [CChar](repeating: 0, count: 64)
-        let n = readlink("/proc/thread-self", &buffer, buffer.count - 1)
-        guard n > 0 else { return nil }
-        let link = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        guard let link = try? SystemCall.linkTarget("/proc/thread-self") else { return nil }
         return link.split(separator: "/").last.flatMap { Int32($0) }
     }
 
@@ -187,10 +185,10 @@ final class TransferQueue: Sendable {
         }
         let tid = Self.currentThreadID()
         state.withLock {
-            $0.wakeup = MultiWakeup(handle: multi.handle)
+            $0.wakeup = multi.wakeup
             $0.threadID = tid
         }
-        var loop = TransferLoop(multi: multi, trust: trust)
+        var loop = TransferLoop(multi: multi, trust: trust, proxies: proxies)
         while true {
             let (jobs, cancelled, stop) = take(limit: maxConcurrent - loop.active.count, running: loop.active.count)
             if stop { break }

@@ -153,14 +153,9 @@ public struct TrustStore: Sendable, Equatable, CustomStringConvertible {
         let info: stat
         do throws(Errno) { info = try SystemCall.fileStatus(path: path) } catch { return "cannot be read: \(error)" }
         guard info.st_mode & S_IFMT == S_IFDIR else { return "is not a directory" }
-        guard let dir = opendir(path) else { return "cannot be read: \(Errno.current)" }
-        defer { closedir(dir) }
-        while let entry = readdir(dir) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-            }
-            if isHashedName(name) { return nil }
-        }
+        let names: [String]
+        do throws(Errno) { names = try DirectoryListing.entries(path).map(\.name) } catch { return "cannot be read: \(error)" }
+        if names.contains(where: isHashedName) { return nil }
         return "holds no hashed certificate names (like 1a2b3c4d.0); run `openssl rehash \(path)`"
     }
 

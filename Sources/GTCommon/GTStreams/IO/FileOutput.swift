@@ -31,7 +31,7 @@ public final class FileOutput {
     public static func standardOutput() -> FileOutput { FileOutput(fd: 1, name: "standard output") }
     public static func standardError() -> FileOutput { FileOutput(fd: 2, name: "standard error") }
 
-    public var isTerminal: Bool { isatty(fd) == 1 }
+    public var isTerminal: Bool { SystemCall.isTerminal(fd) }
 
     public func write(_ bytes: [UInt8]) {
         buffer.append(contentsOf: bytes)

@@ -1,4 +1,4 @@
-import CJansson
+internal import CJansson
 
 /// Why a JSON text could not be parsed, in jansson's words, with where.
 public struct JSONParseError: Error, Sendable, CustomStringConvertible {

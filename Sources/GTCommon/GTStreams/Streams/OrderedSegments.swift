@@ -22,10 +22,13 @@ public final class OrderedSegments: Sendable {
     }
 
     private let parent: any RecordSink
+    /// Where held parts spill (``SystemCall/temporaryDirectory(environment:)``).
+    public let spillDirectory: String
     private let state = Mutex(State())
 
-    public init(parent: any RecordSink) {
+    public init(parent: any RecordSink, spillDirectory: String) {
         self.parent = parent
+        self.spillDirectory = spillDirectory
     }
 
     /// The first part not yet finished: parts before it are written.
@@ -37,7 +40,7 @@ public final class OrderedSegments: Sendable {
     fileprivate func write(_ record: EncodedRecord, part: Int) {
         state.withLock { state in
             if part == state.head { return parent.write(record) }
-            if state.held[part] == nil { state.held[part] = RecordSpill() }
+            if state.held[part] == nil { state.held[part] = RecordSpill(directory: spillDirectory) }
             state.held[part]!.append(record)
         }
     }

@@ -1,17 +1,17 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
 #endif
 
 /// Records held back until their turn (see ``OrderedSegments``): in memory up to
 /// ``memoryLimit`` bytes, then in a temporary file in `TMPDIR` (else `/tmp`) that no name leads
 /// to, mode 0600 (``SystemCall/unlinkedTemporaryFile(in:)``), so holding one organization's
-/// records while another is written costs disk, not memory. A file that cannot be made or
-/// written (an unwritable or full `TMPDIR`) keeps the records in memory instead: slower to
-/// grow, never lost.
+/// records while another is written costs disk, not memory. The file is written and read
+/// through the system-call layer, 64 KB at a time. A file that cannot be made or written (an
+/// unwritable or full `TMPDIR`) keeps the records in memory instead: slower to grow, never lost.
 public final class RecordSpill {
     public static let memoryLimit = 64 << 10
+    /// Frames are gathered up to this size and written to the file in one call.
+    static let writeBatch = 64 << 10
     /// Where the file is made, when it is.
     private let directory: String
 
@@ -19,43 +19,58 @@ public final class RecordSpill {
     private var memory: [EncodedRecord] = []
     private var afterFile: [EncodedRecord] = []
     private var memoryBytes = 0
-    private var file: UnsafeMutablePointer<FILE>?
+    private var fd: Int32?
     private var failed = false
-    /// Records written whole to the file; a frame cut short by a failed write is not read back.
+    /// Frames not yet written, and the records they hold (kept until the write succeeds).
+    private var batch: [UInt8] = []
+    private var batched: [EncodedRecord] = []
+    /// Records whose frames are in the file: only these are read back.
     private var fileRecords = 0
 
-    public init(directory: String = SystemCall.temporaryDirectory) {
+    /// - Parameter directory: where the file is made (``SystemCall/temporaryDirectory(environment:)``).
+    public init(directory: String) {
         self.directory = directory
     }
 
-    deinit { if let file { fclose(file) } }
+    deinit { if let fd { SystemCall.close(fd) } }
 
     public func append(_ record: EncodedRecord) {
-        if file == nil, !failed, memoryBytes + record.bytes.count > Self.memoryLimit {
-            file = Self.openFile(in: directory)
-            if file == nil { failed = true }
+        if fd == nil, !failed, memoryBytes + record.bytes.count > Self.memoryLimit {
+            fd = try? SystemCall.unlinkedTemporaryFile(in: directory)
+            if fd == nil { failed = true }
         }
-        guard let file else {
-            memory.append(record)
-            memoryBytes += record.bytes.count
+        guard fd != nil, !failed else {
+            if fd == nil {
+                memory.append(record)
+                memoryBytes += record.bytes.count
+            } else {
+                afterFile.append(record)
+            }
             return
         }
-        guard !failed else { return afterFile.append(record) }
-        var frame: [UInt8] = []
         let message = record.message.map { Array($0.utf8) } ?? []
-        frame.reserveCapacity(9 + message.count + record.bytes.count)
-        frame.append(UInt8(RecordKind.allCases.firstIndex(of: record.kind)!))
-        Self.appendLength(record.message == nil ? UInt32.max : UInt32(message.count), to: &frame)
-        frame += message
-        Self.appendLength(UInt32(record.bytes.count), to: &frame)
-        frame += record.bytes
-        if fwrite(frame, 1, frame.count, file) != frame.count {
-            // Keep what could not be spilled; records already in the file come first.
+        batch.append(UInt8(RecordKind.allCases.firstIndex(of: record.kind)!))
+        Self.appendLength(record.message == nil ? UInt32.max : UInt32(message.count), to: &batch)
+        batch += message
+        Self.appendLength(UInt32(record.bytes.count), to: &batch)
+        batch += record.bytes
+        batched.append(record)
+        if batch.count >= Self.writeBatch { writeBatch() }
+    }
+
+    /// Writes the gathered frames. A write that fails keeps their records (and every later one)
+    /// in memory, after those in the file: what reached the file of a failed write is never read.
+    private func writeBatch() {
+        guard let fd, !batch.isEmpty else { return }
+        do {
+            try SystemCall.writeAll(fd, batch)
+            fileRecords += batched.count
+        } catch {
             failed = true
-            afterFile.append(record)
-        } else {
-            fileRecords += 1
+            afterFile = batched
         }
+        batch = []
+        batched = []
     }
 
     /// Writes every held record to `sink`, in the order appended.
@@ -65,53 +80,69 @@ public final class RecordSpill {
     public func drain(_ write: (EncodedRecord) -> Void) {
         memory.forEach(write)
         memory = []
-        if let file {
-            fflush(file)
-            rewind(file)
+        if let fd {
+            if !failed { writeBatch() }
+            var reader = FrameReader(fd: fd)
             for _ in 0..<fileRecords {
-                guard let record = Self.readRecord(file) else { break }
+                guard let record = reader.record() else { break }
                 write(record)
             }
+            // Emptied: a later record starts over in memory.
+            SystemCall.close(fd)
+            self.fd = nil
+            fileRecords = 0
+            failed = false
         }
+        memoryBytes = 0
         afterFile.forEach(write)
         afterFile = []
-    }
-
-    private static func openFile(in directory: String) -> UnsafeMutablePointer<FILE>? {
-        guard let fd = try? SystemCall.unlinkedTemporaryFile(in: directory) else { return nil }
-        guard let file = fdopen(fd, "w+") else {
-            SystemCall.close(fd)
-            return nil
-        }
-        return file
     }
 
     private static func appendLength(_ value: UInt32, to out: inout [UInt8]) {
         withUnsafeBytes(of: value.littleEndian) { out += $0 }
     }
+}
 
-    private static func readLength(_ file: UnsafeMutablePointer<FILE>) -> UInt32? {
-        var value: UInt32 = 0
-        guard fread(&value, 4, 1, file) == 1 else { return nil }
-        return UInt32(littleEndian: value)
+/// Reads the spill file's frames from its start, a chunk at a time (`pread(2)`).
+private struct FrameReader {
+    let fd: Int32
+    private var offset: off_t = 0
+    private var chunk: [UInt8] = []
+    private var position = 0
+
+    init(fd: Int32) { self.fd = fd }
+
+    /// The next `count` bytes; nil at the end of the file or on a read error.
+    mutating func take(_ count: Int) -> ArraySlice<UInt8>? {
+        if chunk.count - position < count {
+            var fresh = Array(chunk[position...])
+            let wanted = max(count, RecordSpill.writeBatch)
+            var more = [UInt8](repeating: 0, count: wanted - fresh.count)
+            while fresh.count < count {
+                guard let read = try? SystemCall.read(fd, into: &more, at: offset), read > 0 else { return nil }
+                offset += off_t(read)
+                fresh += more[..<read]
+            }
+            chunk = fresh
+            position = 0
+        }
+        defer { position += count }
+        return chunk[position..<(position + count)]
     }
 
-    private static func readBytes(_ count: Int, _ file: UnsafeMutablePointer<FILE>) -> [UInt8]? {
-        var bytes = [UInt8](repeating: 0, count: count)
-        guard count == 0 || fread(&bytes, 1, count, file) == count else { return nil }
-        return bytes
+    mutating func length() -> UInt32? {
+        guard let bytes = take(4) else { return nil }
+        return bytes.reversed().reduce(0) { $0 << 8 | UInt32($1) }
     }
 
-    private static func readRecord(_ file: UnsafeMutablePointer<FILE>) -> EncodedRecord? {
-        var kindIndex: UInt8 = 0
-        guard fread(&kindIndex, 1, 1, file) == 1, Int(kindIndex) < RecordKind.allCases.count,
-              let messageLength = readLength(file) else { return nil }
+    mutating func record() -> EncodedRecord? {
+        guard let kind = take(1)?.first, Int(kind) < RecordKind.allCases.count, let messageLength = length() else { return nil }
         var message: String?
         if messageLength != UInt32.max {
-            guard let bytes = readBytes(Int(messageLength), file) else { return nil }
+            guard let bytes = take(Int(messageLength)) else { return nil }
             message = String(decoding: bytes, as: UTF8.self)
         }
-        guard let length = readLength(file), let bytes = readBytes(Int(length), file) else { return nil }
-        return EncodedRecord(kind: RecordKind.allCases[Int(kindIndex)], bytes: bytes, message: message)
+        guard let length = length(), let bytes = take(Int(length)) else { return nil }
+        return EncodedRecord(kind: RecordKind.allCases[Int(kind)], bytes: Array(bytes), message: message)
     }
 }

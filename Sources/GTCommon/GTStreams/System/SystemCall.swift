@@ -94,16 +94,18 @@ public enum SystemCall {
     }
 
     public static func synchronize(_ fd: Int32) throws(Errno) { try retrying { fsync(fd) } }
+    /// `fchmod(2)`: the mode whatever the umask made it.
+    public static func changeMode(_ fd: Int32, to mode: mode_t) throws(Errno) { try retrying { fchmod(fd, mode) } }
     public static func truncate(_ fd: Int32, to length: off_t = 0) throws(Errno) { try retrying { ftruncate(fd, length) } }
     public static func rename(_ from: String, to: String) throws(Errno) { try retrying { Glibc.rename(from, to) } }
     public static func unlink(_ path: String) throws(Errno) { try retrying { Glibc.unlink(path) } }
     public static func makeDirectory(_ path: String, mode: mode_t) throws(Errno) { try retrying { mkdir(path, mode) } }
 
-    /// `TMPDIR`, else `/tmp` (an empty `TMPDIR` counts as unset): where spill files are made.
-    /// glibc's `tmpfile(3)` ignores `TMPDIR`, so gt does not use it.
-    public static var temporaryDirectory: String {
-        guard let value = getenv("TMPDIR"), value.pointee != 0 else { return "/tmp" }
-        return String(cString: value)
+    /// `TMPDIR` of `environment`, else `/tmp` (an empty `TMPDIR` counts as unset): where spill
+    /// files are made. glibc's `tmpfile(3)` ignores `TMPDIR`, so gt does not use it.
+    public static func temporaryDirectory(environment: [String: String]) -> String {
+        guard let value = environment["TMPDIR"], !value.isEmpty else { return "/tmp" }
+        return value
     }
 
     /// Linux's `O_TMPFILE` (`__O_TMPFILE | O_DIRECTORY`), which Swift does not import: a file
@@ -136,6 +138,22 @@ public enum SystemCall {
         }
         return fd
     }
+
+    /// Where the symbolic link `path` points (`readlink(2)`).
+    public static func linkTarget(_ path: String) throws(Errno) -> String {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = try buffer.withUnsafeMutableBytes { raw in
+            Result { () throws(Errno) in try retrying { readlink(path, raw.baseAddress!.assumingMemoryBound(to: CChar.self), raw.count) } }
+        }.get()
+        return String(decoding: buffer[..<count], as: UTF8.self)
+    }
+
+    /// Whether `fd` is a terminal (`isatty(3)`): colours and a progress line only there.
+    public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+    /// Sets `signo` to be ignored (`SIG_IGN`), as a process that reads it through a dispatch
+    /// signal source must, or the default action would end the process first.
+    public static func ignore(signal signo: Int32) { _ = Glibc.signal(signo, SIG_IGN) }
 
     /// `flock(2)`: `EWOULDBLOCK` (``Errno/wouldBlock``) when `LOCK_NB` is set and another
     /// holder has the lock.
