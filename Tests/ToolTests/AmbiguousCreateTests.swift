@@ -8,14 +8,12 @@ import XCTest
 /// A create whose fate is unknown is never sent again in the same run (docs/safety.md, "The
 /// transport never resends" and "An ambiguous create is never sent again"): gt looks, and when
 /// the alert is not there (yet) the action fails as "outcome unknown"; the next run converges.
-final class AmbiguousCreateTests: XCTestCase {
+final class AmbiguousCreateTests: SimulatorTestCase {
     private var scenario: Scenario!
     private let alertsPath = "/api/0/projects/nasa/web/alerts/"
 
-    override func tearDown() async throws { scenario?.sim.stop() }
-
     private func make(readTimeout: Int = 5) async throws -> Scenario {
-        try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "new"), DeclaredAlert(name: "kept")]],
+        try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "new"), DeclaredAlert(name: "kept")]],
                                 current: ["web": [SimState.alert("kept")]], readTimeout: readTimeout)
     }
 

@@ -8,17 +8,15 @@ import XCTest
 /// SIGTERM or SIGINT during gt-apply (docs/streams.md, "interrupted"): no new change starts,
 /// the results stream says what was attempted, ends with a summary `interrupted` and its
 /// trailer, the exit status is 128 + the signal; the next run converges.
-final class ApplyInterruptTests: XCTestCase {
+final class ApplyInterruptTests: SimulatorTestCase {
     private var scenario: Scenario!
-
-    override func tearDown() async throws { scenario?.sim.stop() }
 
     private static let projects = (1...6).map { "p\($0)" }
 
     /// Six projects with one alert to create each; every POST is stored at once, answered after
     /// `delay` ms.
     private func slowCreates(delay: Int64) async throws -> String {
-        scenario = try await Scenario.make(in: scratchDirectory(),
+        scenario = try await Scenario.make(for: self,
                                            desired: Dictionary(uniqueKeysWithValues: Self.projects.map { ($0, [DeclaredAlert(name: "n")]) }),
                                            current: Dictionary(uniqueKeysWithValues: Self.projects.map { ($0, []) }), readTimeout: 30)
         let d = scenario.dataDirectory
@@ -101,7 +99,7 @@ final class ApplyInterruptTests: XCTestCase {
     }
 
     func testASignalWhileThePlanIsReadEndsTheRunAtOnceWithAnIncompleteStream() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
         // stdin stays open: gt-apply waits for the rest of the plan.
         let apply = try BackgroundTool("gt-apply", ["--no-dry-run"], stdinFile: nil, environment: scenario.environment,
                                        scratch: scenario.directory)

@@ -6,10 +6,8 @@ import GTTestSupport
 import XCTest
 
 /// scripts/gt-reconcile: the pipeline in one command, its exit status and its timeout.
-final class ReconcileScriptTests: XCTestCase {
+final class ReconcileScriptTests: SimulatorTestCase {
     private var scenario: Scenario!
-
-    override func tearDown() async throws { scenario?.sim.stop() }
 
     private var script: String { TestPaths.packageRoot.appendingPathComponent("scripts/gt-reconcile").path }
 
@@ -19,7 +17,7 @@ final class ReconcileScriptTests: XCTestCase {
     }
 
     func testTimeoutKillsThePipelineAndFails() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []],
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []],
                                            readTimeout: 30)
         try await scenario.sim.config(["latency_ms": 3000])
         // On the simulator's clock, so that its log's arrival times compare with it.
@@ -38,7 +36,7 @@ final class ReconcileScriptTests: XCTestCase {
     }
 
     func testOneUnreachableInstanceFailsTheRunButTheOtherIsApplied() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
         let data = URL(fileURLWithPath: scenario.dataDirectory)
         try """
             $schema: /dependencies/glitchtip-instance-1.yml

@@ -8,21 +8,16 @@ import GTCache
 
 /// gt-apply's shared run locks on a real `redis-server` (README "Running on many hosts"): runs
 /// on different hosts exclude each other, all or nothing, and stop mutating when the lock is lost.
-final class RedisRunLockTests: XCTestCase {
+final class RedisRunLockTests: SimulatorTestCase {
     private var scenario: Scenario!
     private var redis: RedisServer!
-
-    override func tearDown() async throws {
-        scenario?.sim.stop()
-        redis?.stop()
-    }
 
     // MARK: run locks
 
     func testConcurrentAppliesOnTwoHostsOneSkipsAndEachMutationHappensOnce() async throws {
         let dir = scratchDirectory()
-        redis = try RedisServer(in: dir)
-        scenario = try await Scenario.make(in: dir, desired: ["web": (1...5).map { DeclaredAlert(name: "n\($0)") }],
+        redis = try startRedis(in: dir)
+        scenario = try await Scenario.make(for: self, in: dir, desired: ["web": (1...5).map { DeclaredAlert(name: "n\($0)") }],
                                            current: ["web": []])
         let d = scenario.dataDirectory
         let planFile = dir.appendingPathComponent("plan.ndjson").path
@@ -62,7 +57,7 @@ final class RedisRunLockTests: XCTestCase {
     }
 
     func testRunLockIsAllOrNothingExtendedWhileHeldAndReleasedOnlyByItsOwner() async throws {
-        redis = try RedisServer(in: scratchDirectory())
+        redis = try startRedis(in: scratchDirectory())
         let client = RedisClient(url: try RedisURL(parsing: redis.url()))
         func pttl(_ instance: String) throws -> Int {
             Int(try redis.cli(["PTTL", RedisRunLock.key(instance: instance)]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -100
@@ -96,8 +91,8 @@ final class RedisRunLockTests: XCTestCase {
 
     func testApplyRefusesToMutateWhenRedisIsDownUnlessFileLocksOnly() async throws {
         let dir = scratchDirectory()
-        redis = try RedisServer(in: dir, password: "planted-redis-password")
-        scenario = try await Scenario.make(in: dir, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        redis = try startRedis(in: dir, password: "planted-redis-password")
+        scenario = try await Scenario.make(for: self, in: dir, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
         let a = scenario.environment.merging(host("a", in: dir, url: redis.url())) { $1 }
         let d = scenario.dataDirectory
         let planFile = dir.appendingPathComponent("plan.ndjson").path
@@ -129,8 +124,8 @@ final class RedisRunLockTests: XCTestCase {
 
     func testRedisKilledMidApplyStopsFurtherMutations() async throws {
         let dir = scratchDirectory()
-        redis = try RedisServer(in: dir)
-        scenario = try await Scenario.make(in: dir, desired: ["web": (1...6).map { DeclaredAlert(name: "n\($0)") }],
+        redis = try startRedis(in: dir)
+        scenario = try await Scenario.make(for: self, in: dir, desired: ["web": (1...6).map { DeclaredAlert(name: "n\($0)") }],
                                            current: ["web": []])
         let a = scenario.environment.merging(host("a", in: dir, url: redis.url())) { $1 }
         let d = scenario.dataDirectory
@@ -154,7 +149,7 @@ final class RedisRunLockTests: XCTestCase {
         XCTAssertLessThan(applied, 6, "mutations went on after the shared lock could no longer be held")
         XCTAssertTrue(result.stderr.contains("other hosts can no longer be excluded"), result.stderr)
         // A clean run (a new server) converges.
-        redis = try RedisServer(in: dir)
+        redis = try startRedis(in: dir)
         let clean = try scenario.pipeline(apply: true, environment: host("a", in: dir, url: redis.url()))
         XCTAssertEqual(clean.status, 0, clean.stderr)
         XCTAssertEqual(try scenario.plan().count, 0)

@@ -10,16 +10,14 @@ import GTTestSupport
 /// The transport's lifecycle (docs/architecture.md, "Concurrency"): an explicit async
 /// shutdown, cancellation that takes a transfer out of the queue or off the wire, every
 /// `CURLMcode` an error, and no cancellation swallowed by a retry wait.
-final class TransportLifecycleTests: XCTestCase {
+final class TransportLifecycleTests: SimulatorTestCase {
     private var sim: Simulator!
     private let orgs = "/api/0/organizations/"
 
     override func setUp() async throws {
-        sim = try Simulator()
+        sim = try startSimulator()
         try await sim.load(SimState.state([SimState.organization("Acme", projects: [SimState.project("api")])]))
     }
-
-    override func tearDown() async throws { sim?.stop() }
 
     private func request(_ timeoutMilliseconds: Int = 60_000) -> HTTPRequest {
         HTTPRequest(method: .get, url: sim.baseURL + orgs, headers: [("Authorization", "Bearer sim-token")],
