@@ -26,12 +26,9 @@ final class AmbiguousCreateTests: SimulatorTestCase {
     }
 
     /// Waits (generously) until the simulator holds an alert named `name`.
-    private func waitForAlert(_ name: String, seconds: Double = 30) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while try await alertsNamed(name) == 0 {
-            guard Date() < deadline else { return XCTFail("'\(name)' never landed") }
-            try await Task.sleep(nanoseconds: 100_000_000)
-        }
+    private func waitForAlert(_ name: String) async throws {
+        let landed = try await eventually(within: 30) { try await self.alertsNamed(name) > 0 }
+        XCTAssertTrue(landed, "'\(name)' never landed")
     }
 
     /// A clean run after the fault: it succeeds, the next plan is empty, one alert per name.

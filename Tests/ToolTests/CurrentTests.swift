@@ -83,7 +83,18 @@ final class CurrentTests: SimulatorTestCase {
         fleet = try await Fleet.make(for: self, organizations: 1, projects: 3, alerts: 1)
         let env = ["QAPI_GLITCHTIP_ALERTS_CACHE_TTL": "1"]
         XCTAssertEqual(try fleet.current(environment: env).status, 0)
-        try await Task.sleep(nanoseconds: 2_000_000_000)
+        // The entries carry the wall-clock time they were stored, no later than their files'
+        // mtime: once the wall clock is 1 s past the newest alerts entry, every one has expired.
+        let cache = URL(fileURLWithPath: fleet.cacheDirectory)
+        let alertsEntries = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix("%3Aalerts.json") }
+        XCTAssertEqual(alertsEntries.count, 3, "\(alertsEntries)")
+        let newest = alertsEntries.map { name -> Double in
+            var info = stat()
+            XCTAssertEqual(stat(cache.appendingPathComponent(name).path, &info), 0, name)
+            return Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        }.max() ?? .infinity
+        let expired = try await eventually(within: 30) { Date().timeIntervalSince1970 > newest + 1 }
+        XCTAssertTrue(expired, "the wall clock did not pass the newest alerts entry's mtime + 1 s")
         try await fleet.sim.clearRequests()
         XCTAssertEqual(try fleet.current(environment: env).status, 0)
         let paths = try await fleet.sim.requestLog().requests.map { $0["path"]!.stringValue! }

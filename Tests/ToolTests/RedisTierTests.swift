@@ -162,10 +162,8 @@ final class RedisTierTests: SimulatorTestCase {
         try await fleet.sim.clearRequests()
         let fleet = self.fleet!
         let run = Task.detached { try fleet.current(["--concurrency", "2"], environment: a) }
-        for _ in 0..<400 {
-            if try await fleet.sim.requestLog().requests.count >= 5 { break }
-            try await Task.sleep(nanoseconds: 25_000_000)
-        }
+        let started = try await eventually(within: 60) { try await fleet.sim.requestLog().requests.count >= 5 }
+        XCTAssertTrue(started, "gt-current never reached GlitchTip")
         redis.stop()
         let during = try await run.value
         XCTAssertEqual(during.status, 0, during.stderr)

@@ -79,7 +79,7 @@ final class RunOutcomeMetricsTests: SimulatorTestCase {
         }
         XCTAssertTrue(heard, "gt-apply did not take the first signal")
         apply.signal(SIGTERM)
-        let result = try await apply.finish(within: 10)
+        let result = try await apply.finish(within: 60)
         XCTAssertEqual(result.status, 143, result.stderr)
         XCTAssertTrue(result.stderr.contains("second signal"), result.stderr)
 
@@ -96,7 +96,7 @@ final class RunOutcomeMetricsTests: SimulatorTestCase {
         let listening = try await eventually(within: 30) { apply.isCatching(SIGTERM) }
         XCTAssertTrue(listening, "gt-apply never listened to SIGTERM")
         apply.signal(SIGTERM)
-        let result = try await apply.finish(within: 10)
+        let result = try await apply.finish(within: 60)
         XCTAssertEqual(result.status, 143, result.stderr)
 
         let file = try MetricsFile(metrics)

@@ -72,7 +72,7 @@ final class StaleCacheTests: SimulatorTestCase {
         }
         XCTAssertTrue(stored, "the update never reached the server")
         apply.signal(SIGKILL)
-        _ = try await apply.finish(within: 10)
+        _ = try await apply.finish(within: 60)
         try await scenario.sim.admin(.delete, "/__admin/faults")
 
         // The cached plan still said quantity 5: a run planned from it would fail as stale, forever.
