@@ -109,8 +109,12 @@ let package = Package(
 
         // Shared by the test targets: the simulator process, paths, running the built tools.
         .target(name: "GTTestSupport", dependencies: ["GTStreams", "GTHTTP", "GTCache", "GTGlitchTip", "GTCLI"], path: "Tests/GTTestSupport"),
-        .testTarget(name: "GTCommonTests",
-                    dependencies: ["GTStreams", "GTHTTP", "GTCache", "GTGlitchTip", "GTCLI", "GTTestSupport"]),
+        // One test target per layer, each depending on that layer and what its tests use.
+        .testTarget(name: "GTStreamsTests", dependencies: ["GTStreams", "GTTestSupport"]),
+        .testTarget(name: "GTHTTPTests", dependencies: ["GTHTTP", "GTStreams", "CCurl", "GTTestSupport"]),
+        .testTarget(name: "GTCacheTests", dependencies: ["GTCache", "GTStreams", "GTTestSupport"]),
+        .testTarget(name: "GTGlitchTipTests", dependencies: ["GTGlitchTip", "GTHTTP", "GTStreams", "GTTestSupport"]),
+        .testTarget(name: "GTCLITests", dependencies: ["GTCLI", "GTStreams"]),
         .testTarget(name: "CurrentCoreTests",
                     dependencies: ["CurrentCore", "CurrentRun", "AppInterface", "GTStreams", "GTHTTP", "GTGlitchTip", "GTCache",
                                    "GTTestSupport"]),
@@ -123,6 +127,9 @@ let package = Package(
                     dependencies: ["AppInterface", "InstanceAccess", "GTStreams", "GTHTTP", "GTCLI", "GTTestSupport"]),
         .testTarget(name: "ToolTests",
                     dependencies: ["GTStreams", "GTHTTP", "GTCache", "GTGlitchTip", "GTCLI", "AppInterface", "GTTestSupport"]),
+        // The repository itself: docs and comments, share/, README flag tables, the install,
+        // the libraries each tool links.
+        .testTarget(name: "RepositoryTests", dependencies: ["GTStreams", "GTTestSupport"]),
     ]
 )
 

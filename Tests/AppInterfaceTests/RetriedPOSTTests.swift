@@ -9,11 +9,13 @@ import GTHTTP
 /// GraphQL query, which reads and changes nothing, and Vault's AppRole login, whose repeat only
 /// issues another token. Every other POST (GlitchTip's alert creates) is sent once
 /// (`HTTPClientTests.testAPOSTIsNeverRetried`).
-final class RetriedPOSTTests: XCTestCase {
+final class RetriedPOSTTests: SimulatorTestCase {
     private var sim: Simulator!
 
-    override func setUp() async throws { sim = try Simulator() }
-    override func tearDown() async throws { sim?.stop() }
+    override func setUp() async throws {
+        try await super.setUp()
+        sim = try startSimulator()
+    }
 
     private func http() -> HTTPClient {
         HTTPClient(transport: HTTPTransport(maxConcurrent: 1), retry: RetryPolicy(maxRetries: 2, baseDelay: 0.01, maxDelay: 0.05))

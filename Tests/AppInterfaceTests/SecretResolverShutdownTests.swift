@@ -10,19 +10,17 @@ import GTHTTP
 /// (docs/architecture.md, "Transport lifecycle"): after `shutdown()` its transfer thread is gone
 /// and a secret not read yet fails at once; a second call is harmless. The simulator serves
 /// Vault's KV API over real HTTP.
-final class SecretResolverShutdownTests: XCTestCase {
+final class SecretResolverShutdownTests: SimulatorTestCase {
     private var sim: Simulator!
 
     override func setUp() async throws {
-        sim = try Simulator()
+        sim = try startSimulator()
         try await sim.admin(.post, "/__admin/vault", [
             "tokens": ["planted-vault-token"], "mounts": ["secret": 2],
             "secrets": ["secret/hooks": [["url": "https://hooks.example.com/planted"]],
                         "secret/other": [["url": "https://hooks.example.com/other"]]],
         ])
     }
-
-    override func tearDown() async throws { sim?.stop() }
 
     private func vaultResolver() throws -> SecretResolver {
         let http = HTTPClient(transport: HTTPTransport(maxConcurrent: 2), retry: RetryPolicy(maxRetries: 0))

@@ -10,18 +10,11 @@ import XCTest
 /// shared run lock excludes runs on other hosts, a key lost mid-run stops every later change,
 /// a server that cannot be reached refuses the run unless `--file-locks-only`; the entries the
 /// run writes live as long as the QAPI TTLs say.
-final class RunSharedLockTests: XCTestCase {
+final class RunSharedLockTests: SimulatorTestCase {
     private typealias F = ApplierFixture
     private typealias R = RunFixture
-    private var redis: RedisServer?
 
-    override func tearDown() async throws { redis?.stop() }
-
-    private func server() throws -> RedisServer {
-        let server = try RedisServer(in: scratchDirectory())
-        redis = server
-        return server
-    }
+    private func server() throws -> RedisServer { try startRedis() }
 
     private func assertFileLockFree(_ fixture: R, file: StaticString = #filePath, line: UInt = #line) throws {
         let holder = try FileLock(path: fixture.lockPath) { _ in true }

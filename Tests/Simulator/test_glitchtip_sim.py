@@ -553,15 +553,16 @@ class FaultTests(SimTestCase):
             self.sim.request("GET", self.ORGS)
 
     def test_slow_body_trips_a_read_timeout(self) -> None:
-        # 20 pieces over 2 s: 100 ms between pieces, more than this client's 50 ms idle timeout.
-        self.add_faults({"path": self.ORGS, "action": "slow_body", "delay_ms": 2000})
+        # 20 pieces over 20 s: 1 s between pieces, more than this client's 50 ms idle timeout.
+        self.add_faults({"path": self.ORGS, "action": "slow_body", "delay_ms": 20000})
+        self.sim.admin("POST", "/__admin/requests/clear")
         conn = self.sim.connect()
         try:
-            started = time.monotonic()
             conn.request("GET", self.ORGS, headers={"Authorization": f"Bearer {TOKEN}"})
             response = conn.getresponse()
             self.assertEqual(response.status, 200)
-            self.assertLess(time.monotonic() - started, 1.0, "headers must come at once")
+            # The headers came at once: the client has them while the server still sends the body.
+            self.assertIsNone(self.sim.log()["requests"][0]["end"], "headers must come at once")
             conn.sock.settimeout(0.05)
             with self.assertRaises((TimeoutError, socket.timeout)):
                 response.read()
@@ -616,24 +617,29 @@ class FaultTests(SimTestCase):
         started = time.monotonic()
         self.sim.request("GET", self.ORGS)
         self.assertGreaterEqual(time.monotonic() - started, 0.19)
-        started = time.monotonic()
-        self.sim.admin("GET", "/__admin/state")
-        self.assertLess(time.monotonic() - started, 0.19, "admin requests must not be delayed")
+        # Admin requests are not delayed: with a latency of 10 minutes, one is answered well
+        # within the client's 30 s timeout (a deadline, not a measured bound).
+        self.sim.admin("POST", "/__admin/config", {"latency_ms": 600000})
+        conn = self.sim.connect(timeout=30)
+        try:
+            self.assertEqual(self.sim.request("GET", "/__admin/state", token=None, conn=conn).status, 200,
+                             "admin requests must not be delayed")
+        finally:
+            conn.close()
 
 
 class RequestLogTests(SimTestCase):
     def test_keep_alive_100_requests_one_connection(self) -> None:
+        # That they do not stall (Nagle: 40 ms each) is a speed, measured by scripts/bench (the
+        # simulator's capacity it reports first), not asserted here.
         self.sim.admin("POST", "/__admin/requests/clear")
         conn = self.sim.connect()
-        started = time.monotonic()
         for _ in range(100):
             self.assertEqual(self.sim.request("GET", "/api/0/organizations/", conn=conn).status, 200)
-        elapsed = time.monotonic() - started
         conn.close()
         log = self.sim.log()
         self.assertEqual((len(log["requests"]), log["connections"], log["peak_in_flight"]), (100, 1, 1))
         self.assertEqual({r["connection"] for r in log["requests"]}, {log["requests"][0]["connection"]})
-        self.assertLess(elapsed, 2.0, "keep-alive requests stall (Nagle?)")
 
     def test_entries(self) -> None:
         self.sim.admin("POST", "/__admin/requests/clear")

@@ -9,13 +9,11 @@ import XCTest
 /// An update or delete without `before` (or with a `before` of another pk, or an `after` of
 /// another name) would act on whatever holds that pk now: the reader refuses it, naming the
 /// line, and nothing is applied (docs/streams.md, "What an action must carry").
-final class ActionBeforeTests: XCTestCase {
+final class ActionBeforeTests: SimulatorTestCase {
     private var scenario: Scenario!
 
-    override func tearDown() async throws { scenario?.sim.stop() }
-
     func testAnActionWithoutWhatTheStaleCheckNeedsIsRefused() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "a", quantity: 2)]],
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "a", quantity: 2)]],
                                            current: ["web": [SimState.alert("a", quantity: 1), SimState.alert("b")]])
         let d = scenario.dataDirectory
         let planned = try Tools.shell("gt-desired --data '\(d)' | gt-diff <(gt-current --data '\(d)' --quiet)",

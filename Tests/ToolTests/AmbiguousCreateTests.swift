@@ -8,14 +8,12 @@ import XCTest
 /// A create whose fate is unknown is never sent again in the same run (docs/safety.md, "The
 /// transport never resends" and "An ambiguous create is never sent again"): gt looks, and when
 /// the alert is not there (yet) the action fails as "outcome unknown"; the next run converges.
-final class AmbiguousCreateTests: XCTestCase {
+final class AmbiguousCreateTests: SimulatorTestCase {
     private var scenario: Scenario!
     private let alertsPath = "/api/0/projects/nasa/web/alerts/"
 
-    override func tearDown() async throws { scenario?.sim.stop() }
-
     private func make(readTimeout: Int = 5) async throws -> Scenario {
-        try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "new"), DeclaredAlert(name: "kept")]],
+        try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "new"), DeclaredAlert(name: "kept")]],
                                 current: ["web": [SimState.alert("kept")]], readTimeout: readTimeout)
     }
 
@@ -28,12 +26,9 @@ final class AmbiguousCreateTests: XCTestCase {
     }
 
     /// Waits (generously) until the simulator holds an alert named `name`.
-    private func waitForAlert(_ name: String, seconds: Double = 30) async throws {
-        let deadline = Date().addingTimeInterval(seconds)
-        while try await alertsNamed(name) == 0 {
-            guard Date() < deadline else { return XCTFail("'\(name)' never landed") }
-            try await Task.sleep(nanoseconds: 100_000_000)
-        }
+    private func waitForAlert(_ name: String) async throws {
+        let landed = try await eventually(within: 30) { try await self.alertsNamed(name) > 0 }
+        XCTAssertTrue(landed, "'\(name)' never landed")
     }
 
     /// A clean run after the fault: it succeeds, the next plan is empty, one alert per name.

@@ -6,21 +6,11 @@ import XCTest
 /// The entries gt-apply writes into the shared cache (the fresh organizations listing, a
 /// project's fresh listing when no change was sent) live as long as
 /// `QAPI_GLITCHTIP_{ORGANIZATIONS,ALERTS}_CACHE_TTL` say, as gt-current's do (README "Environment").
-final class ApplyCacheTTLTests: XCTestCase {
-    private var scenario: Scenario?
-    private var redis: RedisServer?
-
-    override func tearDown() async throws {
-        scenario?.sim.stop()
-        redis?.stop()
-    }
-
+final class ApplyCacheTTLTests: SimulatorTestCase {
     func testTheEntriesGtApplyWritesHaveTheConfiguredTTLs() async throws {
-        let scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")], "stale": [DeclaredAlert(name: "n")]],
+        let scenario = try await Scenario.make(for: self, in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")], "stale": [DeclaredAlert(name: "n")]],
                                                current: ["web": [], "stale": []])
-        self.scenario = scenario
-        let redis = try RedisServer(in: scratchDirectory())
-        self.redis = redis
+        let redis = try startRedis(in: scratchDirectory())
         let environment = scenario.environment.merging(["GT_CACHE_URL": redis.url()]) { $1 }
         let plan = scenario.directory.appendingPathComponent("plan.ndjson").path
         let d = scenario.dataDirectory

@@ -7,17 +7,15 @@ import XCTest
 
 /// The summary is the reference's task result field for field (docs/streams.md): with
 /// `applied_actions`, the actions actually applied; and gt-apply's flags say what is wrong.
-final class ApplySummaryTests: XCTestCase {
+final class ApplySummaryTests: SimulatorTestCase {
     private var scenario: Scenario!
-
-    override func tearDown() async throws { scenario?.sim.stop() }
 
     private func seed(_ type: String, _ project: String, _ alert: String) -> JSONValue {
         ["action_type": .string(type), "instance": "gt", "organization": "nasa", "project": .string(project), "alert_name": .string(alert)]
     }
 
     func testAppliedActionsListsWhatWasAppliedAndNothingOnADryRun() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["api": [DeclaredAlert(name: "n")], "web": [DeclaredAlert(name: "n")]],
+        scenario = try await Scenario.make(for: self, desired: ["api": [DeclaredAlert(name: "n")], "web": [DeclaredAlert(name: "n")]],
                                            current: ["api": [], "web": []])
         let dry = try scenario.pipeline()
         XCTAssertEqual(dry.status, 0, dry.stderr)
@@ -39,7 +37,7 @@ final class ApplySummaryTests: XCTestCase {
     }
 
     func testAppliedActionsIsEmptyOnASkippedRun() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(),
+        scenario = try await Scenario.make(for: self,
                                            desired: ["web": (1...4).map { DeclaredAlert(name: "n\($0)") }], current: ["web": []])
         let runs = try await scenario.twoAppliesAtOnce(latencyMs: 300)
         let summaries = runs.summaries

@@ -6,20 +6,10 @@ import XCTest
 /// `gt-apply --no-dry-run` without an App-Interface source is a usage error (exit 64), found
 /// before any lock is taken: no lock file in `GT_LOCK_DIR`, no shared lock key in Redis, no
 /// request (README "Exit status").
-final class ApplyUsageBeforeLockTests: XCTestCase {
-    private var scenario: Scenario?
-    private var redis: RedisServer?
-
-    override func tearDown() async throws {
-        scenario?.sim.stop()
-        redis?.stop()
-    }
-
+final class ApplyUsageBeforeLockTests: SimulatorTestCase {
     func testNoDryRunWithoutASourceExits64BeforeAnyLock() async throws {
-        let scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
-        self.scenario = scenario
-        let redis = try RedisServer(in: scratchDirectory())
-        self.redis = redis
+        let scenario = try await Scenario.make(for: self, in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        let redis = try startRedis(in: scratchDirectory())
         let plan = scenario.directory.appendingPathComponent("plan.ndjson").path
         let planned = try Tools.shell("gt-desired --data '\(scenario.dataDirectory)' | gt-diff <(gt-current --data '\(scenario.dataDirectory)' --quiet) > '\(plan)'",
                                       environment: scenario.environment)

@@ -64,13 +64,3 @@ struct Finished {
         try stdout.split(separator: "\n").map { try JSONValue(parsing: String($0)) }
     }
 }
-
-/// Polls `condition` every 50 ms for at most `seconds`.
-func eventually(within seconds: Double, _ condition: () async throws -> Bool) async throws -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try await condition() { return true }
-        try await Task.sleep(nanoseconds: 50_000_000)
-    }
-    return try await condition()
-}

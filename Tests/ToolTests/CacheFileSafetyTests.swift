@@ -8,10 +8,7 @@ import GTCache
 
 /// Issue 10 items 14 and 17: what gt-current finds in its cache directory cannot hang it, grow
 /// it without bound, or make it use a directory someone else can write.
-final class CacheFileSafetyTests: XCTestCase {
-    private var fleet: Fleet?
-
-    override func tearDown() async throws { fleet?.sim.stop() }
+final class CacheFileSafetyTests: SimulatorTestCase {
 
     /// gt-current with a bound on time and memory, so a regression fails instead of hanging the
     /// suite or eating the machine.
@@ -26,8 +23,7 @@ final class CacheFileSafetyTests: XCTestCase {
     }
 
     func testAFIFOAndALinkToDevZeroAtEntryPathsAreMisses() async throws {
-        let made = try await Fleet.make(in: scratchDirectory(), organizations: 1, projects: 3, alerts: 2)
-        fleet = made
+        let made = try await Fleet.make(for: self, organizations: 1, projects: 3, alerts: 2)
         let first = try boundedCurrent(made)
         XCTAssertEqual(first.status, 0, first.stderr)
         let fifo = alertsEntry(made, project: 0)
@@ -60,8 +56,7 @@ final class CacheFileSafetyTests: XCTestCase {
     }
 
     func testAnOversizedEntryIsAMiss() async throws {
-        let made = try await Fleet.make(in: scratchDirectory(), organizations: 1, projects: 2, alerts: 1)
-        fleet = made
+        let made = try await Fleet.make(for: self, organizations: 1, projects: 2, alerts: 1)
         let first = try boundedCurrent(made)
         XCTAssertEqual(first.status, 0, first.stderr)
         let entry = alertsEntry(made, project: 0)
@@ -74,8 +69,7 @@ final class CacheFileSafetyTests: XCTestCase {
     }
 
     func testACacheDirectoryOthersCanWriteIsRefusedAndLeftAsItIs() async throws {
-        let made = try await Fleet.make(in: scratchDirectory(), organizations: 1, projects: 1, alerts: 1)
-        fleet = made
+        let made = try await Fleet.make(for: self, organizations: 1, projects: 1, alerts: 1)
         XCTAssertEqual(mkdir(made.cacheDirectory, 0o700), 0)
         XCTAssertEqual(chmod(made.cacheDirectory, 0o1777), 0)
         let result = try boundedCurrent(made)
@@ -92,8 +86,7 @@ final class CacheFileSafetyTests: XCTestCase {
 
     func testACacheDirectoryOfAnotherUserIsRefused() async throws {
         try XCTSkipUnless(geteuid() == 0, "needs root to give a directory to another user")
-        let made = try await Fleet.make(in: scratchDirectory(), organizations: 1, projects: 1, alerts: 1)
-        fleet = made
+        let made = try await Fleet.make(for: self, organizations: 1, projects: 1, alerts: 1)
         XCTAssertEqual(mkdir(made.cacheDirectory, 0o700), 0)
         XCTAssertEqual(chown(made.cacheDirectory, 65534, 65534), 0)
         let result = try boundedCurrent(made)
@@ -103,8 +96,7 @@ final class CacheFileSafetyTests: XCTestCase {
     }
 
     func testTheDefaultCacheDirectoryNamesTheVariableItCameFrom() async throws {
-        let made = try await Fleet.make(in: scratchDirectory(), organizations: 1, projects: 1, alerts: 1)
-        fleet = made
+        let made = try await Fleet.make(for: self, organizations: 1, projects: 1, alerts: 1)
         let shared = made.directory.appendingPathComponent("xdg")
         XCTAssertEqual(mkdir(shared.path, 0o700), 0)
         XCTAssertEqual(mkdir(shared.path + "/gt", 0o777), 0)

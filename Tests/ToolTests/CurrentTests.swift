@@ -6,17 +6,15 @@ import GTTestSupport
 import XCTest
 
 /// gt-current against the simulator; the simulator's request log is the witness.
-final class CurrentTests: XCTestCase {
+final class CurrentTests: SimulatorTestCase {
     private var fleet: Fleet!
-
-    override func tearDown() async throws { fleet?.sim.stop() }
 
     private func bulkAlerts(_ count: Int) -> [JSONValue] {
         (1...count).map { SimState.alert("bulk-\($0)", quantity: Int64($0)) }
     }
 
     func testColdWarmAndOneInvalidatedEntry() async throws {
-        fleet = try await Fleet.make(in: scratchDirectory(), organizations: 3, projects: 40, alerts: 2)
+        fleet = try await Fleet.make(for: self, organizations: 3, projects: 40, alerts: 2)
         try await fleet.setAlerts(organization: 1, project: 7, bulkAlerts(120))
         try await fleet.sim.clearRequests()
 
@@ -51,7 +49,7 @@ final class CurrentTests: XCTestCase {
     }
 
     func testCorruptEntryIsAMissNotAnEmptyList() async throws {
-        fleet = try await Fleet.make(in: scratchDirectory(), organizations: 1, projects: 3, alerts: 2)
+        fleet = try await Fleet.make(for: self, organizations: 1, projects: 3, alerts: 2)
         let cold = try fleet.current()
         XCTAssertEqual(cold.status, 0, cold.stderr)
         let entry = URL(fileURLWithPath: fleet.cacheDirectory)
@@ -65,7 +63,7 @@ final class CurrentTests: XCTestCase {
     }
 
     func testTwoRunsAtOnceFetchEachResourceOnce() async throws {
-        fleet = try await Fleet.make(in: scratchDirectory(), organizations: 2, projects: 20, alerts: 1)
+        fleet = try await Fleet.make(for: self, organizations: 2, projects: 20, alerts: 1)
         try await fleet.sim.config(["latency_ms": 20])
         try await fleet.sim.clearRequests()
         let fleet = self.fleet!
@@ -82,10 +80,21 @@ final class CurrentTests: XCTestCase {
     }
 
     func testAlertsTTLExpiresWhileOrganizationsAndProjectsStay() async throws {
-        fleet = try await Fleet.make(in: scratchDirectory(), organizations: 1, projects: 3, alerts: 1)
+        fleet = try await Fleet.make(for: self, organizations: 1, projects: 3, alerts: 1)
         let env = ["QAPI_GLITCHTIP_ALERTS_CACHE_TTL": "1"]
         XCTAssertEqual(try fleet.current(environment: env).status, 0)
-        try await Task.sleep(nanoseconds: 2_000_000_000)
+        // The entries carry the wall-clock time they were stored, no later than their files'
+        // mtime: once the wall clock is 1 s past the newest alerts entry, every one has expired.
+        let cache = URL(fileURLWithPath: fleet.cacheDirectory)
+        let alertsEntries = try FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.hasSuffix("%3Aalerts.json") }
+        XCTAssertEqual(alertsEntries.count, 3, "\(alertsEntries)")
+        let newest = alertsEntries.map { name -> Double in
+            var info = stat()
+            XCTAssertEqual(stat(cache.appendingPathComponent(name).path, &info), 0, name)
+            return Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
+        }.max() ?? .infinity
+        let expired = try await eventually(within: 30) { Date().timeIntervalSince1970 > newest + 1 }
+        XCTAssertTrue(expired, "the wall clock did not pass the newest alerts entry's mtime + 1 s")
         try await fleet.sim.clearRequests()
         XCTAssertEqual(try fleet.current(environment: env).status, 0)
         let paths = try await fleet.sim.requestLog().requests.map { $0["path"]!.stringValue! }
@@ -95,7 +104,7 @@ final class CurrentTests: XCTestCase {
 
     private func assertFailsClosed(_ fault: JSONValue, instanceYAML: String = "maxRetries: 1",
                                    message: String, file: StaticString = #filePath, line: UInt = #line) async throws {
-        fleet = try await Fleet.make(in: scratchDirectory(), organizations: 1, projects: 4, alerts: 1, instanceYAML: instanceYAML)
+        fleet = try await Fleet.make(for: self, organizations: 1, projects: 4, alerts: 1, instanceYAML: instanceYAML)
         let broken = Fleet.projectName(0, 2)
         try await fleet.setAlerts(organization: 0, project: 2, bulkAlerts(120))
         guard case .object(var f) = fault else { return }
@@ -143,7 +152,7 @@ final class CurrentTests: XCTestCase {
     }
 
     func test429WithRetryAfterWaitsAndSucceeds() async throws {
-        fleet = try await Fleet.make(in: scratchDirectory(), organizations: 1, projects: 2, alerts: 1)
+        fleet = try await Fleet.make(for: self, organizations: 1, projects: 2, alerts: 1)
         let path = "/api/0/projects/gt-00-org-00/\(Fleet.projectName(0, 1))/alerts/"
         try await fleet.sim.faults([["method": "GET", "path": .string(path), "action": "status", "status": 429, "retry_after": 1,
                                      "content_type": "application/json", "body": #"{"detail":"slow down"}"#]])
@@ -161,7 +170,7 @@ final class CurrentTests: XCTestCase {
     }
 
     func testPeakInFlightEqualsConcurrency() async throws {
-        fleet = try await Fleet.make(in: scratchDirectory(), organizations: 2, projects: 100, alerts: 1)
+        fleet = try await Fleet.make(for: self, organizations: 2, projects: 100, alerts: 1)
         try await fleet.sim.config(["latency_ms": 20])
         try await fleet.sim.clearRequests()
         let result = try fleet.current(["--concurrency", "6"])
@@ -172,7 +181,7 @@ final class CurrentTests: XCTestCase {
     }
 
     func testBothDialectsGiveIdenticalStreams() async throws {
-        fleet = try await Fleet.make(in: scratchDirectory(), organizations: 1, projects: 5, alerts: 3)
+        fleet = try await Fleet.make(for: self, organizations: 1, projects: 5, alerts: 3)
         let ninja = try fleet.current(["--refresh"])
         try await fleet.sim.config(["dialect": "drf"])
         let drf = try fleet.current(["--refresh"])
@@ -184,7 +193,7 @@ final class CurrentTests: XCTestCase {
     }
 
     func testCachePermissionsAndNoSecretAnywhere() async throws {
-        fleet = try await Fleet.make(in: scratchDirectory(), organizations: 1, projects: 3, alerts: 2)
+        fleet = try await Fleet.make(for: self, organizations: 1, projects: 3, alerts: 2)
         let result = try fleet.current()
         XCTAssertEqual(result.status, 0, result.stderr)
         var info = stat()
@@ -213,7 +222,7 @@ final class CurrentTests: XCTestCase {
     }
 
     func testMissingOrganizationAndProjectAreRecordedWithWarnings() async throws {
-        fleet = try await Fleet.make(in: scratchDirectory(), organizations: 2, projects: 2, alerts: 1)
+        fleet = try await Fleet.make(for: self, organizations: 2, projects: 2, alerts: 1)
         // GlitchTip loses the second organization and one project of the first.
         guard case .object(var root) = fleet.state, case .array(let orgs)? = root["organizations"],
               case .object(var org) = orgs[0], case .array(var projects)? = org["projects"] else { return XCTFail() }

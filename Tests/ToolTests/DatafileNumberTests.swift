@@ -9,10 +9,7 @@ import XCTest
 /// 10000000000000000` made gt-current and gt-apply die of an arithmetic overflow (gt-apply
 /// after taking its locks). Every hostile value is refused by every tool that reads the field,
 /// with the file and the field named, exit status 1 (never a signal), nothing changed.
-final class DatafileNumberTests: XCTestCase {
-    private var scenario: Scenario?
-
-    override func tearDown() async throws { scenario?.sim.stop() }
+final class DatafileNumberTests: SimulatorTestCase {
 
     /// YAML texts no integer setting may hold: 10^16, a string that looks like a number (`1e17`
     /// has no dot: YAML 1.1 reads a string), -1, infinity, NaN, a fraction, a quoted number,
@@ -22,9 +19,8 @@ final class DatafileNumberTests: XCTestCase {
 
     /// One create pending, and its plan made while the data was sound.
     private func pendingPlan() async throws -> (Scenario, String) {
-        let scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "a")]],
+        let scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "a")]],
                                                current: ["web": []])
-        self.scenario = scenario
         let d = scenario.dataDirectory
         let plan = try Tools.shell("gt-desired --data '\(d)' | gt-diff <(gt-current --data '\(d)' --quiet --refresh)",
                                    environment: scenario.environment)
@@ -88,9 +84,8 @@ final class DatafileNumberTests: XCTestCase {
     }
 
     func testAlertNumbersOutOfRangeAreRefusedNamingFileProjectAndAlert() async throws {
-        let scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "a")]],
+        let scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "a")]],
                                                current: ["web": []])
-        self.scenario = scenario
         let file = scenario.dataDirectory + "/projects/web.yml"
         let original = try String(contentsOfFile: file, encoding: .utf8)
         for key in ["quantity", "timespanMinutes"] {

@@ -8,20 +8,14 @@ import XCTest
 /// Issue 10 item 11: what a run holds (lock files, sockets) is bounded by what is in flight,
 /// not by the number of organizations and projects, so a wide fleet runs under a small
 /// descriptor limit (`ulimit -n 256`; the common default is 1024).
-final class DescriptorLimitTests: XCTestCase {
+final class DescriptorLimitTests: SimulatorTestCase {
     private var simulators: [Simulator] = []
-    private var fleet: Fleet?
-
-    override func tearDown() async throws {
-        simulators.forEach { $0.stop() }
-        fleet?.sim.stop()
-    }
 
     /// 2 instances × 60 organizations × 40 projects, cold: once a SIGILL or thousands of
     /// "Too many open files" error records.
     func testGtCurrentOnAWideFleetUnderADescriptorLimit() async throws {
         let directory = scratchDirectory()
-        simulators = [try Simulator(), try Simulator()]
+        simulators = [try startSimulator(), try startSimulator()]
         let generate = try Tools.run("/usr/bin/env", [
             "python3", "scripts/lib/gen_fleet.py", directory.path, "--instances", "2", "--orgs", "60",
             "--projects", "40", "--alerts", "1", "--ports", simulators.map { String($0.port) }.joined(separator: ","),
@@ -54,8 +48,7 @@ final class DescriptorLimitTests: XCTestCase {
     /// gt-apply with a thousand projects to change, under the same limit: one task per project,
     /// each waiting for a transfer slot, must not hold a descriptor while it waits.
     func testGtApplyWithManyProjectsUnderADescriptorLimit() async throws {
-        var made = try await Fleet.make(in: scratchDirectory(), organizations: 10, projects: 100, alerts: 1)
-        fleet = made
+        var made = try await Fleet.make(for: self, organizations: 10, projects: 100, alerts: 1)
         guard case .object(var root) = made.state, case .array(let organizations)? = root["organizations"] else {
             return XCTFail("fleet state shape")
         }

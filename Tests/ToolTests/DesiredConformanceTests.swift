@@ -7,17 +7,13 @@ import XCTest
 
 /// Where gt-desired follows the reference's own rules (issue 14): instance defaults, which
 /// integration names disable a Jira board, an empty `jira.project`.
-final class DesiredConformanceTests: XCTestCase {
-    private var scenario: Scenario?
-
-    override func tearDown() async throws { scenario?.sim.stop() }
+final class DesiredConformanceTests: SimulatorTestCase {
 
     // MARK: - readTimeout / maxRetries: 0 is the default (`read_timeout or 30`, `max_retries or 3`)
 
     func testZeroTimeoutAndRetriesInTheInstanceRecordAreTheDefaults() async throws {
-        let scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": []], current: ["web": []],
+        let scenario = try await Scenario.make(for: self, desired: ["web": []], current: ["web": []],
                                                readTimeout: 0, maxRetries: 0)
-        self.scenario = scenario
         let desired = try Tools.run("gt-desired", ["--data", scenario.dataDirectory], environment: scenario.environment)
         XCTAssertEqual(desired.status, 0, desired.stderr)
         let instance = try desired.body().first { $0["kind"] == "instance" }
@@ -38,9 +34,8 @@ final class DesiredConformanceTests: XCTestCase {
     /// gt-current really runs with them: two 500s are retried (3 retries), and a listing that
     /// takes 2.5 s is waited for (30 s, not 1 s). With 0/0 taken literally both fail.
     func testGtCurrentUsesTheDefaultsForZero() async throws {
-        let scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": []], current: ["web": []],
+        let scenario = try await Scenario.make(for: self, desired: ["web": []], current: ["web": []],
                                                readTimeout: 0, maxRetries: 0)
-        self.scenario = scenario
         try await scenario.sim.faults([
             ["method": "GET", "path": "/api/0/organizations/", "action": "status", "status": 500, "times": 2],
             ["method": "GET", "path": "/api/0/projects/nasa/web/alerts/", "action": "slow_body", "delay_ms": 2500],

@@ -7,11 +7,11 @@ import XCTest
 
 /// Secrets through Vault (KV v1, KV v2 with versions, AppRole) and the secrets file; and no
 /// secret value in stdout or stderr except the webhook URLs the desired stream must carry.
-final class DesiredSecretsTests: XCTestCase {
+final class DesiredSecretsTests: SimulatorTestCase {
     private var sim: Simulator!
 
     override func setUp() async throws {
-        sim = try Simulator()
+        sim = try startSimulator()
         try await sim.admin(.post, "/__admin/vault", [
             "tokens": ["planted-vault-token"],
             "approle": ["role_id": "planted-role-id", "secret_id": "planted-secret-id"],
@@ -23,8 +23,6 @@ final class DesiredSecretsTests: XCTestCase {
             ],
         ])
     }
-
-    override func tearDown() async throws { sim?.stop() }
 
     private func hook(_ name: String, _ secret: String) -> String {
         """

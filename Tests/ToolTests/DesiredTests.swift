@@ -7,10 +7,7 @@ import GTTestSupport
 import XCTest
 
 /// gt-desired, run as a built binary: sources, rules, secrets, exact messages.
-final class DesiredTests: XCTestCase {
-    private var sim: Simulator?
-
-    override func tearDown() async throws { sim?.stop() }
+final class DesiredTests: SimulatorTestCase {
 
     private let examples = TestPaths.packageRoot.appendingPathComponent("examples/app-interface").path
     private let secretsFile = TestPaths.packageRoot.appendingPathComponent("examples/secrets.json").path
@@ -39,8 +36,7 @@ final class DesiredTests: XCTestCase {
         let fromBundle = try Tools.run("gt-desired", ["--bundle", bundle], environment: env)
         XCTAssertEqual(fromBundle.status, 0, fromBundle.stderr)
 
-        let sim = try Simulator()
-        self.sim = sim
+        let sim = try startSimulator()
         var answers = try JSONValue(parsing: String(contentsOfFile: graphql, encoding: .utf8))
         if case .object(var fields) = answers { fields["token"] = "qontract-t0ken"; answers = .object(fields) }
         try await sim.admin(.post, "/__admin/graphql", answers)
@@ -84,8 +80,7 @@ final class DesiredTests: XCTestCase {
     // MARK: - qontract-reconcile's desired-state vectors (docs/rules.md, "Desired state") over GraphQL
 
     private func referenceGraphQL(projects: JSONValue) async throws -> Simulator {
-        let sim = try Simulator()
-        self.sim = sim
+        let sim = try startSimulator()
         let instances: JSONValue = ["instances": [[
             "name": "glitchtip-dev", "description": "dev", "consoleUrl": "https://glitchtip.example.com",
             "automationUserEmail": ["path": "gt/dev", "field": "email"], "automationToken": ["path": "gt/dev", "field": "token"],

@@ -9,16 +9,14 @@ import XCTest
 /// lines, and nothing is applied (docs/streams.md, "One record per key"): a desired project
 /// twice (the last copy won, and deleted a desired alert), a current project twice (every
 /// action doubled), an action twice, an instance twice.
-final class DuplicateRecordTests: XCTestCase {
+final class DuplicateRecordTests: SimulatorTestCase {
     private var scenario: Scenario!
-
-    override func tearDown() async throws { scenario?.sim.stop() }
 
     /// GlitchTip holds `a` (quantity 1) and `b`; App-Interface declares `a` (quantity 2) and `b`,
     /// and `c`: one create, one update, nothing to delete.
     private func makeScenario() async throws {
         scenario = try await Scenario.make(
-            in: scratchDirectory(),
+            for: self,
             desired: ["web": [DeclaredAlert(name: "a", quantity: 2), DeclaredAlert(name: "b"), DeclaredAlert(name: "c")]],
             current: ["web": [SimState.alert("a", quantity: 1), SimState.alert("b")]])
     }
@@ -111,7 +109,7 @@ final class DuplicateRecordTests: XCTestCase {
 
     func testAnActionOrAnInstanceTwiceIsRefusedByGtApply() async throws {
         scenario = try await Scenario.make(
-            in: scratchDirectory(),
+            for: self,
             desired: ["web": [DeclaredAlert(name: "a", quantity: 2), DeclaredAlert(name: "c")]],
             current: ["web": [SimState.alert("a", quantity: 1), SimState.alert("b")]])
         let d = scenario.dataDirectory

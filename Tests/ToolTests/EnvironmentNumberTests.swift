@@ -8,14 +8,7 @@ import XCTest
 /// Numbers from the environment and from flags (docs/rules.md, "Numbers"):
 /// `QAPI_GLITCHTIP_ALERTS_CACHE_TTL=inf` or `1e17` crashed gt-current with the Redis tier. Each
 /// is checked where it is read: a clean message naming the variable or flag, never a signal.
-final class EnvironmentNumberTests: XCTestCase {
-    private var scenario: Scenario?
-    private var redis: RedisServer?
-
-    override func tearDown() async throws {
-        scenario?.sim.stop()
-        redis?.stop()
-    }
+final class EnvironmentNumberTests: SimulatorTestCase {
 
     /// Texts no count of seconds may be: 10^17 and an exponent, -1, infinity and NaN (as
     /// strtod spells them), a fraction, hex, 2^63 and -2^63-1, and one past 30 days.
@@ -30,11 +23,9 @@ final class EnvironmentNumberTests: XCTestCase {
 
     func testCacheTTLsOutOfRangeAreRefusedWithBothTiers() async throws {
         let dir = scratchDirectory()
-        let redis = try RedisServer(in: dir)
-        self.redis = redis
-        let scenario = try await Scenario.make(in: dir, desired: ["web": [DeclaredAlert(name: "a")]],
+        let redis = try startRedis(in: dir)
+        let scenario = try await Scenario.make(for: self, in: dir, desired: ["web": [DeclaredAlert(name: "a")]],
                                                current: ["web": [SimState.alert("a")]])
-        self.scenario = scenario
         let reference = try Tools.run("gt-current", ["--data", scenario.dataDirectory, "--quiet"], environment: scenario.environment)
         XCTAssertEqual(reference.status, 0, reference.stderr)
         for tier in ["files", "redis"] {

@@ -20,9 +20,11 @@ struct Fleet {
     /// GT_DATA_DIR: gt-apply sends a token only to App-Interface's URL for it.
     var environment: [String: String] { ["GT_SECRETS_FILE": secretsFile, "GT_CACHE_DIR": cacheDirectory, "GT_DATA_DIR": dataDirectory] }
 
-    static func make(in directory: URL, organizations: Int, projects: Int, alerts: Int, simulatorArguments: [String] = [],
-                     instanceYAML: String? = nil) async throws -> Fleet {
-        let sim = try Simulator(arguments: simulatorArguments)
+    /// The fleet's simulator is `test`'s: stopped when the test ends.
+    static func make(for test: SimulatorTestCase, in directory: URL? = nil, organizations: Int, projects: Int, alerts: Int,
+                     simulatorArguments: [String] = [], instanceYAML: String? = nil) async throws -> Fleet {
+        let sim = try test.startSimulator(arguments: simulatorArguments)
+        let directory = directory ?? test.scratchDirectory()
         let generate = try Tools.run("/usr/bin/env", [
             "python3", "scripts/lib/gen_fleet.py", directory.path, "--instances", "1", "--orgs", String(organizations),
             "--projects", String(projects), "--alerts", String(alerts), "--port-base", String(sim.port),

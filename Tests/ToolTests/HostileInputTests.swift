@@ -9,10 +9,7 @@ import XCTest
 /// of every tool) and alias bombs (`*a9` expanding 9^10 nodes). Every tool that reads the file
 /// refuses it with a message naming the file, exit status 1 (not a signal), at once. The tools
 /// run under a memory limit and a timeout, so a regression fails the test instead of the machine.
-final class HostileInputTests: XCTestCase {
-    private var scenario: Scenario?
-
-    override func tearDown() async throws { scenario?.sim.stop() }
+final class HostileInputTests: SimulatorTestCase {
 
     private let deepSequences = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
     private let deepMappings = String(repeating: "{a: ", count: 100_000) + "1" + String(repeating: "}", count: 100_000)
@@ -24,9 +21,8 @@ final class HostileInputTests: XCTestCase {
 
     /// One alert pending (declared, not in GlitchTip), so gt-apply has something to do.
     private func pending() async throws -> Scenario {
-        let scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "a")]],
+        let scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "a")]],
                                                current: ["web": []])
-        self.scenario = scenario
         return scenario
     }
 

@@ -6,13 +6,11 @@ import XCTest
 /// An instance name App-Interface declares twice tells gt-apply nothing about where its token
 /// may go: the run is refused with a message naming a declaration, before any request. It used
 /// to trap (a dictionary built with unique keys), killing gt-apply with SIGILL.
-final class InstanceDeclaredTwiceTests: XCTestCase {
+final class InstanceDeclaredTwiceTests: SimulatorTestCase {
     private var scenario: Scenario!
 
-    override func tearDown() async throws { scenario?.sim.stop() }
-
     func testAnInstanceDeclaredTwiceIsRefusedBeforeAnyRequest() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
         let d = scenario.dataDirectory
         let plan = scenario.directory.appendingPathComponent("plan.ndjson").path
         let made = try Tools.shell("gt-desired --data '\(d)' | gt-diff <(gt-current --data '\(d)' --quiet) > '\(plan)'",

@@ -7,14 +7,9 @@ import XCTest
 
 /// gt-apply sends an instance's token only to that instance's URL as App-Interface declares it
 /// (README, "What gt never does"): a plan is an artifact that may have been edited.
-final class InstanceTrustTests: XCTestCase {
+final class InstanceTrustTests: SimulatorTestCase {
     private var scenario: Scenario!
     private var elsewhere: Simulator!
-
-    override func tearDown() async throws {
-        scenario?.sim.stop()
-        elsewhere?.stop()
-    }
 
     private func plan() throws -> [JSONValue] {
         let d = scenario.dataDirectory
@@ -54,8 +49,8 @@ final class InstanceTrustTests: XCTestCase {
     }
 
     func testAPlanPointingAnInstanceAtAnotherURLIsRefusedBeforeAnyRequest() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
-        elsewhere = try Simulator()
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        elsewhere = try startSimulator()
         let records = try plan()
 
         let moved = try write(edited(records) { fields in
@@ -92,8 +87,8 @@ final class InstanceTrustTests: XCTestCase {
     }
 
     func testTheSourceFlagsAndInstanceSelectionAreHonoured() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
-        elsewhere = try Simulator()
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        elsewhere = try startSimulator()
         let planFile = try write(try plan())
         // --instance names another instance than the plan's: App-Interface has no such instance.
         let other = try Tools.shell("gt-apply --no-dry-run --data '\(scenario.dataDirectory)' --instance nope < '\(planFile)'",

@@ -9,10 +9,7 @@ import XCTest
 /// (docs/streams.md, "Line limit") once that much of it is read, naming the stream and the
 /// line: exit 1, nothing planned or applied, and memory bounded by the limit, not the line.
 /// The line comes through a pipe, never from a file in the repository.
-final class LineLimitTests: XCTestCase {
-    private var scenario: Scenario?
-
-    override func tearDown() async throws { scenario?.sim.stop() }
+final class LineLimitTests: SimulatorTestCase {
 
     /// 300 MB: far past the limit, and what the issue measured.
     private static let hugeBytes = 300_000_000
@@ -55,9 +52,8 @@ final class LineLimitTests: XCTestCase {
     }
 
     func testAHugeLineIntoGtApplyAppliesNothing() async throws {
-        let scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "a")]],
+        let scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "a")]],
                                                current: ["web": []])
-        self.scenario = scenario
         let plan = try scenario.plan()
         XCTAssertEqual(plan.count, 1)
         let d = scenario.dataDirectory

@@ -14,7 +14,7 @@ import GTCache
 /// "Between two changes" is made observable, not timed: the plan creates `api-latency`, then
 /// `payment-errors`; the simulator stores the first POST and holds its answer back 2.5 s, and
 /// the test acts once the request log shows that POST.
-final class LockHeldBeforeChangeTests: XCTestCase {
+final class LockHeldBeforeChangeTests: SimulatorTestCase {
     private var scenario: Scenario!
     private var redis: RedisServer?
     private var running: BackgroundTool?
@@ -25,13 +25,12 @@ final class LockHeldBeforeChangeTests: XCTestCase {
             running.signal(SIGKILL)  // a stopped holder left by a failed assertion
             running.process.waitUntilExit()
         }
-        scenario?.sim.stop()
-        redis?.stop()
+        try await super.tearDown()
     }
 
     /// The scenario and its saved plan: two creates in `web`, the first answered late.
     private func twoCreates(readTimeout: Int = 5) async throws -> String {
-        scenario = try await Scenario.make(in: scratchDirectory(),
+        scenario = try await Scenario.make(for: self,
                                            desired: ["web": [DeclaredAlert(name: "api-latency"), DeclaredAlert(name: "payment-errors")]],
                                            current: ["web": []], readTimeout: readTimeout, maxRetries: 1)
         let plan = try scenario.savedPlan()
@@ -76,7 +75,7 @@ final class LockHeldBeforeChangeTests: XCTestCase {
     }
 
     func testSharedLockKeyDeletedBetweenTwoChangesStopsTheRun() async throws {
-        redis = try RedisServer(in: scratchDirectory())
+        redis = try startRedis(in: scratchDirectory())
         let plan = try await twoCreates()
         let apply = try await applyUntilFirstChange(plan, environment: try hostA())
         XCTAssertEqual(try redis?.cli(["DEL", key]).trimmingCharacters(in: .whitespacesAndNewlines), "1", "the run held no lock")
@@ -86,7 +85,7 @@ final class LockHeldBeforeChangeTests: XCTestCase {
     }
 
     func testSharedLockFlushedBetweenTwoChangesStopsTheRun() async throws {
-        redis = try RedisServer(in: scratchDirectory())
+        redis = try startRedis(in: scratchDirectory())
         let plan = try await twoCreates()
         let apply = try await applyUntilFirstChange(plan, environment: try hostA())
         XCTAssertEqual(try redis?.cli(["EXISTS", key]).trimmingCharacters(in: .whitespacesAndNewlines), "1", "the run held no lock")
@@ -98,7 +97,7 @@ final class LockHeldBeforeChangeTests: XCTestCase {
     /// The holder is stopped (SIGSTOP) between two changes until its lock expires; another host
     /// takes the lock and applies; the first, continued, makes no further change.
     func testHolderPausedPastItsLockMakesNoChangeAfterAnotherHostApplied() async throws {
-        redis = try RedisServer(in: scratchDirectory())
+        redis = try startRedis(in: scratchDirectory())
         let redis = try XCTUnwrap(self.redis)
         // A short request (3 s, one retry: at most 9 s with the wait between) and a 2 s lifetime:
         // the lock lives 12 s (the request, 1 s margin, 2 s for the check's own answer), so the

@@ -7,15 +7,11 @@ import XCTest
 /// holder older than 600 s as stale, with its age in whole seconds. A stamp no gt-apply wrote
 /// (`-1e300`, `-inf`) made that age trap (docs/rules.md, "Numbers"): it is now no stamp, and the
 /// run is skipped as for any holder.
-final class LockStampTests: XCTestCase {
-    private var scenario: Scenario?
-
-    override func tearDown() async throws { scenario?.sim.stop() }
+final class LockStampTests: SimulatorTestCase {
 
     func testAStampNoRunWroteIsNoStamp() async throws {
-        let scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "a")]],
+        let scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "a")]],
                                                current: ["web": []])
-        self.scenario = scenario
         let d = scenario.dataDirectory
         let plan = try Tools.shell("gt-desired --data '\(d)' | gt-diff <(gt-current --data '\(d)' --quiet --refresh)",
                                    environment: scenario.environment)

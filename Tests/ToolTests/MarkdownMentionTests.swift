@@ -9,10 +9,8 @@ import XCTest
 /// every name from App-Interface or GlitchTip, and every message quoting one, is a code span
 /// (README "Operating gt"). Rendered by markdown-it-py, no `@`, `#`, `!`, `~`, `%`, `$`, `&` or
 /// `[[` reaches text outside `<code>`, where GitLab and GitHub would make it a reference.
-final class MarkdownMentionTests: XCTestCase {
+final class MarkdownMentionTests: SimulatorTestCase {
     private var sim: Simulator?
-
-    override func tearDown() async throws { sim?.stop() }
 
     static let instance = "@all #1 !1 ~2 %3 $4 &5 [[w]]"
     static let organization = "@here #9 | a | b <script>x</script>"
@@ -95,7 +93,7 @@ final class MarkdownMentionTests: XCTestCase {
     /// names (to delete), App-Interface declares them (to create), and App-Interface names an
     /// organization GlitchTip does not have (a warning quoting it).
     private func fixture(_ directory: URL) async throws -> (environment: [String: String], data: String) {
-        let sim = try Simulator()
+        let sim = try startSimulator()
         self.sim = sim
         let data = directory.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data.appendingPathComponent("projects"), withIntermediateDirectories: true)

@@ -8,10 +8,8 @@ import XCTest
 /// `gt-diff --format markdown` and `gt-reconcile --format markdown` (README "Operating gt"):
 /// rendered by a real CommonMark implementation (markdown-it-py, installed by scripts/test), the
 /// plan has the expected headings, lists and folds, shows names as written, and no secret.
-final class MarkdownPlanTests: XCTestCase {
+final class MarkdownPlanTests: SimulatorTestCase {
     private var scenario: Scenario!
-
-    override func tearDown() async throws { scenario?.sim.stop() }
 
     static let secretUser = "md-planted-user-secret"
     static let secretQuery = "md-planted-query-secret"
@@ -57,7 +55,7 @@ final class MarkdownPlanTests: XCTestCase {
     private func makeScenario() async throws {
         let hook = "https://\(Self.secretUser)@hooks.example.com/services/x?token=\(Self.secretQuery)"
         scenario = try await Scenario.make(
-            in: scratchDirectory(),
+            for: self,
             desired: ["web": (1...7).map { DeclaredAlert(name: "n\($0)") },
                       "api": [DeclaredAlert(name: "changed", quantity: 5, recipients: [("webhook", hook)]),
                               DeclaredAlert(name: Self.oddName)]],

@@ -8,10 +8,8 @@ import XCTest
 /// gt-apply --metrics-file (README "Cron, with metrics"): the Prometheus textfile after every run —
 /// success, failure, skipped (interrupted ones: RunOutcomeMetricsTests) — checked by `promtool check metrics`, with values that match
 /// what the run did; gt-reconcile passes the file and --refresh through.
-final class MetricsTests: XCTestCase {
+final class MetricsTests: SimulatorTestCase {
     private var scenario: Scenario!
-
-    override func tearDown() async throws { scenario?.sim.stop() }
 
     private var reconcileScript: String { TestPaths.packageRoot.appendingPathComponent("scripts/gt-reconcile").path }
 
@@ -24,7 +22,7 @@ final class MetricsTests: XCTestCase {
     }
 
     func testSuccessFailureAndSkippedRunsEachWriteACheckedFile() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(),
+        scenario = try await Scenario.make(for: self,
                                            desired: ["web": [DeclaredAlert(name: "new"), DeclaredAlert(name: "bad")]],
                                            current: ["web": [SimState.alert("old")]])
         let metrics = scenario.directory.appendingPathComponent("textfile/gt.prom")
@@ -110,7 +108,7 @@ final class MetricsTests: XCTestCase {
     /// gt-reconcile passes --metrics-file to gt-apply and --refresh to gt-current: a run after a
     /// change made in the UI (behind the cache) sees it only with --refresh.
     func testReconcilePassesMetricsFileAndRefreshThrough() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
         let metrics = scenario.directory.appendingPathComponent("gt.prom").path
         let environment = scenario.environment.merging(["GT_BIN_DIR": Tools.binDirectory.path]) { $1 }
         func reconcile(_ arguments: String) throws -> ToolResult {
@@ -141,7 +139,7 @@ final class MetricsTests: XCTestCase {
     /// A run gt-reconcile stops at its --timeout while gt-current waits on a slow GlitchTip (gt-apply
     /// is still reading its plan) is recorded as interrupted, not as a failed action.
     func testAReconcileTimeoutWhileGtCurrentWaitsIsAnInterruptedRun() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []],
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []],
                                            readTimeout: 30)
         try await scenario.sim.config(["latency_ms": 3000])
         let metrics = scenario.directory.appendingPathComponent("gt.prom").path

@@ -8,10 +8,7 @@ import XCTest
 /// The desired and current streams are in stream order (docs/streams.md, "Order"): gt-current
 /// writes in that order as it fetches (organizations and projects concurrently, a window held
 /// back), gt-diff merges the two streams on it and refuses one out of order.
-final class OrderedStreamTests: XCTestCase {
-    private var fleet: Fleet?
-
-    override func tearDown() async throws { fleet?.sim.stop() }
+final class OrderedStreamTests: SimulatorTestCase {
 
     /// The stream read back through the reader's order check, and equal, byte for byte, to its
     /// records sorted the way gt-current sorted them when it held the whole fleet.
@@ -28,8 +25,7 @@ final class OrderedStreamTests: XCTestCase {
     /// organization slow (the ones after it arrive first), an organization whose projects
     /// cannot be listed and a project whose alerts cannot.
     func testGtCurrentWritesInStreamOrderWhileFetchingConcurrently() async throws {
-        let made = try await Fleet.make(in: scratchDirectory(), organizations: 6, projects: 60, alerts: 5)
-        fleet = made
+        let made = try await Fleet.make(for: self, organizations: 6, projects: 60, alerts: 5)
         var faults: [JSONValue] = (0..<6).map { organization in
             let first = Fleet.projectName(organization, 0)
             return ["path": .string("/api/0/projects/gt-00-org-0\(organization)/\(first)/alerts/"), "action": "delay",

@@ -10,16 +10,13 @@ import GTCache
 /// (docs/safety.md, "The organization mapping is read fresh"): after GlitchTip organizations are
 /// renamed, a plan made from the cached listing is refused as stale, nothing is changed in the
 /// organization App-Interface no longer manages, and the cache learns the new listing.
-final class OrganizationMappingTests: XCTestCase {
-    private var rename: OrganizationRename?
-    override func tearDown() async throws { rename?.sim.stop() }
+final class OrganizationMappingTests: SimulatorTestCase {
 
     private let stale = "stale plan: App-Interface organization 'payments' now resolves to GlitchTip organization "
         + "'payments-next', planned 'payments'"
 
     func testAPlanFromACachedListingMadeBeforeARenameChangesNothingAndTheNextRunPlansFromTheTruth() async throws {
-        let fixture = try await OrganizationRename.make(in: scratchDirectory())
-        rename = fixture
+        let fixture = try await OrganizationRename.make(for: self)
         let dryRun = try fixture.scenario.pipeline()  // fills the cache
         XCTAssertEqual(dryRun.status, 0, dryRun.stderr)
         try await fixture.rename()
@@ -57,8 +54,7 @@ final class OrganizationMappingTests: XCTestCase {
     /// organization it was planned against was deleted: App-Interface's `payments` resolves to
     /// nothing now. (A rename alone keeps it: the slug still matches.)
     func testAPlanAppliedAfterItsOrganizationWentAwayIsRefused() async throws {
-        let fixture = try await OrganizationRename.make(in: scratchDirectory())
-        rename = fixture
+        let fixture = try await OrganizationRename.make(for: self)
         let plan = try fixture.cachedPlan()
         try await fixture.remove("payments")
         try await fixture.sim.clearRequests()
@@ -73,8 +69,7 @@ final class OrganizationMappingTests: XCTestCase {
     /// The rule is gt-current's: renamed to a name that is not `payments`, the organization
     /// still resolves by its slug, and the plan is applied there.
     func testARenameThatKeepsTheMappingByRuleIsApplied() async throws {
-        let fixture = try await OrganizationRename.make(in: scratchDirectory())
-        rename = fixture
+        let fixture = try await OrganizationRename.make(for: self)
         let plan = try fixture.cachedPlan()
         try await fixture.rename(["payments": "Payments (old)"])
         let applied = try fixture.apply(plan)
@@ -85,8 +80,7 @@ final class OrganizationMappingTests: XCTestCase {
 
     /// No change in an instance whose organizations cannot be listed fresh.
     func testWhenTheFreshListingFailsNothingIsChangedAndEachActionSaysWhy() async throws {
-        let fixture = try await OrganizationRename.make(in: scratchDirectory())
-        rename = fixture
+        let fixture = try await OrganizationRename.make(for: self)
         let plan = try fixture.cachedPlan()
         try await fixture.sim.clearRequests()
         try await fixture.sim.faults([["method": "GET", "path": "/api/0/organizations/", "action": "status", "status": 500,
@@ -109,8 +103,7 @@ final class OrganizationMappingTests: XCTestCase {
     /// Projects are not listed again (docs/safety.md): a project deleted since the plan lists no
     /// alerts, so the delete sends nothing and the create's POST is answered 404, storing nothing.
     func testAProjectDeletedSinceThePlanChangesNothing() async throws {
-        let fixture = try await OrganizationRename.make(in: scratchDirectory())
-        rename = fixture
+        let fixture = try await OrganizationRename.make(for: self)
         let plan = try fixture.cachedPlan()
         try await fixture.removeProject("web", from: "payments")
         try await fixture.sim.clearRequests()
@@ -127,8 +120,7 @@ final class OrganizationMappingTests: XCTestCase {
     /// The collision rule needs App-Interface's projects as gt-current reads them: when they
     /// cannot be read, nothing is applied.
     func testAnAppInterfaceWhoseProjectsCannotBeKeyedAppliesNothing() async throws {
-        let fixture = try await OrganizationRename.make(in: scratchDirectory())
-        rename = fixture
+        let fixture = try await OrganizationRename.make(for: self)
         let plan = try fixture.cachedPlan()
         try projectDatafile("api", organization: "/no-such-org.yml")
             .write(toFile: fixture.scenario.dataDirectory + "/projects/api.yml", atomically: true, encoding: .utf8)
@@ -144,8 +136,7 @@ final class OrganizationMappingTests: XCTestCase {
     /// SIGTERM while the organizations are listed: the listing's answer comes within the grace,
     /// and no project is read or changed after it.
     func testASignalDuringTheListingStartsNothingAfterIt() async throws {
-        let fixture = try await OrganizationRename.make(in: scratchDirectory())
-        rename = fixture
+        let fixture = try await OrganizationRename.make(for: self)
         let plan = try fixture.cachedPlan()
         try await fixture.sim.clearRequests()
         try await fixture.sim.faults([["method": "GET", "path": "/api/0/organizations/", "action": "delay", "delay_ms": 2000]])
@@ -167,8 +158,7 @@ final class OrganizationMappingTests: XCTestCase {
 
     /// A listing that does not add up is no fresh listing (docs/safety.md, "A listing must add up").
     func testAFreshListingThatDoesNotAddUpChangesNothing() async throws {
-        let fixture = try await OrganizationRename.make(in: scratchDirectory())
-        rename = fixture
+        let fixture = try await OrganizationRename.make(for: self)
         let plan = try fixture.cachedPlan()
         try await fixture.sim.faults([["method": "GET", "path": "/api/0/organizations/", "action": "short_page", "drop": 1,
                                        "times": 10]])
@@ -182,20 +172,12 @@ final class OrganizationMappingTests: XCTestCase {
 
 /// The same on the shared tier, where anyone who can write the Redis server can replay an old
 /// organizations entry (sealed, so only within its TTL): the plan built from it is refused.
-final class SharedOrganizationMappingTests: XCTestCase {
-    private var rename: OrganizationRename?
-    private var redis: RedisServer?
-    override func tearDown() async throws {
-        rename?.sim.stop()
-        redis?.stop()
-    }
+final class SharedOrganizationMappingTests: SimulatorTestCase {
 
     func testAReplayedOrganizationsEntryIsRefusedAndReplacedByTheFreshListing() async throws {
         let dir = scratchDirectory()
-        let fixture = try await OrganizationRename.make(in: dir)
-        rename = fixture
-        let server = try RedisServer(in: dir)
-        redis = server
+        let fixture = try await OrganizationRename.make(for: self, in: dir)
+        let server = try startRedis(in: dir)
         let shared = host("a", in: dir, url: server.url())
         let key = "glitchtip:gt:organizations"
         let dryRun = try fixture.scenario.pipeline(environment: shared)

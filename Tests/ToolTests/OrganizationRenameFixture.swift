@@ -13,8 +13,8 @@ struct OrganizationRename {
     let scenario: Scenario
     var sim: Simulator { scenario.sim }
 
-    static func make(in directory: URL) async throws -> OrganizationRename {
-        let scenario = try await Scenario.make(in: directory, desired: ["web": [DeclaredAlert(name: "pager", quantity: 1)]],
+    static func make(for test: SimulatorTestCase, in directory: URL? = nil) async throws -> OrganizationRename {
+        let scenario = try await Scenario.make(for: test, in: directory, desired: ["web": [DeclaredAlert(name: "pager", quantity: 1)]],
                                                current: [:])
         try """
             $schema: /dependencies/glitchtip-organization-1.yml

@@ -9,13 +9,12 @@ import XCTest
 /// names do not slugify alike (a GlitchTip organization renamed since its slug was made: one
 /// App-Interface organization matches its name, the other its slug). gt-desired cannot see
 /// that; gt-current refuses both, so no run deletes and recreates the other's alerts.
-final class OrganizationResolutionTests: XCTestCase {
+final class OrganizationResolutionTests: SimulatorTestCase {
     private var sim: Simulator?
-    override func tearDown() async throws { sim?.stop() }
 
     func testOrganizationsResolvingToOneGlitchTipOrganizationByNameAndBySlugAreRefused() async throws {
         let dir = scratchDirectory()
-        let scenario = try await Scenario.make(in: dir, desired: ["web": [DeclaredAlert(name: "a")]], current: [:])
+        let scenario = try await Scenario.make(for: self, in: dir, desired: ["web": [DeclaredAlert(name: "a")]], current: [:])
         sim = scenario.sim
         try """
             $schema: /dependencies/glitchtip-organization-1.yml

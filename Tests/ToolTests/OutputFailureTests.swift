@@ -8,17 +8,13 @@ import XCTest
 /// Every tool reports an output it could not write (issue 11, deliverable 3): a full disk on
 /// stdout ends in status 1 and a message naming it, never in status 0 with a stream that did
 /// not arrive (docs/architecture.md, "System calls").
-final class OutputFailureTests: XCTestCase {
-    private var scenario: Scenario?
-
-    override func tearDown() async throws { scenario?.sim.stop() }
+final class OutputFailureTests: SimulatorTestCase {
 
     private static let message = "cannot write standard output: No space left on device"
 
     func testEveryToolExitsOneWhenStandardOutputIsFull() async throws {
         let directory = scratchDirectory()
-        let scenario = try await Scenario.make(in: directory, desired: ["web": [DeclaredAlert(name: "a")]], current: ["web": []])
-        self.scenario = scenario
+        let scenario = try await Scenario.make(for: self, in: directory, desired: ["web": [DeclaredAlert(name: "a")]], current: ["web": []])
         let d = scenario.dataDirectory
         let desired = directory.appendingPathComponent("desired.ndjson").path
         let current = directory.appendingPathComponent("current.ndjson").path

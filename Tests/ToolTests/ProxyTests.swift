@@ -8,28 +8,20 @@ import XCTest
 /// A real forward proxy (tinyproxy) between gt and GlitchTip (README, "Behind a company
 /// network"): `http_proxy`, `https_proxy`/`HTTPS_PROXY` and `no_proxy` as libcurl reads them,
 /// and a proxy password never printed.
-final class ProxyTests: XCTestCase {
-    private var sims: [Simulator] = []
-    private var proxies: [TinyProxy] = []
-
-    override func tearDown() async throws {
-        sims.forEach { $0.stop() }
-        proxies.forEach { $0.stop() }
-    }
+final class ProxyTests: SimulatorTestCase {
+    private var proxies = 0
 
     private func proxy(_ dir: URL, basicAuth: (String, String)? = nil) throws -> TinyProxy {
-        let proxyDir = dir.appendingPathComponent("proxy-\(proxies.count)")
+        let proxyDir = dir.appendingPathComponent("proxy-\(proxies)")
+        proxies += 1
         try FileManager.default.createDirectory(at: proxyDir, withIntermediateDirectories: true)
-        let proxy = try TinyProxy(in: proxyDir, basicAuth: basicAuth)
-        proxies.append(proxy)
-        return proxy
+        return try startProxy(in: proxyDir, basicAuth: basicAuth)
     }
 
     private func scenario(in dir: URL, tls: TestCertificateAuthority? = nil) async throws -> Scenario {
-        let scenario = try await Scenario.make(in: dir.appendingPathComponent("scenario"),
+        let scenario = try await Scenario.make(for: self, in: dir.appendingPathComponent("scenario"),
                                                desired: ["api": [DeclaredAlert(name: "errors")]],
                                                current: ["api": []], tls: tls)
-        sims.append(scenario.sim)
         return scenario
     }
 

@@ -8,10 +8,7 @@ import XCTest
 /// A webhook URL longer than GlitchTip's 2,000-character column is refused by gt-desired (file,
 /// project and alert named): the real server would answer 500 and leave the alert created with
 /// no recipients, and every later run would fail its update.
-final class RecipientURLLimitTests: XCTestCase {
-    private var scenario: Scenario?
-
-    override func tearDown() async throws { scenario?.sim.stop() }
+final class RecipientURLLimitTests: SimulatorTestCase {
 
     /// `https://hooks.example.com/` followed by `x`s up to `length` characters.
     private func url(length: Int) -> String {
@@ -79,10 +76,9 @@ final class RecipientURLLimitTests: XCTestCase {
     /// fixed, one run applies and the next plan is empty.
     func testThePipelineChangesNothingAndConvergesOnceFixed() async throws {
         let long = url(length: 2001)
-        let scenario = try await Scenario.make(in: scratchDirectory(), desired: [
+        let scenario = try await Scenario.make(for: self, desired: [
             "web": [DeclaredAlert(name: "hook", recipients: [("webhook", long)])],
         ], current: ["web": []])
-        self.scenario = scenario
         let refused = try scenario.pipeline(apply: true)
         XCTAssertEqual(refused.status, 1)
         XCTAssertTrue(refused.stderr.contains("alert 'hook': a webhook URL is 2001 characters long"), refused.stderr)

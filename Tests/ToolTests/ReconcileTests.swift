@@ -7,10 +7,8 @@ import XCTest
 
 /// gt-diff and gt-apply end to end: the reference's vectors, convergence in every server mode,
 /// drift repair. The simulator's request log and state are the witness.
-final class ReconcileTests: XCTestCase {
+final class ReconcileTests: SimulatorTestCase {
     private var scenario: Scenario!
-
-    override func tearDown() async throws { scenario?.sim.stop() }
 
     private func email(_ name: String, quantity: Int64 = 1000, timespan: Int64 = 1000) -> JSONValue {
         SimState.alert(name, quantity: quantity, timespan: timespan)
@@ -32,7 +30,7 @@ final class ReconcileTests: XCTestCase {
             "add-alert": [],
             "update-alert": [SimState.alert("alert-1", quantity: 1000, timespan: 1000, recipients: [("webhook", "https://example.com")])],
         ]
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: desired, current: current)
+        scenario = try await Scenario.make(for: self, desired: desired, current: current)
         let ids = try await ["remove-alert", "update-alert"].asyncMap { try await self.scenario.alerts($0)[0]["id"]!.intValue! }
 
         let dry = try scenario.pipeline()
@@ -66,7 +64,7 @@ final class ReconcileTests: XCTestCase {
 
     /// qontract-api's service vectors: no changes, create, delete, update, unknown org, apply.
     func testServiceVectors() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["my-project": []], current: ["my-project": []])
+        scenario = try await Scenario.make(for: self, desired: ["my-project": []], current: ["my-project": []])
         var result = try scenario.pipeline()
         XCTAssertEqual(try summary(result), ["kind": "summary", "status": "success", "actions": [], "applied_actions": [], "applied_count": 0,
                                                    "errors": []])
@@ -75,7 +73,7 @@ final class ReconcileTests: XCTestCase {
         XCTAssertEqual(try scenario.plan().map { "\($0.type) \($0.alertName)" }, ["delete old-alert"])
 
         try await scenario.setCurrent(["my-project": [SimState.alert("my-alert", quantity: 50, timespan: 5)]])
-        scenario = try await Scenario.make(in: scenario.directory, desired: ["my-project": [DeclaredAlert(name: "my-alert", quantity: 100, timespan: 5)]],
+        scenario = try await Scenario.make(for: self, in: scenario.directory, desired: ["my-project": [DeclaredAlert(name: "my-alert", quantity: 100, timespan: 5)]],
                                            current: ["my-project": [SimState.alert("my-alert", quantity: 50, timespan: 5)]])
         XCTAssertEqual(try scenario.plan().map { "\($0.type) \($0.alertName)" }, ["update my-alert"])
 
@@ -99,7 +97,7 @@ final class ReconcileTests: XCTestCase {
     }
 
     func testDetailedExitCode() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
         let d = scenario.dataDirectory
         let diff = "gt-desired --data '\(d)' | gt-diff --detailed-exitcode --format ndjson <(gt-current --data '\(d)' --quiet --refresh) > /dev/null"
         XCTAssertEqual(try Tools.shell(diff, environment: scenario.environment).status, 2)  // changes
@@ -112,7 +110,7 @@ final class ReconcileTests: XCTestCase {
     }
 
     func testInstanceErrorFailsTheRunAndPassesTheError() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["my-project": [DeclaredAlert(name: "a")]], current: ["my-project": []])
+        scenario = try await Scenario.make(for: self, desired: ["my-project": [DeclaredAlert(name: "a")]], current: ["my-project": []])
         scenario.sim.stop()  // connection refused
         let result = try scenario.pipeline(apply: true)
         XCTAssertEqual(result.status, 1)
@@ -129,7 +127,7 @@ final class ReconcileTests: XCTestCase {
         var uptime = SimState.alert("errors", quantity: 5, timespan: 5)
         if case .object(var f) = uptime { f["uptime"] = true; uptime = .object(f) }
         scenario = try await Scenario.make(
-            in: scratchDirectory(),
+            for: self,
             desired: ["web": [DeclaredAlert(name: "errors", quantity: 9, timespan: 5), DeclaredAlert(name: "new", quantity: 2, timespan: 3)],
                       "api": []],
             current: ["web": [uptime, SimState.alert("stray")], "api": [SimState.alert("legacy")]],
@@ -151,7 +149,7 @@ final class ReconcileTests: XCTestCase {
     func testDriftIsRepairedInOneRun() async throws {
         let hook = "https://hooks.example.com/services/T0/B0/x"
         scenario = try await Scenario.make(
-            in: scratchDirectory(),
+            for: self,
             desired: ["web": [DeclaredAlert(name: "errors", quantity: 3, timespan: 5,
                                             recipients: [("webhook", "HTTPS://Hooks.Example.com/services/T0/B0/x"), ("email-project-members", nil)]),
                               DeclaredAlert(name: "slow", quantity: 2, timespan: 10)]],

@@ -7,10 +7,8 @@ import XCTest
 
 /// gt-reconcile --timeout: whole seconds from 1 to 86400, read in base 10 (bash arithmetic reads
 /// `08` as a bad octal number and wraps past 2^63).
-final class ReconcileTimeoutFlagTests: XCTestCase {
+final class ReconcileTimeoutFlagTests: SimulatorTestCase {
     private var scenario: Scenario!
-
-    override func tearDown() async throws { scenario?.sim.stop() }
 
     private var script: String { TestPaths.packageRoot.appendingPathComponent("scripts/gt-reconcile").path }
 
@@ -25,7 +23,7 @@ final class ReconcileTimeoutFlagTests: XCTestCase {
     }
 
     func testLeadingZerosAreDecimal() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
         for value in ["08", "0000000000000000000000000300", "86400"] {
             let result = try Tools.run(script, ["--data", scenario.dataDirectory, "--format", "ndjson", "--timeout", value],
                                        environment: scenario.environment.merging(["GT_BIN_DIR": Tools.binDirectory.path]) { $1 })

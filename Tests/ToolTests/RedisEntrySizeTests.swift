@@ -9,24 +9,15 @@ import XCTest
 /// shared tier reads an entry only within the file tier's cap (64 MiB), asking its size first
 /// (README, "What gt never does"): a larger entry, or one that is not a string, is a miss with a
 /// warning naming its key, and the fresh listing replaces it.
-final class RedisEntrySizeTests: XCTestCase {
-    private var fleet: Fleet?
-    private var redis: RedisServer?
-
-    override func tearDown() async throws {
-        fleet?.sim.stop()
-        redis?.stop()
-    }
+final class RedisEntrySizeTests: SimulatorTestCase {
 
     /// `SETRANGE key 70000000 x`: the sealed entry, then zeros, 70,000,001 bytes in all.
     private static let oversized = 70_000_001
 
     func testOversizedAndForeignEntriesAreMissesWithAWarningAndMemoryStaysFarBelow() async throws {
         let dir = scratchDirectory()
-        let redis = try RedisServer(in: dir)
-        self.redis = redis
-        let fleet = try await Fleet.make(in: dir, organizations: 1, projects: 6, alerts: 2)
-        self.fleet = fleet
+        let redis = try startRedis(in: dir)
+        let fleet = try await Fleet.make(for: self, in: dir, organizations: 1, projects: 6, alerts: 2)
         let a = host("a", in: dir, url: redis.url()), b = host("b", in: dir, url: redis.url())
         let cold = try fleet.current(environment: a)
         XCTAssertEqual(cold.status, 0, cold.stderr)

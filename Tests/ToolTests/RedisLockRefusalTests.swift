@@ -10,19 +10,14 @@ import GTCache
 /// and "Noticed too"): a server that cannot run its lock scripts, and a lock key gt would
 /// otherwise wait on forever (no expiry, a value gt did not write, a holder over 600 s). Never
 /// skipped with exit 0, never deleted: the message says who holds it, since when, and how to clear it.
-final class RedisLockRefusalTests: XCTestCase {
+final class RedisLockRefusalTests: SimulatorTestCase {
     private var scenario: Scenario!
     private var redis: RedisServer!
     private let key = RedisRunLock.key(instance: "gt")
 
-    override func tearDown() async throws {
-        scenario?.sim.stop()
-        redis?.stop()
-    }
-
     /// A scenario with one create to apply, and its saved plan.
     private func oneCreate() async throws -> String {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
         let plan = try String(contentsOfFile: try scenario.savedPlan(), encoding: .utf8)
         try await scenario.sim.clearRequests()
         return plan
@@ -50,7 +45,7 @@ final class RedisLockRefusalTests: XCTestCase {
     // MARK: a server that cannot run the lock scripts (item 4)
 
     func testEVALRenamedAwayIsRefusedBeforeAnyLockIsTaken() async throws {
-        redis = try RedisServer(in: scratchDirectory(), configuration: ["--rename-command", "EVAL", ""])
+        redis = try startRedis(in: scratchDirectory(), configuration: ["--rename-command", "EVAL", ""])
         let plan = try await oneCreate()
         let result = try apply(plan, url: redis.url())
         try await assertRefused(result, saying: ["cannot take the shared run lock", "EVAL", "unknown command",
@@ -59,7 +54,7 @@ final class RedisLockRefusalTests: XCTestCase {
     }
 
     func testACLUserWithoutScriptingIsRefusedBeforeAnyLockIsTaken() async throws {
-        redis = try RedisServer(in: scratchDirectory())
+        redis = try startRedis(in: scratchDirectory())
         let plan = try await oneCreate()
         let password = "planted-acl-password"
         try redis.cli(["ACL", "SETUSER", "gt-noscript", "on", ">\(password)", "~*", "&*", "+@all", "-@scripting"])
@@ -93,7 +88,7 @@ final class RedisLockRefusalTests: XCTestCase {
     /// The planted key is refused with `phrases`, and left exactly as it was.
     private func assertPlantedKeyRefused(_ value: String, expiry: [String], saying phrases: [String],
                                          file: StaticString = #filePath, line: UInt = #line) async throws {
-        redis = try RedisServer(in: scratchDirectory())
+        redis = try startRedis(in: scratchDirectory())
         let plan = try await oneCreate()
         try redis.cli(["SET", key, value] + expiry)
         let result = try apply(plan, url: redis.url())
@@ -126,7 +121,7 @@ final class RedisLockRefusalTests: XCTestCase {
     /// A live holder, in this version's token or an earlier one's (no start time), is waited
     /// on as before: skipped, exit 0, its key untouched.
     func testALiveHolderIsSkippedAsADuplicate() async throws {
-        redis = try RedisServer(in: scratchDirectory())
+        redis = try startRedis(in: scratchDirectory())
         let plan = try await oneCreate()
         for value in [Self.token(since: now - 5), "0123456789abcdef0123456789abcdef pid 4242 on host-z"] {
             try redis.cli(["SET", key, value, "PX", "60000"])
@@ -143,7 +138,7 @@ final class RedisLockRefusalTests: XCTestCase {
     // MARK: GT_RUN_LOCK_TTL
 
     func testRunLockLifetimeOutOfRangeIsRefusedNamingTheVariable() async throws {
-        redis = try RedisServer(in: scratchDirectory())
+        redis = try startRedis(in: scratchDirectory())
         let plan = try await oneCreate()
         for value in ["0", "-1", "3601", "1e3", "inf", "nan", "2.5", "99999999999999999999", " 5", "abc"] {
             let result = try apply(plan, url: redis.url(), ["GT_RUN_LOCK_TTL": value])

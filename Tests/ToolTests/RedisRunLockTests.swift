@@ -8,21 +8,16 @@ import GTCache
 
 /// gt-apply's shared run locks on a real `redis-server` (README "Running on many hosts"): runs
 /// on different hosts exclude each other, all or nothing, and stop mutating when the lock is lost.
-final class RedisRunLockTests: XCTestCase {
+final class RedisRunLockTests: SimulatorTestCase {
     private var scenario: Scenario!
     private var redis: RedisServer!
-
-    override func tearDown() async throws {
-        scenario?.sim.stop()
-        redis?.stop()
-    }
 
     // MARK: run locks
 
     func testConcurrentAppliesOnTwoHostsOneSkipsAndEachMutationHappensOnce() async throws {
         let dir = scratchDirectory()
-        redis = try RedisServer(in: dir)
-        scenario = try await Scenario.make(in: dir, desired: ["web": (1...5).map { DeclaredAlert(name: "n\($0)") }],
+        redis = try startRedis(in: dir)
+        scenario = try await Scenario.make(for: self, in: dir, desired: ["web": (1...5).map { DeclaredAlert(name: "n\($0)") }],
                                            current: ["web": []])
         let d = scenario.dataDirectory
         let planFile = dir.appendingPathComponent("plan.ndjson").path
@@ -45,10 +40,9 @@ final class RedisRunLockTests: XCTestCase {
         }
         // While one run applies, its shared lock lives at most 600 s.
         var pttl = -2
-        for _ in 0..<100 {
-            try await Task.sleep(nanoseconds: 50_000_000)
-            if let value = Int(try redis.cli(["PTTL", "glitchtip:gt:apply-lock"]).trimmingCharacters(in: .whitespacesAndNewlines)),
-               value > 0 { pttl = value; break }
+        _ = try await eventually(within: 60) {
+            pttl = Int(try redis.cli(["PTTL", "glitchtip:gt:apply-lock"]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -2
+            return pttl > 0
         }
         XCTAssertTrue((1...600_000).contains(pttl), "\(pttl)")
         let result = try await run.value
@@ -61,51 +55,10 @@ final class RedisRunLockTests: XCTestCase {
         XCTAssertEqual(try redis.keys().filter { $0.hasSuffix("apply-lock") }, [], "the owner released its lock")
     }
 
-    func testRunLockIsAllOrNothingExtendedWhileHeldAndReleasedOnlyByItsOwner() async throws {
-        redis = try RedisServer(in: scratchDirectory())
-        let client = RedisClient(url: try RedisURL(parsing: redis.url()))
-        func pttl(_ instance: String) throws -> Int {
-            Int(try redis.cli(["PTTL", RedisRunLock.key(instance: instance)]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -100
-        }
-        // Another run holds "b": a run for {a, b} takes neither (and leaves "a" free again).
-        let other = "0123456789abcdef0123456789abcdef pid 1 on other-host since \(Int(Date().timeIntervalSince1970))"
-        let taken = try await client.tryLock(RedisRunLock.key(instance: "b"), token: other, milliseconds: 60_000)
-        XCTAssertTrue(taken)
-        guard case .busy(let instance) = try await RedisRunLock.acquire(client, instances: ["b", "a"]) else {
-            return XCTFail("took a lock another run holds")
-        }
-        XCTAssertEqual(instance, "b")
-        XCTAssertEqual(try pttl("a"), -2, "the lock on a was not released")
-        let strangerReleased = try await client.unlock(RedisRunLock.key(instance: "b"), token: "not-the-owner")
-        XCTAssertFalse(strangerReleased, "a stranger released a lock")
-        let ownerReleased = try await client.unlock(RedisRunLock.key(instance: "b"), token: other)
-        XCTAssertTrue(ownerReleased)
-
-        // Held for 3 s at a time, extended every second: alive well past 3 s.
-        guard case .acquired(let lock) = try await RedisRunLock.acquire(client, instances: ["a", "b"], milliseconds: 3000) else {
-            return XCTFail("could not take free locks")
-        }
-        if case .acquired = try await RedisRunLock.acquire(client, instances: ["b"]) { XCTFail("two runs hold b") }
-        try await Task.sleep(nanoseconds: 5_000_000_000)
-        XCTAssertGreaterThan(try pttl("a"), 0, "not extended")
-        XCTAssertGreaterThan(try pttl("b"), 0, "not extended")
-        XCTAssertNil(lock.lost)
-        let releaseProblem = await lock.release()
-        XCTAssertNil(releaseProblem)
-        XCTAssertEqual(try redis.keys(), [])
-        // The server gone: acquiring throws (gt-apply then refuses), never "acquired".
-        redis.stop()
-        let gone = RedisClient(url: try RedisURL(parsing: redis.url()))
-        do {
-            _ = try await RedisRunLock.acquire(gone, instances: ["a"])
-            XCTFail("acquired without a server")
-        } catch {}
-    }
-
     func testApplyRefusesToMutateWhenRedisIsDownUnlessFileLocksOnly() async throws {
         let dir = scratchDirectory()
-        redis = try RedisServer(in: dir, password: "planted-redis-password")
-        scenario = try await Scenario.make(in: dir, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        redis = try startRedis(in: dir, password: "planted-redis-password")
+        scenario = try await Scenario.make(for: self, in: dir, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
         let a = scenario.environment.merging(host("a", in: dir, url: redis.url())) { $1 }
         let d = scenario.dataDirectory
         let planFile = dir.appendingPathComponent("plan.ndjson").path
@@ -137,8 +90,8 @@ final class RedisRunLockTests: XCTestCase {
 
     func testRedisKilledMidApplyStopsFurtherMutations() async throws {
         let dir = scratchDirectory()
-        redis = try RedisServer(in: dir)
-        scenario = try await Scenario.make(in: dir, desired: ["web": (1...6).map { DeclaredAlert(name: "n\($0)") }],
+        redis = try startRedis(in: dir)
+        scenario = try await Scenario.make(for: self, in: dir, desired: ["web": (1...6).map { DeclaredAlert(name: "n\($0)") }],
                                            current: ["web": []])
         let a = scenario.environment.merging(host("a", in: dir, url: redis.url())) { $1 }
         let d = scenario.dataDirectory
@@ -149,10 +102,8 @@ final class RedisRunLockTests: XCTestCase {
         try await scenario.sim.clearRequests()
         let plan = try String(contentsOfFile: planFile, encoding: .utf8)
         let run = Task.detached { try Tools.run("gt-apply", ["--no-dry-run"], stdin: plan, environment: a) }
-        for _ in 0..<400 {
-            if try await !scenario.mutations().isEmpty { break }
-            try await Task.sleep(nanoseconds: 25_000_000)
-        }
+        let mutating = try await eventually(within: 60) { try await !self.scenario.mutations().isEmpty }
+        XCTAssertTrue(mutating, "gt-apply never sent a change")
         redis.stop()
         let result = try await run.value
         XCTAssertEqual(result.status, 1, result.stdout)
@@ -162,7 +113,7 @@ final class RedisRunLockTests: XCTestCase {
         XCTAssertLessThan(applied, 6, "mutations went on after the shared lock could no longer be held")
         XCTAssertTrue(result.stderr.contains("other hosts can no longer be excluded"), result.stderr)
         // A clean run (a new server) converges.
-        redis = try RedisServer(in: dir)
+        redis = try startRedis(in: dir)
         let clean = try scenario.pipeline(apply: true, environment: host("a", in: dir, url: redis.url()))
         XCTAssertEqual(clean.status, 0, clean.stderr)
         XCTAssertEqual(try scenario.plan().count, 0)

@@ -8,23 +8,17 @@ import XCTest
 /// The shared cache tier on a real `redis-server` (README "Running on many hosts"): reads across
 /// hosts, expiries, invalidation, and a Redis that is down. The simulator's request log is the
 /// witness of what was fetched.
-final class RedisTierTests: XCTestCase {
+final class RedisTierTests: SimulatorTestCase {
     private var fleet: Fleet!
     private var scenario: Scenario!
     private var redis: RedisServer!
-
-    override func tearDown() async throws {
-        fleet?.sim.stop()
-        scenario?.sim.stop()
-        redis?.stop()
-    }
 
     // MARK: reads
 
     func testColdOnOneHostThenZeroRequestsOnTheOther() async throws {
         let dir = scratchDirectory()
-        redis = try RedisServer(in: dir)
-        fleet = try await Fleet.make(in: dir, organizations: 2, projects: 10, alerts: 2)
+        redis = try startRedis(in: dir)
+        fleet = try await Fleet.make(for: self, in: dir, organizations: 2, projects: 10, alerts: 2)
         let a = host("a", in: dir, url: redis.url()), b = host("b", in: dir, url: redis.url())
         try await fleet.sim.clearRequests()
 
@@ -56,10 +50,10 @@ final class RedisTierTests: XCTestCase {
 
     func testValuesHoldNoAlertNameWebhookOrToken() async throws {
         let dir = scratchDirectory()
-        redis = try RedisServer(in: dir)
+        redis = try startRedis(in: dir)
         let hook = "https://hooks.planted-host.example.com/services/T0/planted-hook-secret"
         scenario = try await Scenario.make(
-            in: dir, desired: ["web": [DeclaredAlert(name: "planted-alert-name", recipients: [("webhook", hook)])]],
+            for: self, in: dir, desired: ["web": [DeclaredAlert(name: "planted-alert-name", recipients: [("webhook", hook)])]],
             current: ["web": [SimState.alert("planted-alert-name", recipients: [("webhook", hook)])]])
         let env = scenario.environment.merging(host("a", in: dir, url: redis.url())) { $1 }
         let current = try Tools.run("gt-current", ["--data", scenario.dataDirectory], environment: env)
@@ -82,8 +76,8 @@ final class RedisTierTests: XCTestCase {
 
     func testTTLsFromTheEnvironmentAreRedisExpiries() async throws {
         let dir = scratchDirectory()
-        redis = try RedisServer(in: dir)
-        fleet = try await Fleet.make(in: dir, organizations: 1, projects: 2, alerts: 1)
+        redis = try startRedis(in: dir)
+        fleet = try await Fleet.make(for: self, in: dir, organizations: 1, projects: 2, alerts: 1)
         var env = host("a", in: dir, url: redis.url())
         env["QAPI_GLITCHTIP_ORGANIZATIONS_CACHE_TTL"] = "1000"
         env["QAPI_GLITCHTIP_PROJECTS_CACHE_TTL"] = "2000"
@@ -109,8 +103,8 @@ final class RedisTierTests: XCTestCase {
 
     func testConcurrentColdHostsFetchEachResourceOnce() async throws {
         let dir = scratchDirectory()
-        redis = try RedisServer(in: dir)
-        fleet = try await Fleet.make(in: dir, organizations: 2, projects: 20, alerts: 1)
+        redis = try startRedis(in: dir)
+        fleet = try await Fleet.make(for: self, in: dir, organizations: 2, projects: 20, alerts: 1)
         try await fleet.sim.config(["latency_ms": 20])
         try await fleet.sim.clearRequests()
         let fleet = self.fleet!
@@ -129,8 +123,8 @@ final class RedisTierTests: XCTestCase {
 
     func testInvalidationIsVisibleAcrossHosts() async throws {
         let dir = scratchDirectory()
-        redis = try RedisServer(in: dir)
-        scenario = try await Scenario.make(in: dir, desired: ["web": [DeclaredAlert(name: "n")], "api": []],
+        redis = try startRedis(in: dir)
+        scenario = try await Scenario.make(for: self, in: dir, desired: ["web": [DeclaredAlert(name: "n")], "api": []],
                                            current: ["web": [], "api": []])
         let a = scenario.environment.merging(host("a", in: dir, url: redis.url())) { $1 }
         let b = scenario.environment.merging(host("b", in: dir, url: redis.url())) { $1 }
@@ -153,13 +147,12 @@ final class RedisTierTests: XCTestCase {
         XCTAssertEqual(try plan.body().filter { $0["kind"] == "action" }.count, 0, plan.stdout)
     }
 
-
     // MARK: Redis down for reads
 
     func testRedisDownBeforeAndDuringARunFallsBackWithOneWarning() async throws {
         let dir = scratchDirectory()
-        redis = try RedisServer(in: dir, password: "planted-redis-password")
-        fleet = try await Fleet.make(in: dir, organizations: 1, projects: 30, alerts: 1)
+        redis = try startRedis(in: dir, password: "planted-redis-password")
+        fleet = try await Fleet.make(for: self, in: dir, organizations: 1, projects: 30, alerts: 1)
         let reference = try fleet.current(["--refresh"])
         XCTAssertEqual(reference.status, 0, reference.stderr)
         let a = host("a", in: dir, url: redis.url())
@@ -169,10 +162,8 @@ final class RedisTierTests: XCTestCase {
         try await fleet.sim.clearRequests()
         let fleet = self.fleet!
         let run = Task.detached { try fleet.current(["--concurrency", "2"], environment: a) }
-        for _ in 0..<400 {
-            if try await fleet.sim.requestLog().requests.count >= 5 { break }
-            try await Task.sleep(nanoseconds: 25_000_000)
-        }
+        let started = try await eventually(within: 60) { try await fleet.sim.requestLog().requests.count >= 5 }
+        XCTAssertTrue(started, "gt-current never reached GlitchTip")
         redis.stop()
         let during = try await run.value
         XCTAssertEqual(during.status, 0, during.stderr)

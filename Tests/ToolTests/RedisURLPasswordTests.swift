@@ -9,14 +9,8 @@ import GTCache
 /// The shared cache's URL never shows its password, parse errors included (README "Running on
 /// many hosts"), and takes the password where redis-py's `from_url` takes it: user info on
 /// `redis://` and `unix://`, `?password=` (and `?username=`) on both.
-final class RedisURLPasswordTests: XCTestCase {
+final class RedisURLPasswordTests: SimulatorTestCase {
     private var fleet: Fleet?
-    private var redis: RedisServer?
-
-    override func tearDown() async throws {
-        fleet?.sim.stop()
-        redis?.stop()
-    }
 
     static let planted = "Planted-Redis-Pw"
     static let p = planted
@@ -55,7 +49,7 @@ final class RedisURLPasswordTests: XCTestCase {
     /// Through both tools, from the flag (a usage error, 64) and from `GT_CACHE_URL` (1).
     func testNeitherToolPrintsThePasswordOfAMalformedURL() async throws {
         let dir = scratchDirectory()
-        fleet = try await Fleet.make(in: dir, organizations: 1, projects: 1, alerts: 1)
+        fleet = try await Fleet.make(for: self, in: dir, organizations: 1, projects: 1, alerts: 1)
         let fleet = try XCTUnwrap(fleet)
         for text in Self.malformed where !text.contains("\u{0}") {  // an argv cannot carry NUL
             let fromFlag = try fleet.current(["--cache-url", text], environment: host("a", in: dir, url: ""))
@@ -109,9 +103,8 @@ final class RedisURLPasswordTests: XCTestCase {
     /// query; the keys land in the database the URL names.
     func testASocketWithRequirepass() async throws {
         let dir = scratchDirectory()
-        let redis = try RedisServer(in: dir, password: Self.planted, unixSocket: true)
-        self.redis = redis
-        fleet = try await Fleet.make(in: dir, organizations: 1, projects: 2, alerts: 1)
+        let redis = try startRedis(in: dir, password: Self.planted, unixSocket: true)
+        fleet = try await Fleet.make(for: self, in: dir, organizations: 1, projects: 2, alerts: 1)
         let fleet = try XCTUnwrap(fleet)
         let socket = try XCTUnwrap(redis.socketPath)
         let urls = ["unix://:\(Self.planted)@\(socket)?db=2", "unix://\(socket)?db=3&password=\(Self.planted)",

@@ -8,21 +8,16 @@ import GTCache
 
 /// The shared cache's URL forms (`GT_CACHE_URL`, `--cache-url`): password, Unix socket, database;
 /// printed without the password; malformed ones refused clearly.
-final class RedisURLTests: XCTestCase {
+final class RedisURLTests: SimulatorTestCase {
     private var fleet: Fleet!
     private var redis: RedisServer!
-
-    override func tearDown() async throws {
-        fleet?.sim.stop()
-        redis?.stop()
-    }
 
     // MARK: URL forms
 
     func testPasswordUnixSocketAndDatabase() async throws {
         let dir = scratchDirectory()
-        redis = try RedisServer(in: dir, password: "planted-redis-password", unixSocket: true)
-        fleet = try await Fleet.make(in: dir, organizations: 1, projects: 2, alerts: 1)
+        redis = try startRedis(in: dir, password: "planted-redis-password", unixSocket: true)
+        fleet = try await Fleet.make(for: self, in: dir, organizations: 1, projects: 2, alerts: 1)
         let withPassword = try fleet.current(environment: host("a", in: dir, url: redis.url(database: 3)))
         XCTAssertEqual(withPassword.status, 0, withPassword.stderr)
         XCTAssertEqual(withPassword.stderr, "")
@@ -47,8 +42,8 @@ final class RedisURLTests: XCTestCase {
 
     func testUnixSocketWithoutPassword() async throws {
         let dir = scratchDirectory()
-        redis = try RedisServer(in: dir, unixSocket: true)
-        fleet = try await Fleet.make(in: dir, organizations: 1, projects: 2, alerts: 1)
+        redis = try startRedis(in: dir, unixSocket: true)
+        fleet = try await Fleet.make(for: self, in: dir, organizations: 1, projects: 2, alerts: 1)
         let cold = try fleet.current(environment: host("a", in: dir, url: "unix://\(redis.socketPath!)?db=2"))
         XCTAssertEqual(cold.status, 0, cold.stderr)
         XCTAssertEqual(cold.stderr, "")
@@ -85,7 +80,7 @@ final class RedisURLTests: XCTestCase {
 
     func testRedissAndMalformedURLsAreRefusedClearly() async throws {
         let dir = scratchDirectory()
-        fleet = try await Fleet.make(in: dir, organizations: 1, projects: 1, alerts: 1)
+        fleet = try await Fleet.make(for: self, in: dir, organizations: 1, projects: 1, alerts: 1)
         let tls = try fleet.current(["--cache-url", "rediss://:planted-redis-password@redis.example.com:6380/0"])
         XCTAssertEqual(tls.status, 64, "a bad flag")
         XCTAssertTrue(tls.stderr.contains("TLS is not supported"), tls.stderr)

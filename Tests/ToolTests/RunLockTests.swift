@@ -8,14 +8,8 @@ import XCTest
 /// gt-apply's run lock: runs exclude each other per instance (issue 10 item 3), every
 /// --no-dry-run takes it (issue 14 item 2), and it lives only in a private directory, in files
 /// it created (issue 10 item 17).
-final class RunLockTests: XCTestCase {
+final class RunLockTests: SimulatorTestCase {
     private var simulators: [Simulator] = []
-    private var scenario: Scenario?
-
-    override func tearDown() async throws {
-        simulators.forEach { $0.stop() }
-        scenario?.sim.stop()
-    }
 
     private static let token = "run-lock-planted-token"
 
@@ -25,7 +19,7 @@ final class RunLockTests: XCTestCase {
         let directory = scratchDirectory()
         let data = directory.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
-        simulators = [try Simulator(), try Simulator()]
+        simulators = [try startSimulator(), try startSimulator()]
         let declared = (1...alerts).map {
             "- name: n\($0)\n  description: d\n  quantity: 1\n  timespanMinutes: 1\n  recipients:\n  - provider: email-project-members"
         }.joined(separator: "\n")
@@ -139,9 +133,8 @@ final class RunLockTests: XCTestCase {
     /// Issue 14 item 2: the reference takes the lock for every non-dry run before it knows the
     /// plan, so a concurrent run with nothing to do is skipped too.
     func testAConcurrentRunWithNothingToDoIsSkipped() async throws {
-        let made = try await Scenario.make(in: scratchDirectory(), desired: ["web": (1...5).map { DeclaredAlert(name: "n\($0)") }],
+        let made = try await Scenario.make(for: self, desired: ["web": (1...5).map { DeclaredAlert(name: "n\($0)") }],
                                            current: ["web": []])
-        scenario = made
         let d = made.dataDirectory
         let dir = made.directory.path
         XCTAssertEqual(try Tools.shell("gt-desired --data '\(d)' | gt-diff --format ndjson <(gt-current --data '\(d)' --quiet) > '\(dir)/plan.ndjson'",
@@ -173,8 +166,7 @@ final class RunLockTests: XCTestCase {
 
     /// A plan of one create, and a scenario to apply it to.
     private func oneCreate() async throws -> (Scenario, String) {
-        let made = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
-        scenario = made
+        let made = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
         return (made, try made.savedPlan())
     }
 

@@ -9,10 +9,8 @@ import XCTest
 /// a run stopped by a signal or by gt-reconcile's --timeout is `interrupted`, wherever it was
 /// stopped (mid-apply, while the plan was read, before gt-apply started); a gt-apply that died
 /// without writing is `failed`. `gt_last_run_status` has exactly one 1, `gt_runs_total` counts it.
-final class RunOutcomeMetricsTests: XCTestCase {
+final class RunOutcomeMetricsTests: SimulatorTestCase {
     private var scenario: Scenario!
-
-    override func tearDown() async throws { scenario?.sim.stop() }
 
     private var reconcileScript: String { TestPaths.packageRoot.appendingPathComponent("scripts/gt-reconcile").path }
     private var metrics: String { scenario.directory.appendingPathComponent("gt.prom").path }
@@ -21,7 +19,7 @@ final class RunOutcomeMetricsTests: XCTestCase {
     /// after `delay` ms.
     private func slowCreates(projects: Int, delay: Int64) async throws {
         let names = (1...projects).map { "p\($0)" }
-        scenario = try await Scenario.make(in: scratchDirectory(),
+        scenario = try await Scenario.make(for: self,
                                            desired: Dictionary(uniqueKeysWithValues: names.map { ($0, [DeclaredAlert(name: "n")]) }),
                                            current: Dictionary(uniqueKeysWithValues: names.map { ($0, []) }), readTimeout: 30)
         try await scenario.sim.faults([["method": "POST", "path": "/api/0/projects/", "match": "prefix", "times": 0,
@@ -81,7 +79,7 @@ final class RunOutcomeMetricsTests: XCTestCase {
         }
         XCTAssertTrue(heard, "gt-apply did not take the first signal")
         apply.signal(SIGTERM)
-        let result = try await apply.finish(within: 10)
+        let result = try await apply.finish(within: 60)
         XCTAssertEqual(result.status, 143, result.stderr)
         XCTAssertTrue(result.stderr.contains("second signal"), result.stderr)
 
@@ -91,14 +89,14 @@ final class RunOutcomeMetricsTests: XCTestCase {
     }
 
     func testASignalWhileThePlanIsReadIsAnInterruptedRun() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
         // stdin stays open: gt-apply waits for the rest of the plan.
         let apply = try BackgroundTool("gt-apply", ["--no-dry-run", "--metrics-file", metrics], stdinFile: nil,
                                        environment: scenario.environment, scratch: scenario.directory)
         let listening = try await eventually(within: 30) { apply.isCatching(SIGTERM) }
         XCTAssertTrue(listening, "gt-apply never listened to SIGTERM")
         apply.signal(SIGTERM)
-        let result = try await apply.finish(within: 10)
+        let result = try await apply.finish(within: 60)
         XCTAssertEqual(result.status, 143, result.stderr)
 
         let file = try MetricsFile(metrics)
@@ -127,7 +125,7 @@ final class RunOutcomeMetricsTests: XCTestCase {
     /// A gt-apply that never got to run (here: one that is still starting when the timeout
     /// comes) writes nothing; gt-reconcile records the interrupted run.
     func testAReconcileTimeoutBeforeGtApplyRunsIsAnInterruptedRun() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
         // Dies of the SIGTERM as a process that has not set up its handling yet (signals unblocked:
         // a child of async test code inherits them blocked).
         let bin = try wrappedApply(firstRun: #"exec python3 -c 'import signal, time; signal.pthread_sigmask(signal.SIG_SETMASK, []); time.sleep(600)'"#)
@@ -145,7 +143,7 @@ final class RunOutcomeMetricsTests: XCTestCase {
     /// A gt-apply that dies of a signal of its own (a crash) writes nothing; gt-reconcile records
     /// a failed run.
     func testACrashedGtApplyIsAFailedRun() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
         let bin = try wrappedApply(firstRun: "kill -SEGV $$")
         let result = try reconcile("", binDirectory: bin)
         XCTAssertEqual(result.status, 1)
@@ -160,7 +158,7 @@ final class RunOutcomeMetricsTests: XCTestCase {
     /// SIGTERM to gt-reconcile itself (a service manager stopping it) while gt-current waits on a
     /// slow GlitchTip.
     func testSIGTERMToReconcileIsAnInterruptedRun() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []],
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []],
                                            readTimeout: 30)
         try await scenario.sim.config(["latency_ms": 20_000])
         // Started with SIGTERM unblocked: a child of async test code inherits it blocked.

@@ -7,15 +7,13 @@ import XCTest
 
 /// Never a mutation on bad data; stale plans, lost POST answers, concurrent runs, the delete
 /// guard, cache invalidation, and the human plan on a terminal.
-final class SafetyTests: XCTestCase {
+final class SafetyTests: SimulatorTestCase {
     private var scenario: Scenario!
-
-    override func tearDown() async throws { scenario?.sim.stop() }
 
     /// A scenario with something of every kind to do: a create, an update, a delete.
     private func pendingChanges(readTimeout: Int = 5, simulatorArguments: [String] = []) async throws -> Scenario {
         try await Scenario.make(
-            in: scratchDirectory(),
+            for: self,
             desired: ["web": [DeclaredAlert(name: "a", quantity: 2), DeclaredAlert(name: "c")]],
             current: ["web": [SimState.alert("a", quantity: 1), SimState.alert("b")]],
             simulatorArguments: simulatorArguments, readTimeout: readTimeout)
@@ -96,7 +94,7 @@ final class SafetyTests: XCTestCase {
     }
 
     func testAPOSTThatTimesOutAfterTheServerCreatedTheAlertLeavesOneAlert() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "new")]],
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "new")]],
                                            current: ["web": []], readTimeout: 1)
         try await scenario.sim.faults([["method": "POST", "path": "/api/0/projects/nasa/web/alerts/", "action": "delay",
                                         "delay_ms": 2500, "after_process": true]])
@@ -112,7 +110,7 @@ final class SafetyTests: XCTestCase {
     // Issue 10 item 2 changed this on purpose: a 502 does not prove that nothing was (or will
     // be) stored, so the create is looked up, not sent again; the next run creates it.
     func testAnAmbiguousPOSTFailureIsLookedUpNotResentAndTheNextRunCreatesIt() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "new")]], current: ["web": []])
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "new")]], current: ["web": []])
         // The first POST is refused with a 502 before anything is stored.
         try await scenario.sim.faults([["method": "POST", "path": "/api/0/projects/nasa/web/alerts/", "action": "status", "status": 502]])
         let result = try scenario.pipeline(apply: true)
@@ -130,7 +128,7 @@ final class SafetyTests: XCTestCase {
     }
 
     func testTwoAppliesAtOnceOneSkipsAndEachMutationHappensOnce() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(),
+        scenario = try await Scenario.make(for: self,
                                            desired: ["web": (1...5).map { DeclaredAlert(name: "n\($0)") }], current: ["web": []])
         let runs = try await scenario.twoAppliesAtOnce(latencyMs: 150, environment: ["TMPDIR": scenario.directory.path])
         XCTAssertEqual(runs.exits, [0, 0], runs.output)
@@ -142,7 +140,7 @@ final class SafetyTests: XCTestCase {
     }
 
     func testMaxDeletesRefusesTheWholeRun() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "keep")]],
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "keep")]],
                                            current: ["web": [SimState.alert("x"), SimState.alert("y")]])
         let result = try scenario.pipeline(apply: true, applyArguments: "--max-deletes 1")
         XCTAssertEqual(result.status, 1)
@@ -154,7 +152,7 @@ final class SafetyTests: XCTestCase {
     }
 
     func testApplyRemovesTheProjectsCacheEntry() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")], "api": []],
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")], "api": []],
                                            current: ["web": [], "api": []])
         XCTAssertEqual(try scenario.pipeline(apply: true).status, 0)
         let entries = try FileManager.default.contentsOfDirectory(atPath: scenario.directory.appendingPathComponent("cache").path)
@@ -169,7 +167,7 @@ final class SafetyTests: XCTestCase {
 
     func testHumanPlanOnATerminal() async throws {
         scenario = try await Scenario.make(
-            in: scratchDirectory(),
+            for: self,
             desired: ["web": [DeclaredAlert(name: "hook", recipients: [("webhook", "https://user:pw@hooks.example.com/T0?token=planted-hook-secret")]),
                               DeclaredAlert(name: "a", quantity: 2)]],
             current: ["web": [SimState.alert("a", quantity: 1), SimState.alert("b")]])

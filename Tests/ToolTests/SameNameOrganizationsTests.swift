@@ -7,14 +7,13 @@ import XCTest
 /// its name. Two GlitchTip organizations of one name are refused with an error at that name's
 /// scope: gt-current never guesses which one App-Interface means, and `--all-projects` never
 /// writes a stream its readers would refuse as out of order.
-final class SameNameOrganizationsTests: XCTestCase {
+final class SameNameOrganizationsTests: SimulatorTestCase {
     private var scenario: Scenario!
-    override func tearDown() async throws { scenario?.sim.stop() }
 
     /// GlitchTip: two organizations named like the scenario's ("NASA"), each with project `web`
     /// holding an alert, and an unrelated organization.
     private func twoOrganizationsOfOneName() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "a")]], current: [:])
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "a")]], current: [:])
         let organization = try XCTUnwrap(try Tools.run("gt-desired", ["--data", scenario.dataDirectory], environment: scenario.environment)
             .body().first { $0["kind"] == "project" }?["organization"]?.stringValue)
         let alert: JSONValue = ["name": "b", "timespanMinutes": 1, "quantity": 1, "alertRecipients": []]

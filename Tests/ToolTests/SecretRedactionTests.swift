@@ -8,10 +8,8 @@ import XCTest
 /// Secrets planted where they really occur (a Slack webhook's path, a Discord webhook's token,
 /// a GlitchTip error body that repeats the URL it was sent, a password in an instance's
 /// `consoleUrl`) never reach a human output or an error message (docs/streams.md, "Redaction").
-final class SecretRedactionTests: XCTestCase {
+final class SecretRedactionTests: SimulatorTestCase {
     private var scenario: Scenario!
-
-    override func tearDown() async throws { scenario?.sim.stop() }
 
     private static let slack = "https://hooks.slack.com/services/T0PLANT/B0PLANT/planted-slack-secret"
     private static let slackForCreate = "https://hooks.slack.com/services/T0PLANT/B0PLANT/planted-create-secret"
@@ -21,7 +19,7 @@ final class SecretRedactionTests: XCTestCase {
     /// GlitchTip has `a` posting to Discord; App-Interface wants it on Slack, and a new `c` on Slack.
     private func makeScenario() async throws {
         scenario = try await Scenario.make(
-            in: scratchDirectory(),
+            for: self,
             desired: ["web": [DeclaredAlert(name: "a", recipients: [("webhook", Self.slack)]),
                               DeclaredAlert(name: "c", recipients: [("webhook", Self.slackForCreate)])]],
             current: ["web": [SimState.alert("a", recipients: [("discord", Self.discord)])]])

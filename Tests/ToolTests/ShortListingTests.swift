@@ -7,14 +7,12 @@ import XCTest
 
 /// A listing that holds fewer items than its `X-Hits` announced fails its scope closed: the
 /// alerts it left out are not created again (docs/safety.md, "A listing must add up").
-final class ShortListingTests: XCTestCase {
+final class ShortListingTests: SimulatorTestCase {
     private var scenario: Scenario!
-
-    override func tearDown() async throws { scenario?.sim.stop() }
 
     func testAShortAlertsPageCreatesNothingAndTheNextRunConverges() async throws {
         let names = ["a", "b", "c"]
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": names.map { DeclaredAlert(name: $0) }],
+        scenario = try await Scenario.make(for: self, desired: ["web": names.map { DeclaredAlert(name: $0) }],
                                            current: ["web": names.map { SimState.alert($0) }])
         // Every listing of the project's alerts leaves out its last (oldest) item: "a".
         try await scenario.sim.faults([["method": "GET", "path": "/api/0/projects/nasa/web/alerts/", "action": "short_page",

@@ -8,10 +8,7 @@ import XCTest
 /// `TMPDIR` says otherwise (glibc's `tmpfile(3)` ignored it). Seen in `/proc/PID/fd` of a
 /// running gt-desired, held mid-walk by a full stdout pipe; a `TMPDIR` that cannot be used
 /// leaves the datafiles in memory, and the stream is the same.
-final class SpillDirectoryTests: XCTestCase {
-    private var fleet: Fleet?
-
-    override func tearDown() async throws { fleet?.sim.stop() }
+final class SpillDirectoryTests: SimulatorTestCase {
 
     /// How many bytes wait in the pipe `fd` reads.
     private func pending(_ fd: Int32) -> Int32 {
@@ -21,8 +18,7 @@ final class SpillDirectoryTests: XCTestCase {
 
     func testTheSpillFileIsInTMPDIRWithoutAName() async throws {
         let dir = scratchDirectory()
-        let fleet = try await Fleet.make(in: dir, organizations: 1, projects: 600, alerts: 2)
-        self.fleet = fleet
+        let fleet = try await Fleet.make(for: self, in: dir, organizations: 1, projects: 600, alerts: 2)
         let spill = dir.appendingPathComponent("spill").path
         try FileManager.default.createDirectory(atPath: spill, withIntermediateDirectories: true)
         let reference = try Tools.run("gt-desired", ["--data", fleet.dataDirectory], environment: fleet.environment)

@@ -8,10 +8,8 @@ import XCTest
 /// What gt-apply learns from its fresh read reaches the cache (docs/architecture.md): after a
 /// stale-plan refusal, or an apply killed mid-way, the next cached run plans from the truth
 /// instead of repeating the same plan until the TTL.
-final class StaleCacheTests: XCTestCase {
+final class StaleCacheTests: SimulatorTestCase {
     private var scenario: Scenario!
-
-    override func tearDown() async throws { scenario?.sim.stop() }
 
     /// The plan, from a cached gt-current (the cache is filled by this run).
     private func cachedPlan() throws -> String {
@@ -40,7 +38,7 @@ final class StaleCacheTests: XCTestCase {
     }
 
     func testAStalePlanRefusalLetsTheNextCachedRunPlanFromTheTruth() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "a", quantity: 1)]],
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "a", quantity: 1)]],
                                            current: ["web": [SimState.alert("a", quantity: 5)]])
         let planFile = try cachedPlan()
         try await changeInTheUI("a", quantity: 7)
@@ -61,7 +59,7 @@ final class StaleCacheTests: XCTestCase {
     }
 
     func testAnApplyKilledMidWayLeavesNoStaleEntry() async throws {
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "a", quantity: 1)]],
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "a", quantity: 1)]],
                                            current: ["web": [SimState.alert("a", quantity: 5)]], readTimeout: 30)
         let planFile = try cachedPlan()
         // The server stores the update, then takes its time to answer: gt-apply is killed meanwhile.
@@ -74,7 +72,7 @@ final class StaleCacheTests: XCTestCase {
         }
         XCTAssertTrue(stored, "the update never reached the server")
         apply.signal(SIGKILL)
-        _ = try await apply.finish(within: 10)
+        _ = try await apply.finish(within: 60)
         try await scenario.sim.admin(.delete, "/__admin/faults")
 
         // The cached plan still said quantity 5: a run planned from it would fail as stale, forever.

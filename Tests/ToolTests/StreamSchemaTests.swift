@@ -9,10 +9,8 @@ import XCTest
 /// apply, failed action, upstream error, missing project, warnings, skipped, refused) matches
 /// it under a real validator (Python jsonschema, scripts/lib/validate-streams.py), and a record
 /// that does not match is reported with its file and line.
-final class StreamSchemaTests: XCTestCase {
+final class StreamSchemaTests: SimulatorTestCase {
     private var scenario: Scenario!
-
-    override func tearDown() async throws { scenario?.sim.stop() }
 
     private var validator: String { TestPaths.packageRoot.appendingPathComponent("scripts/lib/validate-streams.py").path }
 
@@ -37,7 +35,7 @@ final class StreamSchemaTests: XCTestCase {
 
     func testEveryStreamOfThePipelineMatchesTheSchema() async throws {
         scenario = try await Scenario.make(
-            in: scratchDirectory(),
+            for: self,
             desired: ["web": [DeclaredAlert(name: "new"), DeclaredAlert(name: "changed", quantity: 9,
                                                                          recipients: [("webhook", "https://hooks.example.com/x?t=1")])],
                       "api": [DeclaredAlert(name: "keep")], "ghost": [DeclaredAlert(name: "n")]],

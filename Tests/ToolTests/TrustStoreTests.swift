@@ -9,10 +9,7 @@ import GTHTTP
 /// GlitchTip, qontract-server and Vault behind HTTPS signed by a private CA made at test time
 /// (README, "Behind a company network"): refused by default, trusted through each variable in
 /// its documented order, a wrong CA still refused, an unusable file named with its variable.
-final class TrustStoreTests: XCTestCase {
-    private var sims: [Simulator] = []
-
-    override func tearDown() async throws { sims.forEach { $0.stop() } }
+final class TrustStoreTests: SimulatorTestCase {
 
     /// The CA the simulator's certificate comes from, and another one that did not sign it.
     private func authorities() throws -> (ca: TestCertificateAuthority, other: TestCertificateAuthority, dir: URL) {
@@ -21,10 +18,9 @@ final class TrustStoreTests: XCTestCase {
     }
 
     private func scenario(_ ca: TestCertificateAuthority, in dir: URL) async throws -> Scenario {
-        let scenario = try await Scenario.make(in: dir.appendingPathComponent("scenario"),
+        let scenario = try await Scenario.make(for: self, in: dir.appendingPathComponent("scenario"),
                                                desired: ["api": [DeclaredAlert(name: "errors")]],
                                                current: ["api": []], tls: ca)
-        sims.append(scenario.sim)
         return scenario
     }
 
@@ -135,8 +131,7 @@ final class TrustStoreTests: XCTestCase {
 
     func testQontractServerOverHTTPS() async throws {
         let (ca, other, dir) = try authorities()
-        let sim = try Simulator(tls: ca)
-        sims.append(sim)
+        let sim = try startSimulator(tls: ca)
         let examples = TestPaths.packageRoot.appendingPathComponent("examples/app-interface").path
         let graphql = dir.appendingPathComponent("graphql.json").path
         let derive = try Tools.run("/usr/bin/env", ["python3", "Tests/Fixtures/qontract_from_datadir.py", examples,
@@ -173,8 +168,7 @@ final class TrustStoreTests: XCTestCase {
     // MARK: - Vault
 
     private func vault(_ ca: TestCertificateAuthority) async throws -> Simulator {
-        let sim = try Simulator(tls: ca)
-        sims.append(sim)
+        let sim = try startSimulator(tls: ca)
         try await sim.admin(.post, "/__admin/vault", [
             "tokens": ["planted-vault-token"], "mounts": ["secret": 2],
             "secrets": ["secret/hooks": [["url": "https://hooks.example.com/from-vault"]]],

@@ -8,10 +8,7 @@ import XCTest
 /// gt-desired writes a webhook URL as GlitchTip stores it, `\` read as `/` and the path's case
 /// kept, or refuses it naming file, project and alert (docs/rules.md, "Webhook URLs"); the
 /// simulator stores what pydantic would, so a run converges: the next plan is empty.
-final class WebhookURLNormalisationTests: XCTestCase {
-    private var scenario: Scenario?
-
-    override func tearDown() async throws { scenario?.sim.stop() }
+final class WebhookURLNormalisationTests: SimulatorTestCase {
 
     static let secretPath = "T000/B000/PlantedMixedCaseSecret"
     static let backslashURL = #"https://Hooks.Slack.Example.com\services\T000\B000\PlantedMixedCaseSecret"#
@@ -70,10 +67,9 @@ final class WebhookURLNormalisationTests: XCTestCase {
     /// is created in GlitchTip's form with its secret's case intact, the plan never shows the
     /// secret, and the second run plans nothing.
     func testABackslashURLConverges() async throws {
-        let scenario = try await Scenario.make(in: scratchDirectory(), desired: [
+        let scenario = try await Scenario.make(for: self, desired: [
             "web": [DeclaredAlert(name: "hook", recipients: [("webhook", Self.backslashURL)])],
         ], current: ["web": []])
-        self.scenario = scenario
         let first = try scenario.pipeline(apply: true)
         XCTAssertEqual(first.status, 0, first.stderr)
         let stored = try await scenario.alerts("web").first?["alertRecipients"]?.arrayValue?.first?["url"]?.stringValue
@@ -97,10 +93,9 @@ final class WebhookURLNormalisationTests: XCTestCase {
 
     /// The plan of a changed backslash URL shows it redacted like any other.
     func testThePlanShowsABackslashURLRedacted() async throws {
-        let scenario = try await Scenario.make(in: scratchDirectory(), desired: [
+        let scenario = try await Scenario.make(for: self, desired: [
             "web": [DeclaredAlert(name: "hook", recipients: [("webhook", Self.backslashURL)])],
         ], current: ["web": []])
-        self.scenario = scenario
         let d = scenario.dataDirectory
         let text = try Tools.shell("gt-desired --data '\(d)' | gt-diff --format text <(gt-current --data '\(d)' --quiet)",
                                    environment: scenario.environment)

@@ -39,6 +39,8 @@ public final class HTTPTransport: Sendable {
     public var hasThread: Bool { queue.hasThread }
     /// The transfer thread's kernel id while it runs.
     var threadID: Int32? { queue.threadID }
+    /// Requests waiting for a slot: what a test observes instead of sleeping until a request is queued.
+    var waitingCount: Int { queue.waitingCount }
 
     /// Lets the queued and running transfers finish, ends the transfer thread and returns once
     /// it has freed libcurl's handles and exited; a request after this fails at once. Call

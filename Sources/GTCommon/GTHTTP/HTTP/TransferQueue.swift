@@ -51,6 +51,8 @@ final class TransferQueue: Sendable {
 
     /// Nothing waits for a slot.
     var isIdle: Bool { state.withLock { $0.pendingCount == 0 } }
+    /// Transfers waiting for a slot.
+    var waitingCount: Int { state.withLock { $0.pendingCount } }
     var hasThread: Bool { state.withLock { $0.threadRunning } }
     var threadID: Int32? { state.withLock { $0.threadID } }
 

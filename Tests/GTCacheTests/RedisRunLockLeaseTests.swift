@@ -20,13 +20,11 @@ final class HandClock: Sendable {
 /// round trip and extends them; a key gone, flushed or taken, a lease that lapsed while the
 /// process did not run, or an answer too late to cover the next request, each stop the run for
 /// good. And a server that cannot run the lock scripts is refused before any lock is taken.
-final class RedisRunLockLeaseTests: XCTestCase {
+final class RedisRunLockLeaseTests: SimulatorTestCase {
     private var redis: RedisServer!
 
-    override func tearDown() async throws { redis?.stop() }
-
     private func lock(_ instances: [String], milliseconds: Int = 60_000, clock: HandClock = HandClock()) throws -> (RedisRunLock, RedisClient) {
-        if redis == nil { redis = try RedisServer(in: scratchDirectory()) }
+        if redis == nil { redis = try startRedis(in: scratchDirectory()) }
         let client = RedisClient(url: try RedisURL(parsing: redis.url()))
         guard case .acquired(let lock) = try RedisRunLock.acquire(client, instances: instances, milliseconds: milliseconds,
                                                                  clock: clock.now) else {
@@ -118,7 +116,7 @@ final class RedisRunLockLeaseTests: XCTestCase {
     }
 
     func testAServerWithoutEVALIsRefusedBeforeAnyLockIsTaken() throws {
-        redis = try RedisServer(in: scratchDirectory(), configuration: ["--rename-command", "EVAL", ""])
+        redis = try startRedis(in: scratchDirectory(), configuration: ["--rename-command", "EVAL", ""])
         let client = RedisClient(url: try RedisURL(parsing: redis.url()))
         XCTAssertThrowsError(try RedisRunLock.acquire(client, instances: ["a"])) { error in
             XCTAssertTrue("\(error)".contains("EVAL"), "\(error)")

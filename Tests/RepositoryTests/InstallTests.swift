@@ -9,10 +9,8 @@ import XCTest
 /// installed tools run from there (gt-reconcile finds its siblings); --uninstall removes exactly
 /// what was installed. The tools come from this build (--bin-dir), so the test adds no release
 /// build; scripts/test installs the release build scripts/demo made, too.
-final class InstallTests: XCTestCase {
+final class InstallTests: SimulatorTestCase {
     private var scenario: Scenario!
-
-    override func tearDown() async throws { scenario?.sim.stop() }
 
     private var script: String { TestPaths.packageRoot.appendingPathComponent("scripts/install").path }
 
@@ -53,7 +51,7 @@ final class InstallTests: XCTestCase {
 
         // The installed gt-reconcile runs the installed tools, with neither GT_BIN_DIR nor the
         // build on PATH.
-        scenario = try await Scenario.make(in: scratchDirectory(), desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
+        scenario = try await Scenario.make(for: self, desired: ["web": [DeclaredAlert(name: "n")]], current: ["web": []])
         let reconcile = try Tools.run(prefix.appendingPathComponent("bin/gt-reconcile").path,
                                       ["--data", scenario.dataDirectory, "--no-dry-run", "--format", "ndjson"],
                                       environment: scenario.environment.merging(["GT_BIN_DIR": "", "PATH": "/usr/bin:/bin"]) { $1 })

@@ -8,15 +8,13 @@ import GTTestSupport
 
 /// The libcurl layer against the simulator over real HTTP; the simulator's request log is the
 /// witness (connections, timestamps, requests in flight), never the wall clock here.
-final class HTTPClientTests: XCTestCase {
+final class HTTPClientTests: SimulatorTestCase {
     private var sim: Simulator!
 
     override func setUp() async throws {
-        sim = try Simulator()
+        sim = try startSimulator()
         try await sim.load(SimState.state([SimState.organization("Acme", projects: [SimState.project("api")])]))
     }
-
-    override func tearDown() async throws { sim?.stop() }
 
     private func client(concurrency: Int = 4, retries: Int = 3, timeoutMs: Int = 5_000) -> HTTPClient {
         HTTPClient(transport: HTTPTransport(maxConcurrent: concurrency),

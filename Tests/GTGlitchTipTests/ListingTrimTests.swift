@@ -9,13 +9,11 @@ import GTTestSupport
 /// page, so a listing of thousands is not held whole (docs/architecture.md, "Bounded memory");
 /// alert listings stay as GlitchTip sent them, because an update sends their other fields back.
 /// Against the simulator, which sends every field GlitchTip does.
-final class ListingTrimTests: XCTestCase {
+final class ListingTrimTests: SimulatorTestCase {
     private var sim: Simulator!
 
-    override func tearDown() async throws { sim?.stop() }
-
     private func start(_ organizations: [JSONValue]) async throws -> GlitchTipClient {
-        sim = try Simulator()
+        sim = try startSimulator()
         try await sim.load(SimState.state(organizations))
         let http = HTTPClient(transport: HTTPTransport(maxConcurrent: 2),
                               retry: RetryPolicy(maxRetries: 1, baseDelay: 0.01, maxDelay: 0.05))

@@ -7,13 +7,11 @@ import GTTestSupport
 @testable import GTHTTP
 
 /// The GlitchTip client against the simulator in both API dialects and both PUT semantics.
-final class GlitchTipClientTests: XCTestCase {
+final class GlitchTipClientTests: SimulatorTestCase {
     private var sim: Simulator!
 
-    override func tearDown() async throws { sim?.stop() }
-
     private func start(_ arguments: [String] = [], organizations: [JSONValue]) async throws -> GlitchTipClient {
-        sim = try Simulator(arguments: arguments)
+        sim = try startSimulator(arguments: arguments)
         try await sim.load(SimState.state(organizations))
         let http = HTTPClient(transport: HTTPTransport(maxConcurrent: 4),
                               retry: RetryPolicy(maxRetries: 2, baseDelay: 0.01, maxDelay: 0.05))

@@ -45,6 +45,5 @@ final class ProjectKeyTests: XCTestCase {
         XCTAssertEqual(action.projectKey, key("prod", "App SRE", "api"))
         XCTAssertEqual(action.apiProjectKey, key("prod", "app-sre", "api"))
         XCTAssertEqual(action.path, "prod/App SRE/api/old")
-        XCTAssertEqual(CacheKey.alerts(action.apiProjectKey), "glitchtip:prod:app-sre:api:alerts")
     }
 }

@@ -32,18 +32,10 @@ final class PercentEncodingTests: XCTestCase {
         XCTAssertEqual(PercentEncoding.encode("../etc/passwd", keeping: PercentEncoding.isFileNameSafe), "..%2Fetc%2Fpasswd")
     }
 
-    func testEachCallerEncodesAsBefore() throws {
-        XCTAssertEqual(GlitchTipClient.segment("my-org_1.x~"), "my-org_1.x~")
-        XCTAssertEqual(GlitchTipClient.segment("a/b c"), "a%2Fb%20c")
+    /// The callers in other layers: GlitchTipPathSegmentTests, CacheDirectoryTests.
+    func testWebhookURLsEncodeAsBefore() throws {
         XCTAssertEqual(try normalizedWebhookURL("https://Hooks.Example.com:443/a b/ä?q=<x> 'y'#f\"g"),
                        "https://hooks.example.com/a%20b/%C3%A4?q=%3Cx%3E%20%27y%27#f%22g")
-
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gt-pct-\(UUID().uuidString)").path
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let cache = try CacheDirectory(path: dir)
-        XCTAssertEqual(cache.fileName("glitchtip:prod:app-sre:projects"), "glitchtip%3Aprod%3Aapp-sre%3Aprojects")
-        XCTAssertEqual(cache.fileName(".."), "%2E.")
-        XCTAssertEqual(cache.fileName("a.b/ä"), "a.b%2F%C3%A4")
     }
 
     func testDecodingIsTheInverseAndRefusesABrokenEscape() {

@@ -10,16 +10,14 @@ import GTTestSupport
 /// (docs/safety.md, "Retry waits are bounded"): a server's `Retry-After` must not stretch a
 /// run past the instance's budget unnoticed. The simulator's request log counts the attempts;
 /// nothing here measures time.
-final class RetryBudgetTests: XCTestCase {
+final class RetryBudgetTests: SimulatorTestCase {
     private var sim: Simulator!
     private let orgs = "/api/0/organizations/"
 
     override func setUp() async throws {
-        sim = try Simulator()
+        sim = try startSimulator()
         try await sim.load(SimState.state([SimState.organization("Acme", projects: [SimState.project("api")])]))
     }
-
-    override func tearDown() async throws { sim?.stop() }
 
     /// Every GET answered 429 with `Retry-After: seconds`; the client has 1 s timeout × 2 retries.
     private func attempts(retryAfter: Double) async throws -> (status: Int, requests: Int) {

@@ -8,14 +8,12 @@ import GTTestSupport
 
 /// A listing whose pages hold fewer items than their `X-Hits` announced is refused, never taken
 /// as the whole list (docs/safety.md, "A listing must add up").
-final class ShortPageTests: XCTestCase {
+final class ShortPageTests: SimulatorTestCase {
     private var sim: Simulator!
     private let alertsPath = "/api/0/projects/globex/shop/alerts/"
 
-    override func tearDown() async throws { sim?.stop() }
-
     private func start(alerts count: Int, arguments: [String] = []) async throws -> GlitchTipClient {
-        sim = try Simulator(arguments: arguments)
+        sim = try startSimulator(arguments: arguments)
         let project = SimState.project("shop", alerts: (1...count).map { SimState.alert("bulk-\($0)") })
         try await sim.load(SimState.state([SimState.organization("Globex", projects: [project])]))
         let http = HTTPClient(transport: HTTPTransport(maxConcurrent: 2),

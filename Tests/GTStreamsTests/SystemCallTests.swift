@@ -7,8 +7,7 @@ import GTTestSupport
 @testable import GTCache
 
 /// The syscall layer (docs/architecture.md, "System calls"): typed errno, an output that
-/// reports its failed writes, a lock that owns its descriptor, cache entries that fail to read
-/// reported by name.
+/// reports its failed writes, a lock that owns its descriptor. The cache's own: GTCacheTests.
 final class SystemCallTests: XCTestCase {
     func testErrnoIsTypedAndDescribedOnce() throws {
         XCTAssertThrowsError(try SystemCall.open("/nonexistent/gt-\(UUID().uuidString)", O_RDONLY)) { error in
@@ -32,21 +31,6 @@ final class SystemCallTests: XCTestCase {
         XCTAssertEqual(output.failure?.errno, .noSpace)
     }
 
-    /// A per-key cache lock released twice closes its descriptor once: the second release must
-    /// not close a descriptor opened since under the same number.
-    func testCacheLockReleaseIsIdempotent() throws {
-        let tier = FileCacheTier(try CacheDirectory(path: scratchDirectory().appendingPathComponent("cache").path))
-        let lock = try XCTUnwrap(try tier.tryLock("k"))
-        XCTAssertNil(try tier.tryLock("k"), "held: a second taker is refused")
-        lock.release()
-        let reopened = open("/dev/null", O_RDONLY | O_CLOEXEC)  // most likely the number just freed
-        defer { close(reopened) }
-        lock.release()
-        XCTAssertNotEqual(fcntl(reopened, F_GETFD), -1, "the second release closed a descriptor it did not own")
-        let again = try XCTUnwrap(try tier.tryLock("k"), "released: the lock can be taken again")
-        again.release()
-    }
-
     /// A lock nobody released is released when its owner goes away.
     func testFileLockDeinitReleases() throws {
         let path = scratchDirectory().appendingPathComponent("x.lock").path
@@ -59,19 +43,5 @@ final class SystemCallTests: XCTestCase {
         second.release()
         XCTAssertFalse(second.isOpen)
         XCTAssertThrowsError(try second.tryLock()) { XCTAssertEqual($0 as? Errno, Errno(rawValue: EBADF)) }
-    }
-
-    /// An entry that cannot be read (here `EIO`: /proc/self/mem read at offset 0; `EACCES`
-    /// cannot be provoked as root) is a miss with a warning naming it, not a silent miss.
-    func testUnreadableCacheEntryIsReportedByName() throws {
-        let directory = try CacheDirectory(path: scratchDirectory().appendingPathComponent("cache").path)
-        let fd = open("/proc/self/mem", O_RDONLY | O_CLOEXEC)
-        XCTAssertGreaterThanOrEqual(fd, 0)
-        defer { close(fd) }
-        XCTAssertNil(directory.read(opened: fd, entry: "/cache/entry.json"))
-        XCTAssertEqual(directory.notices.all, ["cache entry /cache/entry.json ignored: Input/output error"])
-        // A missing entry is a plain miss.
-        XCTAssertNil(directory.read("absent"))
-        XCTAssertEqual(directory.notices.all.count, 1)
     }
 }

@@ -1,38 +1,44 @@
 import Foundation
 import GTStreams
-import GTGlitchTip
-import GTCLI
-import GTTestSupport
-import XCTest
 
 /// A desired alert, as a test declares it.
-struct DeclaredAlert {
-    var name: String
-    var quantity: Int = 1
-    var timespan: Int = 1
+public struct DeclaredAlert {
+    public var name: String
+    public var quantity: Int
+    public var timespan: Int
     /// (provider, url): `email-project-members` or `webhook`.
-    var recipients: [(String, String?)] = [("email-project-members", nil)]
+    public var recipients: [(String, String?)]
+
+    public init(name: String, quantity: Int = 1, timespan: Int = 1, recipients: [(String, String?)] = [("email-project-members", nil)]) {
+        self.name = name
+        self.quantity = quantity
+        self.timespan = timespan
+        self.recipients = recipients
+    }
 }
 
 /// One instance (`gt`) served by a simulator, one organization (`nasa`), the projects a test
 /// declares in App-Interface and the alerts it puts in GlitchTip; and the pipeline run over them.
-struct Scenario {
-    let sim: Simulator
-    let directory: URL
-    var dataDirectory: String { directory.appendingPathComponent("data").path }
-    var environment: [String: String] {
+public struct Scenario {
+    public let sim: Simulator
+    public let directory: URL
+    public var dataDirectory: String { directory.appendingPathComponent("data").path }
+    public var environment: [String: String] {
         ["GT_SECRETS_FILE": directory.appendingPathComponent("secrets.json").path,
          "GT_CACHE_DIR": directory.appendingPathComponent("cache").path,
          "GT_LOCK_DIR": directory.path,
          // gt-apply --no-dry-run reads App-Interface's instances (where a token may be sent).
          "GT_DATA_DIR": dataDirectory]
     }
-    static let token = "scenario-planted-token"
+    public static let token = "scenario-planted-token"
 
-    static func make(in directory: URL, desired: [String: [DeclaredAlert]], current: [String: [JSONValue]],
-                     simulatorArguments: [String] = [], readTimeout: Int = 5, maxRetries: Int = 1,
-                     tls: TestCertificateAuthority? = nil) async throws -> Scenario {
-        let sim = try Simulator(arguments: simulatorArguments, tls: tls)
+    /// The scenario's simulator is `test`'s: stopped when the test ends.
+    /// - Parameter directory: where its data, secrets, cache and locks go (default: a scratch directory).
+    public static func make(for test: SimulatorTestCase, in directory: URL? = nil, desired: [String: [DeclaredAlert]],
+                            current: [String: [JSONValue]], simulatorArguments: [String] = [], readTimeout: Int = 5,
+                            maxRetries: Int = 1, tls: TestCertificateAuthority? = nil) async throws -> Scenario {
+        let sim = try test.startSimulator(arguments: simulatorArguments, tls: tls)
+        let directory = directory ?? test.scratchDirectory()
         let data = directory.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data.appendingPathComponent("projects"), withIntermediateDirectories: true)
         func write(_ path: String, _ text: String) throws {
@@ -77,7 +83,7 @@ struct Scenario {
 
     /// Replaces what GlitchTip holds: project → alerts (simulator input form). The cache is
     /// emptied too: a test that changes the server behind the cache's back says so explicitly.
-    func setCurrent(_ current: [String: [JSONValue]]) async throws {
+    public func setCurrent(_ current: [String: [JSONValue]]) async throws {
         try? FileManager.default.removeItem(at: directory.appendingPathComponent("cache"))
         let projects = current.keys.sorted().map { SimState.project($0, alerts: current[$0]!) }
         try await sim.load(SimState.state([SimState.organization("nasa", projects: projects)],
@@ -85,7 +91,7 @@ struct Scenario {
     }
 
     /// `gt-desired | gt-diff <(gt-current) | gt-apply …` under `set -o pipefail`.
-    func pipeline(apply: Bool = false, applyArguments: String = "", environment extra: [String: String] = [:]) throws -> ToolResult {
+    public func pipeline(apply: Bool = false, applyArguments: String = "", environment extra: [String: String] = [:]) throws -> ToolResult {
         let d = dataDirectory
         return try Tools.shell(
             "gt-desired --data '\(d)' | gt-diff <(gt-current --data '\(d)' --quiet) | gt-apply \(apply ? "--no-dry-run" : "") \(applyArguments)",
@@ -93,7 +99,7 @@ struct Scenario {
     }
 
     /// The actions stream of `gt-desired | gt-diff <(gt-current --refresh)`.
-    func plan() throws -> [ActionRecord] {
+    public func plan() throws -> [ActionRecord] {
         let d = dataDirectory
         let result = try Tools.shell("gt-desired --data '\(d)' | gt-diff <(gt-current --data '\(d)' --quiet --refresh)",
                                      environment: environment)
@@ -102,17 +108,17 @@ struct Scenario {
     }
 
     /// What GlitchTip holds now, by project: the simulator's own state.
-    func alerts(_ project: String) async throws -> [JSONValue] {
+    public func alerts(_ project: String) async throws -> [JSONValue] {
         let state = try await sim.admin(.get, "/__admin/state")
         let org = state["organizations"]?.arrayValue?.first { $0["slug"] == "nasa" }
         return org?["projects"]?.arrayValue?.first { $0["slug"]?.stringValue == project }?["alerts"]?.arrayValue ?? []
     }
 
-    func mutations() async throws -> [JSONValue] {
+    public func mutations() async throws -> [JSONValue] {
         try await sim.requestLog().requests.filter { ["POST", "PUT", "DELETE"].contains($0["method"]?.stringValue ?? "") }
     }
 }
 
-func summary(_ result: ToolResult) throws -> JSONValue? {
+public func summary(_ result: ToolResult) throws -> JSONValue? {
     try result.body().first { $0["kind"] == "summary" }
 }

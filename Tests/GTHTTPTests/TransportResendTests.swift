@@ -9,16 +9,14 @@ import GTTestSupport
 /// The transport never sends a POST twice by itself (docs/safety.md, "The transport never
 /// resends"): libcurl retries a request whose reused keep-alive connection died before any
 /// answer byte, which for a POST the server already acted on is a duplicate alert.
-final class TransportResendTests: XCTestCase {
+final class TransportResendTests: SimulatorTestCase {
     private var sim: Simulator!
     private let alerts = "/api/0/projects/acme/api/alerts/"
 
     override func setUp() async throws {
-        sim = try Simulator()
+        sim = try startSimulator()
         try await sim.load(SimState.state([SimState.organization("Acme", projects: [SimState.project("api")])]))
     }
-
-    override func tearDown() async throws { sim?.stop() }
 
     private func request(_ method: HTTPRequest.Method, body: String? = nil) -> HTTPRequest {
         HTTPRequest(method: method, url: sim.baseURL + alerts,

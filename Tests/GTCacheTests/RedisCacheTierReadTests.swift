@@ -8,14 +8,10 @@ import GTCache
 /// ``RedisCacheTier``'s reads in process, on a real `redis-server`: an entry of exactly the cap
 /// (64 MiB) is read and one byte more is not; one call brings back at most the cap in all
 /// (what does not fit is read on its own later); a server error is still the tier's failure.
-final class RedisCacheTierReadTests: XCTestCase {
-    private var redis: RedisServer?
-
-    override func tearDown() async throws { redis?.stop() }
+final class RedisCacheTierReadTests: SimulatorTestCase {
 
     private func tier() throws -> (RedisCacheTier, RedisServer) {
-        let redis = try RedisServer(in: scratchDirectory())
-        self.redis = redis
+        let redis = try startRedis(in: scratchDirectory())
         return (RedisCacheTier(client: RedisClient(url: try RedisURL(parsing: redis.url()))), redis)
     }
 

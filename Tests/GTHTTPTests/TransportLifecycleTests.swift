@@ -10,16 +10,14 @@ import GTTestSupport
 /// The transport's lifecycle (docs/architecture.md, "Concurrency"): an explicit async
 /// shutdown, cancellation that takes a transfer out of the queue or off the wire, every
 /// `CURLMcode` an error, and no cancellation swallowed by a retry wait.
-final class TransportLifecycleTests: XCTestCase {
+final class TransportLifecycleTests: SimulatorTestCase {
     private var sim: Simulator!
     private let orgs = "/api/0/organizations/"
 
     override func setUp() async throws {
-        sim = try Simulator()
+        sim = try startSimulator()
         try await sim.load(SimState.state([SimState.organization("Acme", projects: [SimState.project("api")])]))
     }
-
-    override func tearDown() async throws { sim?.stop() }
 
     private func request(_ timeoutMilliseconds: Int = 60_000) -> HTTPRequest {
         HTTPRequest(method: .get, url: sim.baseURL + orgs, headers: [("Authorization", "Bearer sim-token")],
@@ -28,25 +26,23 @@ final class TransportLifecycleTests: XCTestCase {
 
     /// Waits (polling the simulator, generous bound) until it has seen `count` GETs.
     private func waitForGETs(_ count: Int) async throws {
-        for _ in 0..<600 {
-            if try await sim.requestLog().matching("GET").count >= count { return }
-            try await Task.sleep(nanoseconds: 50_000_000)
-        }
-        XCTFail("the simulator never saw \(count) GET(s)")
+        let seen = try await eventually(within: 30) { try await self.sim.requestLog().matching("GET").count >= count }
+        XCTAssertTrue(seen, "the simulator never saw \(count) GET(s)")
     }
 
     /// One slot; the running request waits 30 s in the simulator, a second one waits in the
     /// queue. Cancelling both answers both at once; the queued one never reaches the server,
-    /// and the slot is free again: a third request is answered long before the 30 s are over.
+    /// and the slot is free again: a third request reaches the server while the cancelled one is
+    /// still unanswered (the simulator's log, one clock), so it did not wait for that slot.
     func testCancellingTakesATransferOutOfTheQueueAndOffTheWire() async throws {
         try await sim.config(["latency_ms": 30_000])
         let transport = HTTPTransport(maxConcurrent: 1)
-        let started = ContinuousClock.now
         let get = request()
         let running = Task { await transport.perform(get) }
         try await waitForGETs(1)
         let queued = Task { await transport.perform(get) }
-        try await Task.sleep(nanoseconds: 200_000_000)
+        let waiting = try await eventually(within: 30) { transport.waitingCount == 1 }
+        XCTAssertTrue(waiting, "the second request never waited for the slot")
         queued.cancel()
         guard case .failure(.cancelled) = await queued.value else { return XCTFail("the queued request was not cancelled") }
         running.cancel()
@@ -55,10 +51,12 @@ final class TransportLifecycleTests: XCTestCase {
         try await sim.config(["latency_ms": 0])
         guard case .success(let response) = await transport.perform(request()) else { return XCTFail("the next request failed") }
         XCTAssertEqual(response.status, 200)
-        XCTAssertLessThan(ContinuousClock.now - started, .seconds(25), "the cancelled transfer kept its slot")
         // The queued request never reached the server: two GETs, the cancelled one and the last.
-        let gets = try await sim.requestLog().matching("GET").count
-        XCTAssertEqual(gets, 2)
+        let gets = try await sim.requestLog().matching("GET")
+        XCTAssertEqual(gets.count, 2)
+        let cancelledAnswer = gets.first?["answered"]?.number ?? .infinity  // null: not answered yet
+        let next = try XCTUnwrap(gets.last?["received"]?.number)
+        XCTAssertLessThan(next, cancelledAnswer, "the cancelled transfer kept its slot")
         await transport.shutdown()
     }
 
@@ -106,12 +104,8 @@ final class TransportLifecycleTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: "/proc/self/task/\(tid)"))
         await transport.shutdown()
         XCTAssertFalse(transport.hasThread)
-        // The thread returns right after freeing libcurl's handles; give the kernel a moment.
-        var gone = false
-        for _ in 0..<100 where !gone {
-            gone = !FileManager.default.fileExists(atPath: "/proc/self/task/\(tid)")
-            if !gone { try await Task.sleep(nanoseconds: 50_000_000) }
-        }
+        // The thread returns right after freeing libcurl's handles; the kernel reaps it after.
+        let gone = try await eventually(within: 30) { !FileManager.default.fileExists(atPath: "/proc/self/task/\(tid)") }
         XCTAssertTrue(gone, "the transfer thread is still there")
         guard case .failure(.invalidRequest(let reason)) = await transport.perform(request()) else {
             return XCTFail("a request after shutdown did not fail")

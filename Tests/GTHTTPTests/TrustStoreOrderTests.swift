@@ -8,7 +8,7 @@ import GTTestSupport
 
 /// How `TrustStore` reads the environment (README, "Behind a company network"); the end-to-end
 /// runs are in ToolTests/TrustStoreTests.swift.
-final class TrustStoreOrderTests: XCTestCase {
+final class TrustStoreOrderTests: SimulatorTestCase {
     func testEmptyVariablesCountAsUnsetAndAPairIsUsedTogether() throws {
         let dir = scratchDirectory()
         let ca = try TestCertificateAuthority(in: dir)
@@ -39,7 +39,7 @@ final class TrustStoreOrderTests: XCTestCase {
 
     /// Unusable CAs fail what they would verify, HTTPS, and leave plain HTTP alone.
     func testAnUnusableSettingFailsHTTPSRequestsOnly() async throws {
-        let sim = try Simulator()
+        let sim = try startSimulator()
         defer { sim.stop() }
         let broken = TrustStore(environment: ["CURL_CA_BUNDLE": "/nonexistent/ca.pem"])
         XCTAssertNotNil(broken.problem)

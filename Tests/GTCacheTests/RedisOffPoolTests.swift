@@ -15,16 +15,14 @@ import XCTest
 /// were sent and wait to be read), then starts one more task and records whether any call had
 /// come back when it ran. A call that holds a pool thread lets that task run only once some call
 /// failed by its timeout.
-final class RedisOffPoolTests: XCTestCase {
+final class RedisOffPoolTests: SimulatorTestCase {
     private var redis: RedisServer!
     /// The cooperative pool's width on Linux: one thread per active core.
     private let width = ProcessInfo.processInfo.activeProcessorCount
 
-    override func setUpWithError() throws { redis = try RedisServer(in: scratchDirectory()) }
-
-    override func tearDown() {
-        if let redis { kill(redis.process.processIdentifier, SIGCONT) }
-        redis?.stop()
+    override func setUp() async throws {
+        try await super.setUp()
+        redis = try startRedis()
     }
 
     private func client() throws -> RedisClient { RedisClient(url: try RedisURL(parsing: redis.url()), timeout: 5) }

@@ -1,0 +1,92 @@
+import Foundation
+import GTTestSupport
+import XCTest
+
+/// The README documents every flag there is, and no flag that is not.
+final class ReadmeTests: XCTestCase {
+    private func flags(in text: String) -> Set<String> {
+        var found: Set<String> = []
+        let scalars = Array(text.unicodeScalars)
+        var i = 0
+        while i + 2 < scalars.count {
+            let boundary = i == 0 || !(CharacterSet.alphanumerics.contains(scalars[i - 1]) || scalars[i - 1] == "-")
+            if boundary, scalars[i] == "-", scalars[i + 1] == "-", CharacterSet.lowercaseLetters.contains(scalars[i + 2]) {
+                var j = i + 2
+                while j < scalars.count, CharacterSet.lowercaseLetters.contains(scalars[j]) || scalars[j] == "-"
+                    || CharacterSet.decimalDigits.contains(scalars[j]) { j += 1 }
+                found.insert(String(String.UnicodeScalarView(scalars[i..<j])))
+                i = j
+            } else {
+                i += 1
+            }
+        }
+        return found
+    }
+
+    func testEveryFlagIsDocumentedAndEveryDocumentedFlagExists() throws {
+        var helpFlags: Set<String> = []
+        for tool in ["gt-desired", "gt-current", "gt-diff", "gt-apply"] {
+            let help = try Tools.run(tool, ["--help"])
+            XCTAssertEqual(help.status, 0)
+            helpFlags.formUnion(flags(in: help.stdout))
+        }
+        for script in ["scripts/gt-reconcile", "scripts/bench", "scripts/install", "scripts/fuzz", "scripts/test"] {
+            let path = TestPaths.packageRoot.appendingPathComponent(script).path
+            guard FileManager.default.fileExists(atPath: path) else { continue }
+            let help = try Tools.run(path, ["--help"])
+            XCTAssertEqual(help.status, 0, script)
+            helpFlags.formUnion(flags(in: help.stdout))
+        }
+        let readme = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let documented = flags(in: readme)
+        XCTAssertEqual(documented.subtracting(helpFlags).sorted(), [], "in the README but in no --help")
+        XCTAssertEqual(helpFlags.subtracting(documented).sorted(), [], "in a --help but not in the README")
+        XCTAssertGreaterThan(helpFlags.count, 15)
+    }
+
+    /// Where each command's flags are documented; bare flags in a section are its first command's.
+    private static let sections: [(heading: String, commands: [String])] = [
+        ("### gt-desired", ["gt-desired"]), ("### gt-current", ["gt-current"]), ("### gt-diff", ["gt-diff"]),
+        ("### gt-apply", ["gt-apply"]), ("## The one command: `scripts/gt-reconcile`", ["scripts/gt-reconcile"]),
+        ("## Benchmark", ["scripts/bench"]), ("### Install", ["scripts/install"]), ("## Development", ["scripts/fuzz", "scripts/test"]),
+    ]
+
+    private func help(_ command: String) throws -> String {
+        let path = command.hasPrefix("scripts/") ? TestPaths.packageRoot.appendingPathComponent(command).path : command
+        let help = try Tools.run(path, ["--help"])
+        XCTAssertEqual(help.status, 0, command)
+        return help.stdout
+    }
+
+    /// Each command's flags in its own section, both ways: every flag its `--help` defines is
+    /// documented there, every flag documented there is one it has. `--help` (and the four
+    /// tools' `--version`, which "## The tools" documents for all of them) are everyone's. A
+    /// flag a section shows with another of our commands must be one that command has.
+    func testEachCommandsFlagsAreDocumentedInItsOwnSection() throws {
+        let readme = try String(contentsOf: TestPaths.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        var defined: [String: Set<String>] = [:]
+        for command in Self.sections.flatMap(\.commands) { defined[command] = ReadmeFlags.defined(byHelp: try help(command)) }
+        var elsewhere: [(command: String, flag: String, heading: String)] = []
+        for (heading, commands) in Self.sections {
+            let lines = try XCTUnwrap(ReadmeFlags.section(heading, of: readme), "no section \(heading)")
+            let mentions = ReadmeFlags.attributed(lines, owner: commands[0])
+            for command in commands {
+                let own = Set(mentions.filter { $0.command == command }.map(\.flag))
+                let everyones: Set<String> = command.hasPrefix("gt-") ? ["--help", "--version"] : ["--help"]
+                let helpFlags = defined[command] ?? []
+                XCTAssertEqual(helpFlags.subtracting(everyones).subtracting(own).sorted(), [],
+                               "\(command): in its --help but not in README \"\(heading)\"")
+                XCTAssertEqual(own.subtracting(helpFlags).sorted(), [], "\(command): in README \"\(heading)\" but not in its --help")
+                XCTAssertTrue(helpFlags.isSuperset(of: everyones), "\(command) --help lacks \(everyones)")
+            }
+            elsewhere += mentions.filter { !commands.contains($0.command) }.map { ($0.command, $0.flag, heading) }
+        }
+        for mention in elsewhere {
+            XCTAssertTrue(defined[mention.command]?.contains(mention.flag) ?? false,
+                          "README \"\(mention.heading)\" shows \(mention.command) \(mention.flag), which it does not have")
+        }
+        let tools = try XCTUnwrap(ReadmeFlags.section("## The tools", of: readme, subsections: false)).joined(separator: "\n")
+        XCTAssertTrue(tools.contains("`--help`") && tools.contains("`--version`"), "\"## The tools\" says every tool answers --help and --version")
+        XCTAssertGreaterThan(defined.values.reduce(0) { $0 + $1.count }, 30)
+    }
+}
