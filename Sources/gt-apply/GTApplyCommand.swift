@@ -59,12 +59,6 @@ struct GTApplyCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let maxDeletes, maxDeletes < 0 { throw ValidationError("--max-deletes must be ≥ 0, got \(maxDeletes)") }
-        // A usage error, before any lock is taken: without App-Interface no token may go anywhere.
-        if !dryRun, recordUnreportedRun == nil {
-            do { _ = try appInterface.source(environment: Environment.current) } catch {
-                throw ValidationError("--no-dry-run checks the plan's instances against App-Interface: \(error)")
-            }
-        }
     }
 
     func run() async throws {
@@ -77,6 +71,11 @@ struct GTApplyCommand: AsyncParsableCommand {
             guard metrics.hasPath else { throw ValidationError("--record-unreported-run needs --metrics-file or GT_METRICS_FILE") }
             guard metrics.record(.unreported(interrupted: recordUnreportedRun == .interrupted, dryRun: dryRun)) else { throw ExitCode.failure }
             return
+        }
+        // A usage error, before any lock is taken: without App-Interface no token may go anywhere.
+        let source = Result { try appInterface.source(environment: environment) }
+        if !dryRun, case .failure(let error) = source {
+            throw ValidationError("--no-dry-run checks the plan's instances against App-Interface: \(error)")
         }
         let generator = "gt-apply \(GTVersion.current)"
         let interruption = RunInterruption()
@@ -96,7 +95,7 @@ struct GTApplyCommand: AsyncParsableCommand {
 
         let settings = ApplySettings(dryRun: dryRun, maxDeletes: maxDeletes, concurrency: fleet.concurrency, cacheURL: fleet.cacheUrl,
                                      fileLocksOnly: fileLocksOnly, instance: appInterface.instance, environment: environment)
-        let run = ApplyRun(plan: plan, source: dryRun ? nil : try? appInterface.source(environment: environment), settings: settings,
+        let run = ApplyRun(plan: plan, source: dryRun ? nil : try? source.get(), settings: settings,
                            interruption: interruption)
         func exitStatus(_ outcome: ApplyOutcome) -> Int32 {
             guard out.report(outcome, actionStats: actionStats, elapsed: .now - started) else { return 1 }

@@ -1,7 +1,6 @@
 import AppInterface
 import GTStreams
 import GTGlitchTip
-import GTCLI
 import XCTest
 
 /// YAML read through libyaml's events, scalars typed as PyYAML (YAML 1.1) types them.

@@ -2,7 +2,6 @@ import Foundation
 import XCTest
 @testable import GTStreams
 @testable import GTGlitchTip
-@testable import GTCLI
 import GTTestSupport
 @testable import GTHTTP
 

@@ -2,7 +2,6 @@ import Foundation
 import XCTest
 @testable import GTStreams
 @testable import GTGlitchTip
-@testable import GTCLI
 @testable import GTCache
 
 /// The one percent-encoder and what each caller makes of it: URL path segments, form

@@ -1,7 +1,6 @@
 import XCTest
 @testable import GTStreams
 @testable import GTGlitchTip
-@testable import GTCLI
 @testable import GTCache
 
 /// The one project key: how it is named, ordered and compared, and the keys records give.

@@ -1,7 +1,6 @@
 import Foundation
 @testable import GTStreams
 @testable import GTGlitchTip
-@testable import GTCLI
 import GTTestSupport
 import XCTest
 

@@ -1,7 +1,6 @@
 import Foundation
 import GTStreams
 import GTGlitchTip
-import GTCLI
 
 /// What a run of one of the built tools did.
 public struct ToolResult: Sendable {

@@ -4,24 +4,7 @@ import XCTest
 
 /// The README documents every flag there is, and no flag that is not.
 final class ReadmeTests: XCTestCase {
-    private func flags(in text: String) -> Set<String> {
-        var found: Set<String> = []
-        let scalars = Array(text.unicodeScalars)
-        var i = 0
-        while i + 2 < scalars.count {
-            let boundary = i == 0 || !(CharacterSet.alphanumerics.contains(scalars[i - 1]) || scalars[i - 1] == "-")
-            if boundary, scalars[i] == "-", scalars[i + 1] == "-", CharacterSet.lowercaseLetters.contains(scalars[i + 2]) {
-                var j = i + 2
-                while j < scalars.count, CharacterSet.lowercaseLetters.contains(scalars[j]) || scalars[j] == "-"
-                    || CharacterSet.decimalDigits.contains(scalars[j]) { j += 1 }
-                found.insert(String(String.UnicodeScalarView(scalars[i..<j])))
-                i = j
-            } else {
-                i += 1
-            }
-        }
-        return found
-    }
+    private func flags(in text: String) -> Set<String> { Set(ReadmeFlags.flags(in: text)) }
 
     func testEveryFlagIsDocumentedAndEveryDocumentedFlagExists() throws {
         var helpFlags: Set<String> = []

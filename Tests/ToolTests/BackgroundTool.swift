@@ -1,7 +1,5 @@
 import Foundation
 import GTStreams
-import GTGlitchTip
-import GTCLI
 import GTTestSupport
 import XCTest
 

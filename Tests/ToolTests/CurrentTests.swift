@@ -1,7 +1,6 @@
 import Foundation
 import GTStreams
 import GTGlitchTip
-import GTCLI
 import GTTestSupport
 import XCTest
 
