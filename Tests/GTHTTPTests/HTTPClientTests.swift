@@ -1,8 +1,6 @@
 import Foundation
 import XCTest
 @testable import GTStreams
-@testable import GTGlitchTip
-@testable import GTCLI
 import GTTestSupport
 @testable import GTHTTP
 
@@ -12,8 +10,7 @@ final class HTTPClientTests: SimulatorTestCase {
     private var sim: Simulator!
 
     override func setUp() async throws {
-        sim = try startSimulator()
-        try await sim.load(SimState.state([SimState.organization("Acme", projects: [SimState.project("api")])]))
+        sim = try await startSimulatorWithOneProject()
     }
 
     private func client(concurrency: Int = 4, retries: Int = 3, timeoutMs: Int = 5_000) -> HTTPClient {

@@ -1,8 +1,6 @@
 import Foundation
 import XCTest
 @testable import GTStreams
-@testable import GTGlitchTip
-@testable import GTCLI
 import GTTestSupport
 @testable import GTHTTP
 
@@ -15,8 +13,7 @@ final class RetryBudgetTests: SimulatorTestCase {
     private let orgs = "/api/0/organizations/"
 
     override func setUp() async throws {
-        sim = try startSimulator()
-        try await sim.load(SimState.state([SimState.organization("Acme", projects: [SimState.project("api")])]))
+        sim = try await startSimulatorWithOneProject()
     }
 
     /// Every GET answered 429 with `Retry-After: seconds`; the client has 1 s timeout × 2 retries.

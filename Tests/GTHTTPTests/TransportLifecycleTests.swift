@@ -2,8 +2,6 @@ import CCurl
 import Foundation
 import XCTest
 @testable import GTStreams
-@testable import GTGlitchTip
-@testable import GTCLI
 import GTTestSupport
 @testable import GTHTTP
 
@@ -15,8 +13,7 @@ final class TransportLifecycleTests: SimulatorTestCase {
     private let orgs = "/api/0/organizations/"
 
     override func setUp() async throws {
-        sim = try startSimulator()
-        try await sim.load(SimState.state([SimState.organization("Acme", projects: [SimState.project("api")])]))
+        sim = try await startSimulatorWithOneProject()
     }
 
     private func request(_ timeoutMilliseconds: Int = 60_000) -> HTTPRequest {

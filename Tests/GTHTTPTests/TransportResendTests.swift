@@ -1,7 +1,6 @@
 import Foundation
 import XCTest
 @testable import GTStreams
-@testable import GTGlitchTip
 import GTTestSupport
 @testable import GTHTTP
 
@@ -13,8 +12,7 @@ final class TransportResendTests: SimulatorTestCase {
     private let alerts = "/api/0/projects/acme/api/alerts/"
 
     override func setUp() async throws {
-        sim = try startSimulator()
-        try await sim.load(SimState.state([SimState.organization("Acme", projects: [SimState.project("api")])]))
+        sim = try await startSimulatorWithOneProject()
     }
 
     private func request(_ method: HTTPRequest.Method, body: String? = nil) -> HTTPRequest {

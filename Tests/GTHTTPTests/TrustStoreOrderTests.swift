@@ -1,7 +1,6 @@
 import Foundation
 import XCTest
 @testable import GTStreams
-@testable import GTGlitchTip
 import GTTestSupport
 @testable import GTHTTP
 

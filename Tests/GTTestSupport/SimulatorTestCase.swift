@@ -15,6 +15,14 @@ open class SimulatorTestCase: XCTestCase {
         try keep(Simulator(arguments: arguments, tls: tls))
     }
 
+    /// A simulator serving one organization, Acme, with one project, api: what the HTTP
+    /// layer's tests send their requests to.
+    public func startSimulatorWithOneProject() async throws -> Simulator {
+        let sim = try startSimulator()
+        try await sim.load(SimState.state([SimState.organization("Acme", projects: [SimState.project("api")])]))
+        return sim
+    }
+
     /// A private `redis-server` (its files in `directory`, else a scratch directory), stopped
     /// when the test ends.
     public func startRedis(in directory: URL? = nil, password: String? = nil, unixSocket: Bool = false,
