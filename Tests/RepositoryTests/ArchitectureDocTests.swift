@@ -83,4 +83,32 @@ final class ArchitectureDocTests: XCTestCase {
             }
         }
     }
+
+    /// Every `Sources/…` path docs/ and README name is a file or folder of the checkout: a
+    /// reader who follows one finds the code (the layout moved under Sources/GTCommon/ once).
+    func testEverySourcesPathTheDocsNameExists() throws {
+        var missing: [String] = []
+        for (path, text) in try RepositoryText.documents() {
+            for named in try RepositoryText.matches(#"(Sources/[A-Za-z0-9_+./-]*[A-Za-z0-9_/])"#, in: text)
+            where !FileManager.default.fileExists(atPath: RepositoryText.root.appendingPathComponent(named).path) {
+                missing.append("\(path): \(named)")
+            }
+        }
+        XCTAssertEqual(missing, [], "named in the docs, not in the checkout:\n" + missing.joined(separator: "\n"))
+    }
+
+    /// "Targets and folders" has one row per folder under Tests/, and no row for a folder that
+    /// is not there.
+    func testTheTestFolderTableIsTests() throws {
+        let tests = RepositoryText.root.appendingPathComponent("Tests")
+        let folders = try FileManager.default.contentsOfDirectory(at: tests, includingPropertiesForKeys: [.isDirectoryKey])
+            .filter { try $0.resourceValues(forKeys: [.isDirectoryKey]).isDirectory == true }.map { "Tests/\($0.lastPathComponent)" }
+        XCTAssertGreaterThan(folders.count, 10)
+        let rows = try RepositoryText.section("## Targets and folders", of: "docs/architecture.md").filter { $0.hasPrefix("| ") }
+            .compactMap { RepositoryText.cells($0).first }.flatMap { $0.components(separatedBy: ", ") }
+            .filter { $0.hasPrefix("Tests/") }
+        XCTAssertEqual(rows.count, Set(rows).count, "a Tests/ folder with two rows: \(rows)")
+        XCTAssertEqual(Set(rows).subtracting(folders).sorted(), [], "a row for a folder Tests/ does not have")
+        XCTAssertEqual(Set(folders).subtracting(rows).sorted(), [], "a folder of Tests/ without a row")
+    }
 }

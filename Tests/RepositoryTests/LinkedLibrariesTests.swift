@@ -74,4 +74,19 @@ final class LinkedLibrariesTests: XCTestCase {
             XCTAssertTrue(libraries.contains { $0.hasPrefix(needed) }, "gt-current lacks \(needed): \(libraries)")
         }
     }
+
+    /// README ("Install") names the C libraries each tool links, as `readelf -d` reads them.
+    func testTheReadmeNamesTheLibrariesEachToolLinks() throws {
+        var documented: [String: Set<String>] = [:]
+        for line in try RepositoryText.section("### Install", of: "README.md") where line.hasPrefix("| ") {
+            let row = RepositoryText.cells(line)
+            guard row.count == 2, row[0].hasPrefix("gt-") else { continue }
+            documented[row[0]] = Set(row[1].components(separatedBy: ", "))
+        }
+        for tool in ["gt-desired", "gt-current", "gt-diff", "gt-apply"] {
+            let libraries = try needed(tool)
+            let linked = Self.cLibraries.filter { c in libraries.contains { $0.hasPrefix(c + ".") || $0.hasPrefix(c + "-") } }
+            XCTAssertEqual(documented[tool], Set(linked), "README, Install: the C libraries \(tool) links")
+        }
+    }
 }

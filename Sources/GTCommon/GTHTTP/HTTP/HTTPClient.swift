@@ -16,8 +16,10 @@ public final class HTTPCounters: Sendable {
 }
 
 /// Sends requests through an ``HTTPTransport`` and retries what is safe to retry: connection
-/// errors, timeouts, truncated bodies, 5xx and 429 for GET, PUT and DELETE; never a POST, which
-/// may have been acted on (the caller looks before trying again).
+/// errors, timeouts, truncated bodies, 5xx and 429 for GET, PUT and DELETE. A POST may have been
+/// acted on, so it is retried only when its caller says a repeat is harmless (`retryable: true`:
+/// a GraphQL query, Vault's login; docs/safety.md, "The transport never resends"); otherwise
+/// the caller looks before trying again.
 public final class HTTPClient: Sendable {
     public let transport: HTTPTransport
     public let retry: RetryPolicy
