@@ -71,12 +71,12 @@ struct RunFixture {
     /// `afterMutation` told the number of changes made after each one.
     func run(_ plan: ApplyPlan, dryRun: Bool = false, source: AppInterfaceSource?? = nil, concurrency: Int = 4,
              configure: (inout ApplySettings) -> Void = { _ in }, interruption: RunInterruption = RunInterruption(),
-             afterMutation: @escaping @Sendable (Int) -> Void = { _ in },
+             afterMutation: @escaping @Sendable (Int) -> Void = { _ in }, connector: (any InstanceConnector)? = nil,
              abandoning: (ApplyOutcome) async -> Void = { _ in }) async -> ApplyOutcome {
         var settings = ApplySettings(dryRun: dryRun, concurrency: concurrency, environment: environment)
         configure(&settings)
         let api = GatedGlitchTip(glitchtip: glitchtip, gate: gate, afterMutation: afterMutation)
-        let connector = MemoryConnector(api: api, seal: CacheSeal(secret: "planted-instance-token"))
+        let connector = connector ?? MemoryConnector(api: api, seal: CacheSeal(secret: "planted-instance-token"))
         let run = ApplyRun(plan: plan, source: source ?? .dataDirectory(dataDirectory, environment: [:]), settings: settings,
                            interruption: interruption, connector: { _, _ in connector })
         return await run.run(abandoning: abandoning)

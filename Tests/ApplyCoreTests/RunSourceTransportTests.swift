@@ -34,3 +34,38 @@ final class RunSourceTransportTests: XCTestCase {
         holder.release()
     }
 }
+
+/// Each instance's transport ends before the run returns, after a run that applied its plan
+/// (docs/architecture.md, "Transport lifecycle"): no transfer thread outlives the report.
+final class RunInstanceTransportTests: XCTestCase {
+    private typealias F = ApplierFixture
+    private typealias R = RunFixture
+
+    /// A session whose transport has a running transfer thread: one request to a port where
+    /// nothing listens started it.
+    private struct SessionWithTransport: InstanceConnector {
+        let api: GatedGlitchTip
+        let transport: HTTPTransport
+
+        func connect(_ instance: InstanceRecord) async throws -> InstanceSession {
+            InstanceSession(api: api, seal: nil, transport: transport)
+        }
+
+        func finishConnecting() async {}
+    }
+
+    func testEveryInstanceTransportHasEndedWhenTheRunReturns() async throws {
+        let fixture = try R(in: self)
+        let transport = HTTPTransport(maxConcurrent: 2)
+        let port = try LoopbackPort.free()
+        _ = try? await HTTPClient(transport: transport, retry: RetryPolicy(maxRetries: 0))
+            .send(HTTPRequest(method: .get, url: "http://127.0.0.1:\(port)/", timeoutMilliseconds: 5_000))
+        XCTAssertTrue(transport.hasThread, "the transfer thread did not start")
+        let connector = SessionWithTransport(api: GatedGlitchTip(glitchtip: fixture.glitchtip, gate: nil, afterMutation: { _ in }),
+                                             transport: transport)
+        let outcome = await fixture.run(R.plan([F.create(F.alert("a"))]), connector: connector)
+        XCTAssertEqual(outcome.report.allErrors, [])
+        XCTAssertEqual(outcome.report.appliedCount, 1)
+        XCTAssertFalse(transport.hasThread, "an instance's transfer thread outlived the run")
+    }
+}
