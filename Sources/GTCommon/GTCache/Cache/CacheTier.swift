@@ -29,6 +29,13 @@ public protocol CacheTier: Sendable {
     var lockWaitLimit: Double { get }
     /// Entries found and refused (too large, not what gt writes): each a miss, and a warning.
     var notices: CacheNotices { get }
+    /// Whether a call waits on a server (a round trip, up to a timeout), so it must not hold a
+    /// thread of the cooperative pool; a local disk's calls return in microseconds.
+    var waitsOnNetwork: Bool { get }
+}
+
+extension CacheTier {
+    public var waitsOnNetwork: Bool { false }
 }
 
 public protocol CacheTierLock: Sendable {

@@ -9,9 +9,11 @@ import GTStreams
 /// tier shared between runs (files, or Redis shared between hosts: ``CacheTier``), with
 /// double-checked locking so concurrent runs fetch once.
 ///
-/// A tier blocks its thread (a disk, a Redis round trip up to the client's timeout): every call
+/// A shared tier blocks its thread (a Redis round trip, up to the client's timeout): every call
 /// into it runs on the cache's I/O queue or its writers, never on a thread of the cooperative
-/// pool, which async callers await (docs/architecture.md, "Concurrency").
+/// pool, which async callers await (docs/architecture.md, "Concurrency"). The file tier's calls
+/// (a small file on a local disk) run where they are made, as gt's other file reads do: a hop
+/// per entry would add a thread switch to each read of a warm run and win nothing.
 public final class ListingCache: Sendable {
     private let directory: (any CacheTier)?
     /// The shared tier failed (``CacheTierUnavailable``): GlitchTip only from then on, one warning.
@@ -37,6 +39,8 @@ public final class ListingCache: Sendable {
     /// Where the tier is read, locked and cleared: many at once (each waits on its disk or its
     /// server, not on a pool thread).
     private let io = DispatchQueue(label: "gt.cache.io", attributes: .concurrent)
+    /// The tier waits on a server: its calls go to ``io``.
+    private let offPool: Bool
 
     public convenience init(directory: CacheDirectory?, ttl: CacheTTLs, refresh: Bool = false) {
         self.init(tier: directory.map(FileCacheTier.init), ttl: ttl, refresh: refresh)
@@ -44,6 +48,7 @@ public final class ListingCache: Sendable {
 
     public init(tier: (any CacheTier)?, ttl: CacheTTLs, refresh: Bool = false) {
         self.directory = tier
+        offPool = tier?.waitsOnNetwork ?? false
         self.ttl = ttl
         self.refresh = refresh
     }
@@ -99,9 +104,11 @@ public final class ListingCache: Sendable {
         do { try await onIO { try tier.remove(key) } } catch { tierFailed(error) }
     }
 
-    /// Runs `body`, a call into the tier, on the I/O queue and awaits it there.
+    /// Runs `body`, a call into the tier: on the I/O queue, awaited, when the tier waits on a
+    /// server; else here.
     private func onIO<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
+        guard offPool else { return try body() }
+        return try await withCheckedThrowingContinuation { continuation in
             io.async { continuation.resume(with: Result(catching: body)) }
         }
     }

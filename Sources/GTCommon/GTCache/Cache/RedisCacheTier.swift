@@ -7,6 +7,8 @@ import GTStreams
 /// by size first, never more than ``CacheDirectory/maxEntryBytes`` of one
 /// (`RedisCacheTier+Reads.swift`).
 public struct RedisCacheTier: CacheTier {
+    public var waitsOnNetwork: Bool { true }
+
     public let client: RedisClient
     /// A lock holder that dies leaves its lock for at most this long.
     public let lockMilliseconds: Int

@@ -6,12 +6,14 @@ import Glibc
 /// ``memoryLimit`` bytes, then in a temporary file in `TMPDIR` (else `/tmp`) that no name leads
 /// to, mode 0600 (``SystemCall/unlinkedTemporaryFile(in:)``), so holding one organization's
 /// records while another is written costs disk, not memory. The file is written and read
-/// through the system-call layer, 64 KB at a time. A file that cannot be made or written (an
-/// unwritable or full `TMPDIR`) keeps the records in memory instead: slower to grow, never lost.
+/// through the system-call layer, 16 KB at a time; a batch's records are kept until it is
+/// written, so a spill holds at most its first 64 KB of records, one batch and that batch's
+/// records. A file that cannot be made or written (an unwritable or full `TMPDIR`) keeps the
+/// records in memory instead: slower to grow, never lost.
 public final class RecordSpill {
     public static let memoryLimit = 64 << 10
     /// Frames are gathered up to this size and written to the file in one call.
-    static let writeBatch = 64 << 10
+    static let writeBatch = 16 << 10
     /// Where the file is made, when it is.
     private let directory: String
 
