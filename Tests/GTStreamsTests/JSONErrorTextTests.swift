@@ -26,4 +26,8 @@ final class JSONErrorTextTests: XCTestCase {
         }
         XCTAssertEqual(message(#"{"n":123plantedsecret}"#), "'}' expected (line 1, column 21)")
     }
+
+    func testADuplicateKeyIsNamed() {
+        XCTAssertEqual(message(#"{"pk":1,"pk":2}"#), #"duplicate object key near '"pk"' (line 1, column 12)"#)
+    }
 }

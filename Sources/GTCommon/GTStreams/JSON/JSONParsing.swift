@@ -86,11 +86,12 @@ extension JSONValue {
     /// jansson's reason, without the token it quotes (`'}' expected near 'abc'`): an unquoted
     /// token of a broken line may be part of a webhook URL's secret path, and every reader
     /// (streams, App-Interface, answers) passes this text on. The line and column say where.
+    /// A duplicate key keeps its name (`duplicate object key near '"pk"'`): it names the field.
     private static func errorText(_ error: inout json_error_t) -> String {
         let text = withUnsafeBytes(of: &error.text) { raw in
             String(cString: raw.baseAddress!.assumingMemoryBound(to: CChar.self))
         }
-        guard let near = text.firstRange(of: " near ") else { return text }
+        guard !text.hasPrefix("duplicate object key"), let near = text.firstRange(of: " near ") else { return text }
         return String(text[..<near.lowerBound])
     }
 }
