@@ -93,6 +93,11 @@ let package = Package(
         // keys, the cache tier and secrets from the environment, each instance connected through
         // InstanceAccess, transports ended on every path, a report instead of stdout and exit codes.
         common("CurrentRun", ["CurrentCore", "InstanceAccess", "AppInterface", "GTStreams", "GTHTTP", "GTCache"]),
+        // A reconcile request (the reference's task API) run in process on the cores above: the
+        // request read and checked as the reference's models and gt's rules check it, its desired
+        // records, then CurrentRun, DiffCore and ApplyRun. No HTTP server (Tests/ServeCoreTests).
+        common("ServeCore", ["DesiredCore", "DiffCore", "CurrentRun", "CurrentCore", "ApplyRun", "ApplyCore", "InstanceAccess",
+                             "AppInterface", "GTStreams", "GTHTTP", "GTCache"]),
 
         // The tools: flags, wiring, exit codes over the cores above.
         .executableTarget(
@@ -123,6 +128,8 @@ let package = Package(
                     dependencies: ["ApplyCore", "ApplyRun", "AppInterface", "GTStreams", "GTHTTP", "GTCache", "GTGlitchTip",
                                    "GTCLI", "GTTestSupport"]),
         .testTarget(name: "DesiredCoreTests", dependencies: ["DesiredCore", "AppInterface", "GTStreams"]),
+        .testTarget(name: "ServeCoreTests",
+                    dependencies: ["ServeCore", "ApplyRun", "ApplyCore", "AppInterface", "GTStreams", "GTTestSupport"]),
         .testTarget(name: "AppInterfaceTests",
                     dependencies: ["AppInterface", "InstanceAccess", "GTStreams", "GTHTTP", "GTCLI", "GTTestSupport"]),
         .testTarget(name: "ToolTests",
