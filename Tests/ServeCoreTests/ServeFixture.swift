@@ -1,3 +1,4 @@
+import ApplyRun
 import Foundation
 import GTStreams
 import GTTestSupport
@@ -6,7 +7,7 @@ import XCTest
 
 /// A simulator holding GlitchTip's state, a secrets file with its token, private cache and
 /// lock directories: what a task runs against in process.
-struct ServeFixture {
+struct ServeFixture: Sendable {
     let sim: Simulator
     let directory: URL
     static let token = "serve-planted-token"
@@ -43,10 +44,12 @@ struct ServeFixture {
     }
 
     /// `body` parsed (it must be valid) and run.
-    func run(_ body: JSONValue, environment extra: [String: String] = [:]) async throws -> ReconcileResult {
+    func run(_ body: JSONValue, environment extra: [String: String] = [:], settings: ReconcileTask.Settings = .init(),
+             interruption: RunInterruption = RunInterruption()) async throws -> ReconcileResult {
         let parsed = await Body.parse(body)
         let request = try XCTUnwrap(parsed.value, "\(parsed)")
-        return await ReconcileTask.run(request, environment: environment.merging(extra) { $1 })
+        return await ReconcileTask.run(request, environment: environment.merging(extra) { $1 }, settings: settings,
+                                       interruption: interruption)
     }
 
     /// The changes GlitchTip received.
