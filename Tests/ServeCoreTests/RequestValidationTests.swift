@@ -116,6 +116,15 @@ final class RequestValidationTests: XCTestCase {
             type: "model_type")])
     }
 
+    /// jansson quotes where it stopped; that text may be a webhook URL's secret path.
+    func testAJSONErrorQuotesNothingOfTheBody() async throws {
+        let text = #"{"instances": [{"recipients": [{"url": plantedhookpath}]}]}"#
+        let found = await ReconcileRequest.parse(Array(text.utf8)).refusal?.details ?? []
+        XCTAssertEqual(found.map(\.type), ["json_invalid"])
+        XCTAssertTrue(found.first?.msg.hasPrefix("JSON decode error: ") ?? false, "\(found)")
+        XCTAssertFalse(found.description.contains("plantedhookpath"), found.description)
+    }
+
     func testABodyThatIsNotJSON() async throws {
         for text in ["", "{", #"{"instances": [], "instances": []}"#, #"{"instances": [], "dry_run": NaN}"#] {
             let found = await ReconcileRequest.parse(Array(text.utf8)).refusal?.details ?? []

@@ -88,7 +88,7 @@ extension ReconcileRequest {
 
     /// A rule's message (`origin: message`) as a detail at the origin's place.
     static func detail(_ message: String) -> ValidationDetail {
-        if let colon = message.range(of: ": "), let loc = ValidationDetail.steps(message[..<colon.lowerBound]) {
+        if let colon = message.firstRange(of: ": "), let loc = ValidationDetail.steps(message[..<colon.lowerBound]) {
             return ValidationDetail(loc: loc, msg: "Value error, \(message[colon.upperBound...])", type: "value_error")
         }
         return ValidationDetail(loc: [.key("body")], msg: "Value error, \(message)", type: "value_error")
