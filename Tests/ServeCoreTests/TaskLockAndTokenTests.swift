@@ -42,6 +42,24 @@ final class TaskLockAndTokenTests: SimulatorTestCase {
         XCTAssertEqual(applied.appliedCount, 1, "\(applied.errors)")
     }
 
+    /// Two tasks on one instance at once, in one process: the second finds the first's lock.
+    func testOfTwoTasksOnOneInstanceTheSecondIsSkipped() async throws {
+        let fixture = try await ServeFixture.make(for: self, organizations: ServeFixture.myOrg([]))
+        // The create is stored at once and answered 3 s later: the first task holds its lock meanwhile.
+        try await fixture.sim.faults([["method": "POST", "path": "/api/0/projects/", "match": "prefix", "times": 0,
+                                       "action": "delay", "delay_ms": 3000, "after_process": true]])
+        let body = fixture.body(create, dryRun: false)
+        let first = Task { try await fixture.run(body) }
+        let stored = try await eventually(within: 30) { try await fixture.alertNames() == ["new-alert"] }
+        XCTAssertTrue(stored, "the first task's create never arrived")
+        let second = try await fixture.run(body)
+        XCTAssertEqual(second.errors, ["Task skipped: duplicate_task"])
+        let applied = try await first.value
+        XCTAssertEqual(applied.appliedCount, 1, "\(applied.errors)")
+        let mutations = try await fixture.mutations()
+        XCTAssertEqual(mutations.count, 1)
+    }
+
     /// Overlapping instance sets exclude each other: the lock is per instance, not per set.
     func testALockOnOneOfItsInstancesSkipsTheTask() async throws {
         let fixture = try await ServeFixture.make(for: self, organizations: ServeFixture.myOrg([]))
