@@ -71,8 +71,8 @@ extension ReconcileRequest {
     public static func parse(_ body: [UInt8], spillDirectory: String = "/tmp") async -> Result<ReconcileRequest, RequestRefusal> {
         let document: JSONValue
         do { document = try JSONValue(parsing: body) } catch {
-            // jansson quotes the text it stopped at (`… near '"https://hooks…'`): a webhook
-            // URL's secret path may be in it, so only the reason and the place are said.
+            // jansson quotes the token it stopped at (`invalid token near '…'`): an unquoted
+            // one may be part of a webhook URL's secret path, so only the reason and place are said.
             let reason = error.message.firstRange(of: " near ").map { error.message[..<$0.lowerBound] } ?? error.message[...]
             return .failure(RequestRefusal(details: [
                 ValidationDetail(loc: [.key("body"), .index(max(0, error.column))],
