@@ -1,4 +1,4 @@
-import CZlib
+internal import CZlib
 
 /// A request body sent with `Content-Encoding: gzip`, inflated with a bound on what it expands
 /// to: inflating stops at the first chunk that would pass the bound, so a gzip bomb (a few

@@ -1,4 +1,4 @@
-import CLibCrypto
+internal import CLibCrypto
 
 /// HMAC-SHA256 from libcrypto (already linked for the cache seal), for HS256 tokens.
 enum HMACSHA256 {
