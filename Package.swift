@@ -38,6 +38,8 @@ let package = Package(
         // Already Hummingbird's: gt-serve names their types (its logger, the service group it stops).
         .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        // Already Hummingbird's: ServeHTTPTests gives its routes a context over an EmbeddedChannel.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
     ],
     targets: [
         systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
@@ -110,7 +112,7 @@ let package = Package(
                              "AppInterface", "GTStreams", "GTHTTP", "GTCache"]),
         // gt-serve's HTTP layer on Hummingbird: the routes, Bearer JWT (HS256 on libcrypto's HMAC),
         // gzip bodies (zlib), the task store and its two pools, the access log, metrics and the
-        // OpenAPI document. Tested in process with HummingbirdTesting (Tests/ServeHTTPTests).
+        // OpenAPI document. Tested in process through its router's responder (Tests/ServeHTTPTests).
         common("ServeHTTP", ["ServeCore", "ApplyRun", "GTStreams", "CLibCrypto", "CZlib", hummingbird]),
 
         // The tools: flags, wiring, exit codes over the cores above.
@@ -149,9 +151,12 @@ let package = Package(
         .testTarget(name: "DesiredCoreTests", dependencies: ["DesiredCore", "AppInterface", "GTStreams"]),
         .testTarget(name: "ServeCoreTests",
                     dependencies: ["ServeCore", "ApplyRun", "ApplyCore", "AppInterface", "GTStreams", "GTTestSupport"]),
+        // Routes called in process through the router's responder (RouterClient.swift), not
+        // HummingbirdTesting: that one brings AsyncHTTPClient, NIOSSL/BoringSSL and NIOHTTP2 into the build.
         .testTarget(name: "ServeHTTPTests",
                     dependencies: ["ServeHTTP", "ServeCore", "GTStreams", "GTTestSupport", hummingbird,
-                                   .product(name: "HummingbirdTesting", package: "hummingbird")]),
+                                   .product(name: "Logging", package: "swift-log"),
+                                   .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "AppInterfaceTests",
                     dependencies: ["AppInterface", "InstanceAccess", "GTStreams", "GTHTTP", "GTCLI", "GTTestSupport"]),
         .testTarget(name: "ToolTests",

@@ -2,7 +2,6 @@ import Foundation
 import GTStreams
 import GTTestSupport
 import Hummingbird
-import HummingbirdTesting
 import ServeHTTP
 import XCTest
 

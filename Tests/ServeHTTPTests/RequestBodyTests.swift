@@ -2,7 +2,6 @@ import Foundation
 import GTStreams
 import GTTestSupport
 import Hummingbird
-import HummingbirdTesting
 @testable import ServeHTTP
 import XCTest
 

@@ -2,13 +2,12 @@ import Foundation
 import GTStreams
 import GTTestSupport
 import Hummingbird
-import HummingbirdTesting
 import ServeCore
 import ServeHTTP
 import Synchronization
 import XCTest
 
-/// gt-serve's routes in process (HummingbirdTesting's router client: no socket), with a
+/// gt-serve's routes in process (RouterClient: no socket), with a
 /// simulator as GlitchTip behind them, a secrets file holding its token, private cache, lock
 /// and temporary directories, and every log line kept for the test to read.
 struct ServeHarness: Sendable {
@@ -53,11 +52,11 @@ struct ServeHarness: Sendable {
     }
 
     /// Runs `test` against the routes over `runner`.
-    func test<T: Sendable>(_ runner: TaskRunner, _ test: @Sendable (any TestClientProtocol) async throws -> T) async throws -> T {
+    func test<T: Sendable>(_ runner: TaskRunner, _ test: @Sendable (RouterClient) async throws -> T) async throws -> T {
         let log = log
         let router = ServeRouter.make(runner: runner, settings: settings, authority: "127.0.0.1:8000", spillDirectory: directory.path,
                                       log: { log.append($0) })
-        return try await Application(router: router).test(.router, test)
+        return try await test(RouterClient(router: router))
     }
 
     /// A request for instance `test-instance` (this simulator) with `organizations`.
@@ -85,10 +84,10 @@ final class LogLines: Sendable {
     var parsed: [JSONValue] { all.compactMap { try? JSONValue(parsing: $0) } }
 }
 
-extension TestClientProtocol {
+extension RouterClient {
     /// `method uri` with a Bearer `token` (none when nil), `body` as JSON unless raw bytes are given.
     func send(_ method: HTTPRequest.Method, _ uri: String, token: String?, json: JSONValue? = nil, raw: [UInt8]? = nil,
-              headers extra: HTTPFields = [:]) async throws -> TestResponse {
+              headers extra: HTTPFields = [:]) async throws -> RouterResponse {
         var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
         var bytes = raw
@@ -98,11 +97,11 @@ extension TestClientProtocol {
             bytes = out
             headers[.contentType] = "application/json"
         }
-        return try await executeRequest(uri: uri, method: method, headers: headers, body: bytes.map { ByteBuffer(bytes: $0) })
+        return try await execute(uri: uri, method: method, headers: headers, body: bytes.map { ByteBuffer(bytes: $0) })
     }
 }
 
-extension TestResponse {
+extension RouterResponse {
     var json: JSONValue? { try? JSONValue(parsing: Array(body.readableBytesView)) }
     var text: String { String(decoding: body.readableBytesView, as: UTF8.self) }
 }
