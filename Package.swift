@@ -9,6 +9,9 @@
 import PackageDescription
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+// gt-serve's HTTP server. Only ServeHTTP and gt-serve depend on it: the four pipeline tools keep
+// their link sets (Tests/RepositoryTests/LinkedLibrariesTests.swift).
+let hummingbird: Target.Dependency = .product(name: "Hummingbird", package: "hummingbird")
 
 /// A library target under Sources/GTCommon/.
 func common(_ name: String, _ dependencies: [Target.Dependency]) -> Target {
@@ -27,9 +30,16 @@ let package = Package(
         .executable(name: "gt-current", targets: ["gt-current"]),
         .executable(name: "gt-diff", targets: ["gt-diff"]),
         .executable(name: "gt-apply", targets: ["gt-apply"]),
+        .executable(name: "gt-serve", targets: ["gt-serve"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.7.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
+        // Already Hummingbird's: gt-serve names their types (its logger, the service group it stops).
+        .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        // Already Hummingbird's: ServeHTTPTests gives its routes a context over an EmbeddedChannel.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.0.0"),
     ],
     targets: [
         systemLibrary("CCurl", pkgConfig: "libcurl", apt: "libcurl4-openssl-dev"),
@@ -42,6 +52,8 @@ let package = Package(
         // pkgConfig: hiredis.pc adds -D_FILE_OFFSET_BITS=64, which SwiftPM refuses with a warning
         // on every build; its other flags (-lhiredis, the default include dir) are in the module map.
         systemLibrary("CHiredis", apt: "libhiredis-dev"),
+        // zlib: gt-serve's gzip request bodies, inflated with a bound (ServeHTTP).
+        systemLibrary("CZlib", pkgConfig: "zlib", apt: "zlib1g-dev"),
         // Typed forwarders for libcurl's variadic calls; used by the HTTP layer only.
         .target(name: "CCurlShims", dependencies: ["CCurl"], path: "Sources/GTCommon/C/CCurlShims"),
 
@@ -93,6 +105,15 @@ let package = Package(
         // keys, the cache tier and secrets from the environment, each instance connected through
         // InstanceAccess, transports ended on every path, a report instead of stdout and exit codes.
         common("CurrentRun", ["CurrentCore", "InstanceAccess", "AppInterface", "GTStreams", "GTHTTP", "GTCache"]),
+        // A reconcile request (the reference's task API) run in process on the cores above: the
+        // request read and checked as the reference's models and gt's rules check it, its desired
+        // records, then CurrentRun, DiffCore and ApplyRun. No HTTP server (Tests/ServeCoreTests).
+        common("ServeCore", ["DesiredCore", "DiffCore", "CurrentRun", "CurrentCore", "ApplyRun", "ApplyCore", "InstanceAccess",
+                             "AppInterface", "GTStreams", "GTHTTP", "GTCache"]),
+        // gt-serve's HTTP layer on Hummingbird: the routes, Bearer JWT (HS256 on libcrypto's HMAC),
+        // gzip bodies (zlib), the task store and its two pools, the access log, metrics and the
+        // OpenAPI document. Tested in process through its router's responder (Tests/ServeHTTPTests).
+        common("ServeHTTP", ["ServeCore", "ApplyRun", "GTStreams", "CLibCrypto", "CZlib", hummingbird]),
 
         // The tools: flags, wiring, exit codes over the cores above.
         .executableTarget(
@@ -106,6 +127,11 @@ let package = Package(
         .executableTarget(
             name: "gt-apply",
             dependencies: ["ApplyRun", "ApplyCore", "AppInterfaceCLI", "FleetCLI", "GTStreams", "GTCLI", argumentParser]),
+        // The reference's reconcile API over the same cores (README "Drop-in for qontract-api").
+        .executableTarget(
+            name: "gt-serve",
+            dependencies: ["ServeHTTP", "ServeCore", "GTStreams", argumentParser, hummingbird, .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
 
         // Shared by the test targets: the simulator process, paths, running the built tools.
         .target(name: "GTTestSupport", dependencies: ["GTStreams", "GTHTTP", "GTCache", "GTGlitchTip", "GTCLI"], path: "Tests/GTTestSupport"),
@@ -123,6 +149,14 @@ let package = Package(
                     dependencies: ["ApplyCore", "ApplyRun", "AppInterface", "GTStreams", "GTHTTP", "GTCache", "GTGlitchTip",
                                    "GTCLI", "GTTestSupport"]),
         .testTarget(name: "DesiredCoreTests", dependencies: ["DesiredCore", "AppInterface", "GTStreams"]),
+        .testTarget(name: "ServeCoreTests",
+                    dependencies: ["ServeCore", "ApplyRun", "ApplyCore", "AppInterface", "GTStreams", "GTTestSupport"]),
+        // Routes called in process through the router's responder (RouterClient.swift), not
+        // HummingbirdTesting: that one brings AsyncHTTPClient, NIOSSL/BoringSSL and NIOHTTP2 into the build.
+        .testTarget(name: "ServeHTTPTests",
+                    dependencies: ["ServeHTTP", "ServeCore", "GTStreams", "GTTestSupport", hummingbird,
+                                   .product(name: "Logging", package: "swift-log"),
+                                   .product(name: "NIOEmbedded", package: "swift-nio")]),
         .testTarget(name: "AppInterfaceTests",
                     dependencies: ["AppInterface", "InstanceAccess", "GTStreams", "GTHTTP", "GTCLI", "GTTestSupport"]),
         .testTarget(name: "ToolTests",

@@ -89,4 +89,19 @@ final class LinkedLibrariesTests: XCTestCase {
             XCTAssertEqual(documented[tool], Set(linked), "README, Install: the C libraries \(tool) links")
         }
     }
+
+    /// gt-serve's HTTP server (Hummingbird, SwiftNIO) and zlib are gt-serve's alone: no pipeline
+    /// tool holds Hummingbird's code (its module name in no symbol) or links zlib itself.
+    func testOnlyGtServeHasTheHTTPServerAndZlib() throws {
+        func holdsHummingbird(_ tool: String) throws -> Bool {
+            let binary = try Data(contentsOf: Tools.binDirectory.appendingPathComponent(tool))
+            return binary.range(of: Data("11Hummingbird".utf8)) != nil
+        }
+        XCTAssertTrue(try holdsHummingbird("gt-serve"), "the check reads real symbols")
+        XCTAssertTrue(try needed("gt-serve").contains { $0.hasPrefix("libz.") }, "gt-serve links zlib")
+        for tool in ["gt-desired", "gt-current", "gt-diff", "gt-apply"] {
+            XCTAssertFalse(try holdsHummingbird(tool), "\(tool) holds Hummingbird's code")
+            XCTAssertFalse(try needed(tool).contains { $0.hasPrefix("libz.") }, "\(tool) links zlib")
+        }
+    }
 }

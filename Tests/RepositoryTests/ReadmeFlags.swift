@@ -9,8 +9,12 @@ enum ReadmeFlags {
         "gt-desired": "gt-desired", "gt-current": "gt-current", "gt-diff": "gt-diff", "gt-apply": "gt-apply",
         "gt-reconcile": "scripts/gt-reconcile", "scripts/gt-reconcile": "scripts/gt-reconcile",
         "scripts/bench": "scripts/bench", "scripts/install": "scripts/install", "scripts/fuzz": "scripts/fuzz",
-        "scripts/test": "scripts/test",
+        "scripts/test": "scripts/test", "gt-serve": "gt-serve serve",
     ]
+
+    /// Our commands named by two words, a program and its subcommand: a flag after
+    /// `gt-serve token` is that subcommand's; after `gt-serve` alone, the default one's.
+    static let subcommands: [String: String] = ["gt-serve serve": "gt-serve serve", "gt-serve token": "gt-serve token"]
 
     /// Programs whose flags the README shows that are not ours: a flag after one of them is its.
     static let otherPrograms: Set<String> = [
@@ -86,10 +90,14 @@ enum ReadmeFlags {
         for text in lines {
             for segment in text.split(whereSeparator: { "|();`".contains($0) }).flatMap({ $0.components(separatedBy: "&&") }) {
                 var command: String? = owner
+                var previous = ""
                 for word in segment.split(separator: " ") {
                     let name = String(word.drop { $0 == "<" }).trimmingCharacters(in: CharacterSet(charactersIn: ",.:"))
                     let base = name.split(separator: "/").last.map(String.init) ?? name
-                    if let ours = commands[name] ?? (base.hasPrefix("gt-") ? commands[base] : nil) {
+                    defer { previous = base }
+                    if let sub = subcommands["\(previous) \(name)"] {
+                        command = sub
+                    } else if let ours = commands[name] ?? (base.hasPrefix("gt-") ? commands[base] : nil) {
                         command = ours
                     } else if otherPrograms.contains(name) {
                         command = nil

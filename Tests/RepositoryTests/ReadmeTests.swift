@@ -8,10 +8,8 @@ final class ReadmeTests: XCTestCase {
 
     func testEveryFlagIsDocumentedAndEveryDocumentedFlagExists() throws {
         var helpFlags: Set<String> = []
-        for tool in ["gt-desired", "gt-current", "gt-diff", "gt-apply"] {
-            let help = try Tools.run(tool, ["--help"])
-            XCTAssertEqual(help.status, 0)
-            helpFlags.formUnion(flags(in: help.stdout))
+        for tool in ["gt-desired", "gt-current", "gt-diff", "gt-apply", "gt-serve serve", "gt-serve token"] {
+            helpFlags.formUnion(flags(in: try help(tool)))
         }
         for script in ["scripts/gt-reconcile", "scripts/bench", "scripts/install", "scripts/fuzz", "scripts/test"] {
             let path = TestPaths.packageRoot.appendingPathComponent(script).path
@@ -30,13 +28,15 @@ final class ReadmeTests: XCTestCase {
     /// Where each command's flags are documented; bare flags in a section are its first command's.
     private static let sections: [(heading: String, commands: [String])] = [
         ("### gt-desired", ["gt-desired"]), ("### gt-current", ["gt-current"]), ("### gt-diff", ["gt-diff"]),
-        ("### gt-apply", ["gt-apply"]), ("## The one command: `scripts/gt-reconcile`", ["scripts/gt-reconcile"]),
+        ("### gt-apply", ["gt-apply"]), ("### gt-serve", ["gt-serve serve", "gt-serve token"]), ("## The one command: `scripts/gt-reconcile`", ["scripts/gt-reconcile"]),
         ("## Benchmark", ["scripts/bench"]), ("### Install", ["scripts/install"]), ("## Development", ["scripts/fuzz", "scripts/test"]),
     ]
 
+    /// `command --help`; a command of two words is a program and its subcommand (`gt-serve token`).
     private func help(_ command: String) throws -> String {
-        let path = command.hasPrefix("scripts/") ? TestPaths.packageRoot.appendingPathComponent(command).path : command
-        let help = try Tools.run(path, ["--help"])
+        let words = command.split(separator: " ").map(String.init)
+        let path = command.hasPrefix("scripts/") ? TestPaths.packageRoot.appendingPathComponent(command).path : words[0]
+        let help = try Tools.run(path, Array(words.dropFirst()) + ["--help"])
         XCTAssertEqual(help.status, 0, command)
         return help.stdout
     }

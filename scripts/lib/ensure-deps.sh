@@ -1,7 +1,7 @@
 # Sourced by scripts/test, scripts/demo and scripts/bench: installs the Debian packages the
-# project needs when they are missing (libcurl, jansson, libyaml, libcrypto and hiredis headers, redis-server for the shared-cache tests, pkg-config, jq) (a fresh CI machine has none of them).
+# project needs when they are missing (libcurl, jansson, libyaml, libcrypto, hiredis and zlib headers, redis-server for the shared-cache tests, pkg-config, jq) (a fresh CI machine has none of them).
 ensure_deps() {
-    local wanted=(libcurl4-openssl-dev libjansson-dev libyaml-dev libssl-dev libhiredis-dev redis-server pkg-config jq "$@")
+    local wanted=(libcurl4-openssl-dev libjansson-dev libyaml-dev libssl-dev libhiredis-dev zlib1g-dev redis-server pkg-config jq "$@")
     local missing=()
     local pkg
     for pkg in "${wanted[@]}"; do

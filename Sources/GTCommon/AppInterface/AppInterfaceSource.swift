@@ -9,6 +9,9 @@ public enum AppInterfaceSource: Sendable {
     case dataDirectory(String, spillDirectory: String)
     case bundle(String)
     case graphQL(url: String, token: String?)
+    /// App-Interface already in hand: what a reconcile request declares (its instances are
+    /// then where their tokens may go, as a data directory's are).
+    case model(AppInterfaceModel)
 
     /// The data directory `dir`, spilling to `TMPDIR` of `environment`.
     public static func dataDirectory(_ dir: String, environment: [String: String]) -> AppInterfaceSource {
@@ -36,6 +39,8 @@ public enum AppInterfaceSource: Sendable {
             async let projects = client.query(QontractQueries.projects, field: "glitchtip_projects")
             return AppInterfaceCatalog(
                 model: try await QontractShape.model(instances: instances, projects: projects, origin: "graphql"))
+        case .model(let model):
+            return AppInterfaceCatalog(model: model)
         }
     }
 }

@@ -67,9 +67,18 @@ public enum CurrentRun {
     /// entry is written, when this returns.
     public static func run(_ fleet: ManagedFleet, settings: CurrentSettings, tier: (any CacheTier)?, secrets: SecretResolver?,
                            environment: [String: String], into sink: any RecordSink, progress: FetchProgress? = nil) async -> CurrentReport {
+        let connector = GlitchTipConnector(secrets: secrets, concurrency: settings.concurrency, environment: environment)
+        return await run(fleet, settings: settings, tier: tier, connect: connector.connect, into: sink, progress: progress)
+    }
+
+    /// The same, each instance connected by `connect` (a server reads each instance's token
+    /// from the store that serves its reference, and refuses one no store serves): an instance
+    /// `connect` refuses is an `error` record of its own, the others go on.
+    public static func run(_ fleet: ManagedFleet, settings: CurrentSettings, tier: (any CacheTier)?,
+                           connect: @escaping @Sendable (InstanceRecord) async throws -> GlitchTipConnector.Connection,
+                           into sink: any RecordSink, progress: FetchProgress? = nil) async -> CurrentReport {
         let cache = ListingCache(tier: tier, ttl: settings.ttl, refresh: settings.refresh)
-        let connections = InstanceConnections(GlitchTipConnector(secrets: secrets, concurrency: settings.concurrency,
-                                                                         environment: environment))
+        let connections = InstanceConnections(connect)
         await CurrentFetch(settings: settings, cache: cache, connector: connections).run(fleet, into: sink, progress: progress)
         await connections.shutdown()
         await cache.finishWrites()

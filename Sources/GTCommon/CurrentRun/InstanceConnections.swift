@@ -6,15 +6,15 @@ import Synchronization
 
 /// The real ``InstanceConnecting``: each instance through InstanceAccess's `GlitchTipConnector`
 /// (its token read through the secret stores, a transport of its own bounded to the run's
-/// concurrency), every client kept so the run can count its requests and end its transport.
+/// concurrency), or a front end's function over it; every client kept so the run can count its requests and end its transport.
 final class InstanceConnections: InstanceConnecting {
-    private let connector: GlitchTipConnector
+    private let connector: @Sendable (InstanceRecord) async throws -> GlitchTipConnector.Connection
     private let opened = Mutex<[HTTPClient]>([])
 
-    init(_ connector: GlitchTipConnector) { self.connector = connector }
+    init(_ connector: @escaping @Sendable (InstanceRecord) async throws -> GlitchTipConnector.Connection) { self.connector = connector }
 
     func connect(_ instance: InstanceRecord) async throws -> InstanceListings {
-        let connection = try await connector.connect(instance)
+        let connection = try await connector(instance)
         opened.withLock { $0.append(connection.http) }
         return InstanceListings(listings: connection.client, seal: connection.cacheSeal)
     }

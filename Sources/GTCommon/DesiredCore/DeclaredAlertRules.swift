@@ -21,9 +21,9 @@ extension DesiredProjectBuilder {
     /// state"). A violation is recorded and the alert still returned, so every violation of
     /// the project is found in one build; the record is dropped when there is any.
     static func declaredAlert(_ alert: AppInterfaceModel.Alert, firstOfItsName: Bool, secrets: [SecretRef: String],
-                              violations: inout ProjectViolations) -> AlertRecord {
+                              bridgeAlert: BridgeAlertName, violations: inout ProjectViolations) -> AlertRecord {
         func fail(_ message: String) { violations.fail(alert.origin, alert.name, message) }
-        if alert.name == JiraBridge.alertName { fail(reservedNameMessage) }
+        if alert.name == JiraBridge.alertName, bridgeAlert == .reserved { fail(reservedNameMessage) }
         if !firstOfItsName { fail("alert name '\(alert.name)' is used twice in this project") }
         let quantity = alertSetting(alert.quantity, "quantity", fail)
         let timespan = alertSetting(alert.timespanMinutes, "timespanMinutes", fail)

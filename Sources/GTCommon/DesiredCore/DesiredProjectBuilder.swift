@@ -10,6 +10,15 @@ public struct DesiredBuildFailure: Error, Sendable, Equatable {
     }
 }
 
+/// Whether a declared alert may bear the Jira bridge alert's name.
+public enum BridgeAlertName: Sendable {
+    /// App-Interface: gt-desired builds that alert itself from the project's `jira`, so a
+    /// declared one would be a second (docs/rules.md, "Desired state").
+    case reserved
+    /// A reconcile request: its client built the bridge alert and sends it as a declared one.
+    case declared
+}
+
 /// One project's desired record, by the rules of docs/rules.md, "Desired state". Pure: the
 /// project, its instance and the secret values in, the record or every violation out. What
 /// needs more than one project (a key declared twice, organizations that collide) is checked
@@ -44,7 +53,8 @@ public enum DesiredProjectBuilder {
     /// webhook URLs across the project. `secrets` holds the values of `neededSecrets`; one
     /// missing or empty counts as not set.
     public static func build(_ project: AppInterfaceModel.Project, instance: AppInterfaceModel.Instance,
-                             secrets: [SecretRef: String]) -> Result<ProjectRecord, DesiredBuildFailure> {
+                             secrets: [SecretRef: String],
+                             bridgeAlert: BridgeAlertName = .reserved) -> Result<ProjectRecord, DesiredBuildFailure> {
         var violations = ProjectViolations(project: project)
         if project.slug.isEmpty {
             // An empty slug would make an API path of two segments joined (docs/rules.md, "Desired state").
@@ -56,7 +66,8 @@ public enum DesiredProjectBuilder {
         var alerts: [AlertRecord] = []
         for alert in project.alerts {
             let firstOfItsName = names.insert(alert.name).inserted
-            alerts.append(declaredAlert(alert, firstOfItsName: firstOfItsName, secrets: secrets, violations: &violations))
+            alerts.append(declaredAlert(alert, firstOfItsName: firstOfItsName, secrets: secrets, bridgeAlert: bridgeAlert,
+                                        violations: &violations))
         }
         if let jira = project.jira, let bridge = instance.jiraBridgeAlertURL {
             let token = instance.jiraBridgeToken.flatMap { secrets[$0] }

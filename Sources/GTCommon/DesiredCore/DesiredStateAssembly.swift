@@ -17,11 +17,14 @@ public struct DesiredStateAssembly: Sendable {
     /// Violations with what orders them: the group (instances, projects, collisions), the
     /// project's place in the source, and the order found.
     private var found: [(group: Int, sourceIndex: Int, sequence: Int, error: AppInterfaceError)] = []
+    private let bridgeAlert: BridgeAlertName
 
     /// `organizations`: every (instance, organization name) the projects use, so that only
     /// organizations whose names slugify alike are tracked for collisions.
-    public init(instances: DeclaredInstances, organizations: [(instance: String, organization: String)]) {
+    public init(instances: DeclaredInstances, organizations: [(instance: String, organization: String)],
+                bridgeAlert: BridgeAlertName = .reserved) {
         self.instances = instances
+        self.bridgeAlert = bridgeAlert
         sharedSlugs = OrganizationCollisions.sharedSlugs(of: organizations)
         for error in instances.errors { record(error, group: 0, sourceIndex: 0) }
     }
@@ -54,7 +57,7 @@ public struct DesiredStateAssembly: Sendable {
             record(error, group: 1, sourceIndex: sourceIndex)
             return nil
         }
-        switch DesiredProjectBuilder.build(project, instance: instance, secrets: secrets) {
+        switch DesiredProjectBuilder.build(project, instance: instance, secrets: secrets, bridgeAlert: bridgeAlert) {
         case .success(let built):
             if let duplicate = duplicates.add(built, declaredIn: project.origin) {
                 record(duplicate, group: 1, sourceIndex: sourceIndex)

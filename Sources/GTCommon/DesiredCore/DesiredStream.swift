@@ -16,9 +16,13 @@ public struct DesiredStream {
     public let secrets: SecretSupply
     /// Where the built records wait (``SystemCall/temporaryDirectory(environment:)``).
     public let spillDirectory: String
+    /// `.declared` for a reconcile request, whose client sends the Jira bridge alert it built.
+    public let bridgeAlert: BridgeAlertName
 
-    public init(catalog: AppInterfaceCatalog, instanceFilter: String?, secrets: SecretSupply, spillDirectory: String) {
+    public init(catalog: AppInterfaceCatalog, instanceFilter: String?, secrets: SecretSupply, spillDirectory: String,
+                bridgeAlert: BridgeAlertName = .reserved) {
         self.catalog = catalog
+        self.bridgeAlert = bridgeAlert
         self.instanceFilter = instanceFilter
         self.secrets = secrets
         self.spillDirectory = spillDirectory
@@ -33,7 +37,8 @@ public struct DesiredStream {
 
     public func build() async -> Result<Built, DesiredBuildFailureReport> {
         var assembly = DesiredStateAssembly(instances: DeclaredInstances(catalog.instances, filter: instanceFilter),
-                                            organizations: catalog.organizations.filter { instanceFilter == nil || $0.instance == instanceFilter })
+                                            organizations: catalog.organizations.filter { instanceFilter == nil || $0.instance == instanceFilter },
+                                            bridgeAlert: bridgeAlert)
         var unresolved: (sourceIndex: Int, error: any Error)?
         let spill = RecordSpill(directory: spillDirectory)
         await catalog.forEachProject { resolution in

@@ -97,6 +97,8 @@ public enum SystemCall {
     /// `fchmod(2)`: the mode whatever the umask made it.
     public static func changeMode(_ fd: Int32, to mode: mode_t) throws(Errno) { try retrying { fchmod(fd, mode) } }
     public static func truncate(_ fd: Int32, to length: off_t = 0) throws(Errno) { try retrying { ftruncate(fd, length) } }
+    /// Back to the start of `fd`: a temporary file read after it was written.
+    public static func rewind(_ fd: Int32) throws(Errno) { _ = try retrying { lseek(fd, 0, SEEK_SET) } }
     public static func rename(_ from: String, to: String) throws(Errno) { try retrying { Glibc.rename(from, to) } }
     public static func unlink(_ path: String) throws(Errno) { try retrying { Glibc.unlink(path) } }
     public static func makeDirectory(_ path: String, mode: mode_t) throws(Errno) { try retrying { mkdir(path, mode) } }

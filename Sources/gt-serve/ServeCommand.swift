@@ -1,0 +1,107 @@
+import ArgumentParser
+import GTStreams
+import Glibc
+import Hummingbird
+import Logging
+import ServeHTTP
+import ServiceLifecycle
+
+/// `gt-serve serve` (the default): the HTTP server, until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the server (the default command).",
+        discussion: """
+            Prints "gt-serve: listening on http://HOST:PORT" on stderr once it accepts requests, then one \
+            JSON line per request and per finished task. SIGTERM/SIGINT: no new task (503), running tasks \
+            get --shutdown-grace seconds, are then interrupted (no new change starts; they read failed), \
+            and gt-serve exits 0. A second signal exits at once.
+            """,
+        version: GTVersion.current)
+
+    @Option(help: ArgumentHelp("Address to listen on (TLS is left to a proxy in front).", valueName: "address"))
+    var host = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("Port to listen on; 0 takes a free one (the ready line says which).", valueName: "port"))
+    var port = 8000
+
+    @Option(help: ArgumentHelp("On SIGTERM/SIGINT, seconds running tasks get to finish before they are interrupted.", valueName: "seconds"))
+    var shutdownGrace: Int64 = 30
+
+    @Option(help: ArgumentHelp("Dry-run tasks run at once; more wait in a queue.", valueName: "n"))
+    var dryRunTasks = 4
+
+    @Option(help: ArgumentHelp("Apply tasks (dry_run false) run at once; more wait in a queue.", valueName: "n"))
+    var applyTasks = 1
+
+    func validate() throws {
+        if !(0...65_535).contains(port) { throw ValidationError("--port must be from 0 to 65535, got \(port)") }
+        if !(0...3_600).contains(shutdownGrace) { throw ValidationError("--shutdown-grace must be from 0 to 3600 seconds, got \(shutdownGrace)") }
+        if !(1...64).contains(dryRunTasks) { throw ValidationError("--dry-run-tasks must be from 1 to 64, got \(dryRunTasks)") }
+        if !(1...64).contains(applyTasks) { throw ValidationError("--apply-tasks must be from 1 to 64, got \(applyTasks)") }
+    }
+
+    func run() async throws {
+        let (host, port) = (host, port)
+        let environment = Environment.current
+        var settings: ServeSettings
+        do { settings = try ServeSettings.read(environment) } catch {
+            Diagnostics(tool: "gt-serve").error(error.message)
+            throw ExitCode(64)
+        }
+        settings.dryRunConcurrency = dryRunTasks
+        settings.applyConcurrency = applyTasks
+        let log: @Sendable (JSONValue) -> Void = { say($0.serialized() + "\n") }
+        let runner = TaskRunner(settings: settings, environment: environment, events: log)
+        let router = ServeRouter.make(runner: runner, settings: settings, authority: "\(host):\(port)",
+                                      spillDirectory: SystemCall.temporaryDirectory(environment: environment), log: log)
+        var logger = Logger(label: "gt-serve", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = .error
+        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)),
+                              onServerRunning: { channel in
+                                  say("gt-serve: listening on http://\(host):\(channel.localAddress?.port ?? port)\n")
+                              }, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let shutdown = Shutdown(runner: runner, group: group, grace: .seconds(shutdownGrace), cutoff: settings.task.grace + .seconds(10))
+        let signals = forwardSignals { shutdown.begin($0) }
+        defer { withExtendedLifetime(signals) {} }
+        do { try await group.run() } catch {
+            say("gt-serve: error: cannot serve on \(host):\(port): \(error)\n")
+            throw ExitCode.failure
+        }
+        // A task cut off may still have requests under way: end without the exit handlers, which
+        // would race libcurl's cleanup on the transfer threads (docs/architecture.md).
+        if await shutdown.cutOff { _exit(0) }
+    }
+}
+
+/// The shutdown a first signal starts: drain the tasks (TaskRunner.drain), then stop the server.
+actor Shutdown {
+    private let runner: TaskRunner
+    private let group: ServiceGroup
+    private let grace: Duration
+    private let cutoff: Duration
+    private(set) var cutOff = false
+
+    init(runner: TaskRunner, group: ServiceGroup, grace: Duration, cutoff: Duration) {
+        self.runner = runner
+        self.group = group
+        self.grace = grace
+        self.cutoff = cutoff
+    }
+
+    nonisolated func begin(_ signo: Int32) {
+        Task { await run(signo) }
+    }
+
+    private func run(_ signo: Int32) async {
+        say("gt-serve: \(signalName(signo)): taking no new task; running tasks have \(grace.components.seconds) s to finish, "
+            + "then are interrupted (a second signal exits at once)\n")
+        let cut = await runner.drain(signal: signo, grace: grace, cutoff: cutoff)
+        cutOff = !cut.isEmpty
+        say("gt-serve: every task has its result; stopping\n")
+        await group.triggerGracefulShutdown()
+    }
+}
+
+func signalName(_ signo: Int32) -> String { signo == SIGINT ? "SIGINT" : signo == SIGTERM ? "SIGTERM" : "signal \(signo)" }
