@@ -3,6 +3,7 @@ import GTStreams
 import Glibc
 import Hummingbird
 import Logging
+import ServeCore
 import ServeHTTP
 import ServiceLifecycle
 
@@ -34,7 +35,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Apply tasks (dry_run false) run at once; more wait in a queue.", valueName: "n"))
     var applyTasks = 1
 
+    @Option(help: ArgumentHelp("YAML or JSON file pinning each instance a task may reach to its console_url and token "
+                               + "reference; another instance, URL or token is refused (README \"Drop-in for qontract-api\").",
+                               valueName: "file"))
+    var instances: String?
+
+    @Flag(help: ArgumentHelp("Reach any instance, URL and token a request names, as the reference does: whoever holds a token "
+                             + "of gt-serve's may then have any GlitchTip token it can read sent to any URL. Instead of --instances."))
+    var anyConsoleURL = false
+
     func validate() throws {
+        if instances == nil, !anyConsoleURL {
+            throw ValidationError("give --instances FILE (each instance pinned to its console_url and token), or --any-console-url "
+                                  + "(any URL a request names receives the token it names)")
+        }
+        if instances != nil, anyConsoleURL { throw ValidationError("--instances and --any-console-url exclude each other") }
         if !(0...65_535).contains(port) { throw ValidationError("--port must be from 0 to 65535, got \(port)") }
         if !(0...3_600).contains(shutdownGrace) { throw ValidationError("--shutdown-grace must be from 0 to 3600 seconds, got \(shutdownGrace)") }
         if !(1...64).contains(dryRunTasks) { throw ValidationError("--dry-run-tasks must be from 1 to 64, got \(dryRunTasks)") }
@@ -48,6 +63,12 @@ struct ServeCommand: AsyncParsableCommand {
         do { settings = try ServeSettings.read(environment) } catch {
             Diagnostics(tool: "gt-serve").error(error.message)
             throw ExitCode(64)
+        }
+        if let instances {
+            do { settings.task.pins = try InstancePins.read(path: instances) } catch {
+                Diagnostics(tool: "gt-serve").error(error.message)
+                throw ExitCode(64)
+            }
         }
         settings.dryRunConcurrency = dryRunTasks
         settings.applyConcurrency = applyTasks

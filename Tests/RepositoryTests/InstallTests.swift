@@ -30,7 +30,7 @@ final class InstallTests: SimulatorTestCase {
 
         let install = try Tools.run(script, ["--prefix", prefix.path, "--bin-dir", Tools.binDirectory.path])
         XCTAssertEqual(install.status, 0, install.stderr)
-        let tools = ["gt-desired", "gt-current", "gt-diff", "gt-apply"]
+        let tools = Tools.programs
         var expected = ["bin/gt-reconcile", "share/gt/install-manifest"]
         for tool in tools {
             expected += ["bin/\(tool)", "share/bash-completion/completions/\(tool)", "share/zsh/site-functions/_\(tool)",
@@ -77,7 +77,7 @@ final class InstallTests: SimulatorTestCase {
         let caller = scratchDirectory()
         let bin = caller.appendingPathComponent("built")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
-        for tool in ["gt-desired", "gt-current", "gt-diff", "gt-apply"] {
+        for tool in Tools.programs {
             try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent(tool),
                                                        withDestinationURL: Tools.binDirectory.appendingPathComponent(tool))
         }

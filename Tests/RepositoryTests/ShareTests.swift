@@ -4,7 +4,7 @@ import XCTest
 
 /// share/ (completions and man pages, made by scripts/gen-share) matches the tools as built.
 final class ShareTests: XCTestCase {
-    private let tools = ["gt-desired", "gt-current", "gt-diff", "gt-apply"]
+    private let tools = Tools.programs
     private let share = TestPaths.packageRoot.appendingPathComponent("share")
 
     private func committed(_ path: String) throws -> String {

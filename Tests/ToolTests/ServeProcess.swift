@@ -29,9 +29,17 @@ final class ServeProcess: @unchecked Sendable {
         let environment = ["QAPI_JWT_SECRET_KEY": Self.secret, "GT_SECRETS_FILE": scratch.appendingPathComponent("secrets.json").path,
                            "GT_CACHE_DIR": scratch.appendingPathComponent("cache").path,
                            "GT_LOCK_DIR": scratch.appendingPathComponent("locks").path, "TMPDIR": scratch.path]
+        // Pins the instance its requests name (`body`) to the simulator; --any-console-url waives it.
+        var pinned: [String] = []
+        if !arguments.contains("--any-console-url") {
+            let pins = scratch.appendingPathComponent("instances.json")
+            try #"{"instances": {"test-instance": {"console_url": "\#(sim.baseURL)", "token": {"path": "glitchtip/creds", "field": "token"}}}}"#
+                .write(to: pins, atomically: true, encoding: .utf8)
+            pinned = ["--instances", pins.path]
+        }
         let output = scratch.appendingPathComponent("serve")
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        let tool = try BackgroundTool("gt-serve", ["serve", "--port", "0"] + arguments, stdinFile: nil, environment: environment,
+        let tool = try BackgroundTool("gt-serve", ["serve", "--port", "0"] + pinned + arguments, stdinFile: nil, environment: environment,
                                       scratch: output)
         self.tool = tool
         var port: String?

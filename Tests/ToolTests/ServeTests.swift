@@ -90,16 +90,36 @@ final class ServeTests: SimulatorTestCase {
     }
 
     func testItRefusesToStartWithoutASecretOfThirtyTwoBytes() throws {
-        let none = try Tools.run("gt-serve", ["--port", "0"])
+        let none = try Tools.run("gt-serve", ["--port", "0", "--any-console-url"])
         XCTAssertEqual(none.status, 64)
         XCTAssertTrue(none.stderr.contains("gt-serve: error: QAPI_JWT_SECRET_KEY is not set: gt-serve has no default secret"), none.stderr)
-        let short = try Tools.run("gt-serve", ["serve", "--port", "0"], environment: ["QAPI_JWT_SECRET_KEY": "planted-short"])
+        let short = try Tools.run("gt-serve", ["serve", "--port", "0", "--any-console-url"], environment: ["QAPI_JWT_SECRET_KEY": "planted-short"])
         XCTAssertEqual(short.status, 64)
         XCTAssertTrue(short.stderr.contains("QAPI_JWT_SECRET_KEY has 13 bytes: at least 32 are needed"), short.stderr)
         XCTAssertFalse(short.stderr.contains("planted-short"), short.stderr)
         let token = try Tools.run("gt-serve", ["token", "--sub", "x"])
         XCTAssertEqual(token.status, 64)
         XCTAssertEqual(token.stdout, "")
+    }
+
+    /// Without --instances (each instance pinned to its URL and token) or the explicit
+    /// --any-console-url, gt-serve does not start; a wrong instances file is refused by its place.
+    func testItRefusesToStartWithoutPinnedInstancesOrTheirWaiver() throws {
+        let environment = ["QAPI_JWT_SECRET_KEY": ServeProcess.secret]
+        let unpinned = try Tools.run("gt-serve", ["--port", "0"], environment: environment)
+        XCTAssertEqual(unpinned.status, 64)
+        XCTAssertTrue(unpinned.stderr.contains("give --instances FILE (each instance pinned to its console_url and token), or --any-console-url"),
+                      unpinned.stderr)
+        let both = try Tools.run("gt-serve", ["--port", "0", "--any-console-url", "--instances", "/dev/null"], environment: environment)
+        XCTAssertEqual(both.status, 64)
+        XCTAssertTrue(both.stderr.contains("--instances and --any-console-url exclude each other"), both.stderr)
+        let file = scratchDirectory().appendingPathComponent("pins.yml")
+        try "instances: {a: {console_url: 'https://user:planted-pw@glitchtip.example.com', token: {path: p, field: f}}}\n"
+            .write(to: file, atomically: true, encoding: .utf8)
+        let wrong = try Tools.run("gt-serve", ["--port", "0", "--instances", file.path], environment: environment)
+        XCTAssertEqual(wrong.status, 64)
+        XCTAssertTrue(wrong.stderr.contains("gt-serve: error: instances file \(file.path): instances.a.console_url: must not carry"), wrong.stderr)
+        XCTAssertFalse(wrong.stderr.contains("planted-pw"), wrong.stderr)
     }
 
     /// `gt-serve token` mints an HS256 JWT with `sub` and `exp` days ahead.

@@ -21,6 +21,9 @@ public enum ReconcileTask {
         public var applyConcurrency = 4
         /// The shared cache and locks (`--cache-url`); else `GT_CACHE_URL`, else files.
         public var cacheURL: String?
+        /// The instances a task may reach, each pinned to its URL and token (`--instances`);
+        /// nil: any the request names (`--any-console-url`, the reference's behaviour).
+        public var pins: InstancePins?
         /// After an interruption, how long changes under way are waited for.
         public var grace: Duration = .seconds(5)
 
@@ -42,7 +45,7 @@ public enum ReconcileTask {
         // Lends Vault's client its retry policy; sends nothing itself.
         let http = CurrentRun.appInterfaceClient(environment: environment)
         let routing: TokenRouting
-        do { routing = try TokenRouting.make(request, environment: environment, http: http) } catch {
+        do { routing = try TokenRouting.make(request, environment: environment, http: http, pins: settings.pins) } catch {
             await http.transport.shutdown()
             return .failed("\(error)")
         }

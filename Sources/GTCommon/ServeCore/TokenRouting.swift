@@ -9,7 +9,8 @@ import InstanceAccess
 /// address is that URL. gt has one store: with `GT_SECRETS_FILE` set, that file answers every
 /// reference (local use, tests); else Vault (`VAULT_ADDR`, token or AppRole) answers the
 /// references whose URL is `VAULT_ADDR`. An instance no store serves is refused alone, by name:
-/// its token is never asked of a store the request did not name.
+/// its token is never asked of a store the request did not name. With ``InstancePins``, an
+/// instance whose URL or token reference is not its pin's is refused too, before any read.
 struct TokenRouting: Sendable {
     /// The store, nil when the environment sets none.
     let secrets: SecretResolver?
@@ -19,7 +20,8 @@ struct TokenRouting: Sendable {
     struct Refused: Error, CustomStringConvertible { let description: String }
 
     /// - Parameter http: lends Vault's client its retry policy and counters.
-    static func make(_ request: ReconcileRequest, environment: [String: String], http: HTTPClient) throws -> TokenRouting {
+    static func make(_ request: ReconcileRequest, environment: [String: String], http: HTTPClient,
+                     pins: InstancePins? = nil) throws -> TokenRouting {
         var secrets: SecretResolver?
         var serves: (String) -> Bool = { _ in true }
         var store = "GT_SECRETS_FILE"
@@ -33,7 +35,9 @@ struct TokenRouting: Sendable {
         var refused: [String: String] = [:]
         for instance in request.instances {
             let url = instance.token.secretManagerURL
-            if secrets == nil {
+            if let refusal = pins?.refusal(instance) {
+                refused[instance.name] = refusal
+            } else if secrets == nil {
                 refused[instance.name] = "instance '\(instance.name)': no secret store is set for its token: set VAULT_ADDR "
                     + "(with VAULT_TOKEN, or VAULT_ROLE_ID and VAULT_SECRET_ID) or GT_SECRETS_FILE"
             } else if !serves(url) {
