@@ -44,6 +44,8 @@ struct ServeCommand: AsyncParsableCommand {
                              + "of gt-serve's may then have any GlitchTip token it can read sent to any URL. Instead of --instances."))
     var anyConsoleURL = false
 
+    static let idleTimeout: Int64 = 15
+
     func validate() throws {
         if instances == nil, !anyConsoleURL {
             throw ValidationError("give --instances FILE (each instance pinned to its console_url and token), or --any-console-url "
@@ -78,7 +80,11 @@ struct ServeCommand: AsyncParsableCommand {
                                       spillDirectory: SystemCall.temporaryDirectory(environment: environment), log: log)
         var logger = Logger(label: "gt-serve", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = .error
-        let app = Application(router: router, configuration: .init(address: .hostname(host, port: port)),
+        // A connection that sends nothing for `idleTimeout` while idle or while its request is
+        // read is closed, so idle or trickling clients cannot hold every descriptor; a GET
+        // waiting for its task is not idle (README "gt-serve").
+        let app = Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(Self.idleTimeout))),
+                              configuration: .init(address: .hostname(host, port: port)),
                               onServerRunning: { channel in
                                   say("gt-serve: listening on http://\(host):\(channel.localAddress?.port ?? port)\n")
                               }, logger: logger)

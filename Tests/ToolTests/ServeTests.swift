@@ -89,6 +89,28 @@ final class ServeTests: SimulatorTestCase {
         XCTAssertEqual(mutations, 1, "a change started after SIGTERM")
     }
 
+    /// A client that connects and sends nothing, or stops halfway through a body, is closed
+    /// after the idle timeout: idle or trickling connections cannot hold every descriptor.
+    func testIdleAndStalledConnectionsAreClosed() async throws {
+        let serve = try await ServeProcess(for: self, organizations: myOrg)
+        let port = try XCTUnwrap(serve.baseURL.split(separator: ":").last)
+        let client = #"""
+            import socket, sys
+            def ends(first):
+                s = socket.create_connection(("127.0.0.1", \#(port)))
+                s.settimeout(120)
+                if first: s.sendall(first)
+                try:
+                    while s.recv(4096): pass
+                    return "closed"
+                except socket.timeout:
+                    return "still open"
+            print(ends(b""), ends(b"POST \#(ServeProcess.path) HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"dry"))
+            """#
+        let result = try Tools.run("/usr/bin/python3", ["-c", client])
+        XCTAssertEqual(result.stdout, "closed closed\n", result.stderr)
+    }
+
     func testItRefusesToStartWithoutASecretOfThirtyTwoBytes() throws {
         let none = try Tools.run("gt-serve", ["--port", "0", "--any-console-url"])
         XCTAssertEqual(none.status, 64)
