@@ -44,9 +44,14 @@ struct ServeCommand: AsyncParsableCommand {
                              + "of gt-serve's may then have any GlitchTip token it can read sent to any URL. Instead of --instances."))
     var anyConsoleURL = false
 
+    @Option(help: ArgumentHelp("Largest request body in MB once a gzip body is inflated (1 to 100; as sent, at most 10). "
+                               + "Reading one costs about 30 times its size in memory.", valueName: "mb"))
+    var maxRequestMb = 16
+
     static let idleTimeout: Int64 = 15
 
     func validate() throws {
+        if !(1...100).contains(maxRequestMb) { throw ValidationError("--max-request-mb must be from 1 to 100, got \(maxRequestMb)") }
         if instances == nil, !anyConsoleURL {
             throw ValidationError("give --instances FILE (each instance pinned to its console_url and token), or --any-console-url "
                                   + "(any URL a request names receives the token it names)")
@@ -72,6 +77,8 @@ struct ServeCommand: AsyncParsableCommand {
                 throw ExitCode(64)
             }
         }
+        settings.maxInflatedBytes = maxRequestMb * 1024 * 1024
+        settings.maxBodyBytes = min(settings.maxBodyBytes, settings.maxInflatedBytes)
         settings.dryRunConcurrency = dryRunTasks
         settings.applyConcurrency = applyTasks
         let log: @Sendable (JSONValue) -> Void = { say($0.serialized() + "\n") }

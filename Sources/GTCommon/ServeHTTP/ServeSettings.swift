@@ -14,9 +14,12 @@ public struct ServeSettings: Sendable {
     public var maxTimeout: Int64 = 300
     /// A GET without `timeout` waits this long; nil: it answers at once (`QAPI_API_TASK_DEFAULT_TIMEOUT`).
     public var defaultTimeout: Int64?
-    /// A request body's limit as sent (compressed or not), and a gzip body's once inflated.
+    /// A request body's limit as sent (compressed or not), and a gzip body's once inflated
+    /// (`--max-request-mb`). The reference inflates up to 100 MB; a request costs about 30
+    /// times its size in memory while it is read (about 3 GB for 100 MB), so gt-serve stops at
+    /// 16 MB, about 130,000 projects, unless told otherwise.
     public var maxBodyBytes = 10 * 1024 * 1024
-    public var maxInflatedBytes = 100 * 1024 * 1024
+    public var maxInflatedBytes = 16 * 1024 * 1024
     /// Tasks run at once: dry runs, and applies (the reference's two queues).
     public var dryRunConcurrency = 4
     public var applyConcurrency = 1

@@ -56,7 +56,7 @@ enum OpenAPIDocument {
           "400": {"description": "Invalid gzip body", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
           "401": {"description": "Missing, invalid, expired or revoked token",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
-          "413": {"description": "Body over 10 MB as sent or 100 MB inflated",
+          "413": {"description": "Body over 10 MB as sent or 16 MB inflated (--max-request-mb)",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
           "415": {"description": "Content-Encoding other than gzip", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
           "422": {"description": "Validation Error",

@@ -10,6 +10,8 @@ struct ReconcileRoutes: Sendable {
     let runner: TaskRunner
     let settings: ServeSettings
     let body: RequestBodyReader
+    /// Bodies inflated and read at once: one.
+    let reading = AsyncPermits(1)
     /// Where a request's desired records wait while they are checked (TMPDIR).
     let spillDirectory: String
     /// `host:port` for `status_url` when the request's Host is missing or not a plain authority.
@@ -20,12 +22,22 @@ struct ReconcileRoutes: Sendable {
     /// runs), 503 while shutting down or full.
     func submit(_ request: Request, _ context: ServeContext) async -> Response {
         guard runner.isAccepting else { return Self.draining }
-        let bytes: [UInt8]
-        do { bytes = try await body.read(request) } catch { return error.response }
+        let sent: [UInt8]
+        do { sent = try await body.collect(request) } catch { return error.response }
+        // One body at a time is inflated and read: a request costs many times its size in
+        // memory while it is read, so requests sent together wait rather than add up.
+        let parsed: Result<ReconcileRequest, RequestBodyReader.Refused> = await reading.withPermit {
+            let bytes: [UInt8]
+            do throws(RequestBodyReader.Refused) { bytes = try body.decode(sent, of: request) } catch { return .failure(error) }
+            switch await ReconcileRequest.parse(bytes, spillDirectory: spillDirectory) {
+            case .success(let parsed): return .success(parsed)
+            case .failure(let refusal): return .failure(.init(response: .json(422, refusal.json)))
+            }
+        }
         let reconcile: ReconcileRequest
-        switch await ReconcileRequest.parse(bytes, spillDirectory: spillDirectory) {
-        case .success(let parsed): reconcile = parsed
-        case .failure(let refusal): return .json(422, refusal.json)
+        switch parsed {
+        case .success(let request): reconcile = request
+        case .failure(let refused): return refused.response
         }
         switch runner.submit(reconcile, id: context.requestID) {
         case .draining: return Self.draining

@@ -14,6 +14,11 @@ struct RequestBodyReader: Sendable {
     }
 
     func read(_ request: Request) async throws(Refused) -> [UInt8] {
+        try decode(try await collect(request), of: request)
+    }
+
+    /// The body as sent, within `maxBodyBytes`.
+    func collect(_ request: Request) async throws(Refused) -> [UInt8] {
         if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodyBytes { throw tooLarge }
         var body: [UInt8] = []
         do {
@@ -26,6 +31,11 @@ struct RequestBodyReader: Sendable {
         } catch {
             throw Refused(response: .detail(400, "the request body could not be read"))
         }
+        return body
+    }
+
+    /// `body` as its Content-Encoding says: as sent, or inflated within `maxInflatedBytes`.
+    func decode(_ body: [UInt8], of request: Request) throws(Refused) -> [UInt8] {
         let encoding = request.headers[.contentEncoding]?.trimmedWhitespace.lowercased() ?? "identity"
         switch encoding {
         case "identity", "":
