@@ -96,7 +96,7 @@ final class TaskStore: Sendable {
         entry.phase = .finished
         entry.finished = now
         entry.result = result
-        state.metrics.record(result.status, dryRun: entry.dryRun, ran: entry.started.map { now - $0 })
+        state.metrics.record(result, dryRun: entry.dryRun, ran: entry.started.map { now - $0 })
         let waiters = Array(entry.waiters.values)
         entry.waiters = [:]
         state.entries[id] = entry
