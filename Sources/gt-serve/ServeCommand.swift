@@ -50,6 +50,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     static let idleTimeout: Int64 = 15
 
+    @Option(help: ArgumentHelp("JSON file naming the subjects allowed and what each may do (else GT_SERVE_POLICY; "
+                                   + "without either, every valid token may do everything).", valueName: "file"))
+    var policy: String?
+
     func validate() throws {
         if !(1...100).contains(maxRequestMb) { throw ValidationError("--max-request-mb must be from 1 to 100, got \(maxRequestMb)") }
         if instances == nil, !anyConsoleURL {
@@ -61,13 +65,18 @@ struct ServeCommand: AsyncParsableCommand {
         if !(0...3_600).contains(shutdownGrace) { throw ValidationError("--shutdown-grace must be from 0 to 3600 seconds, got \(shutdownGrace)") }
         if !(1...64).contains(dryRunTasks) { throw ValidationError("--dry-run-tasks must be from 1 to 64, got \(dryRunTasks)") }
         if !(1...64).contains(applyTasks) { throw ValidationError("--apply-tasks must be from 1 to 64, got \(applyTasks)") }
+        if policy?.isEmpty == true { throw ValidationError("--policy must name a file") }
     }
 
     func run() async throws {
         let (host, port) = (host, port)
         let environment = Environment.current
         var settings: ServeSettings
-        do { settings = try ServeSettings.read(environment) } catch {
+        do {
+            settings = try ServeSettings.read(environment)
+            let policyFile = policy ?? environment["GT_SERVE_POLICY"].flatMap { $0.isEmpty ? nil : $0 }
+            settings.policy = try policyFile.map { path throws(InputError) in try ServePolicy.read(file: path) }
+        } catch {
             Diagnostics(tool: "gt-serve").error(error.message)
             throw ExitCode(64)
         }
@@ -83,7 +92,8 @@ struct ServeCommand: AsyncParsableCommand {
         settings.applyConcurrency = applyTasks
         let log: @Sendable (JSONValue) -> Void = { say($0.serialized() + "\n") }
         let runner = TaskRunner(settings: settings, environment: environment, events: log)
-        let router = ServeRouter.make(runner: runner, settings: settings, authority: "\(host):\(port)",
+        let address = ServeAddress(host: host, port: port)
+        let router = ServeRouter.make(runner: runner, settings: settings, address: address,
                                       spillDirectory: SystemCall.temporaryDirectory(environment: environment), log: log)
         var logger = Logger(label: "gt-serve", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = .error
@@ -93,6 +103,7 @@ struct ServeCommand: AsyncParsableCommand {
         let app = Application(router: router, server: .http1(configuration: .init(idleTimeout: .seconds(Self.idleTimeout))),
                               configuration: .init(address: .hostname(host, port: port)),
                               onServerRunning: { channel in
+                                  address.bound(ip: channel.localAddress?.ipAddress, port: channel.localAddress?.port)
                                   say("gt-serve: listening on http://\(host):\(channel.localAddress?.port ?? port)\n")
                               }, logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))

@@ -38,11 +38,11 @@ final class OperationsTests: SimulatorTestCase {
         let json = try XCTUnwrap(document.json, document.text)
         let post = json["paths"]?[path]?["post"]
         XCTAssertEqual(post?["operationId"], "glitchtip-project-alerts")
-        XCTAssertEqual(post?["responses"]?.objectValue.map { Set($0.keys) }, ["202", "400", "401", "413", "415", "422", "503"])
+        XCTAssertEqual(post?["responses"]?.objectValue.map { Set($0.keys) }, ["202", "400", "401", "403", "413", "415", "422", "503"])
         let get = json["paths"]?[path + "/{task_id}"]?["get"]
         XCTAssertEqual(get?["operationId"], "glitchtip-project-alerts-task-status")
         XCTAssertEqual(get?["parameters"]?.arrayValue?.compactMap { $0["name"]?.stringValue }, ["task_id", "timeout"])
-        XCTAssertEqual(get?["responses"]?.objectValue.map { Set($0.keys) }, ["200", "401", "404", "408", "422"])
+        XCTAssertEqual(get?["responses"]?.objectValue.map { Set($0.keys) }, ["200", "401", "403", "404", "408", "422"])
         for name in ["/health", "/metrics", "/openapi.json"] { XCTAssertNotNil(json["paths"]?[name]?["get"], name) }
         let result = json["components"]?["schemas"]?["GlitchtipProjectAlertsTaskResult"]?["properties"]?.objectValue
         XCTAssertEqual(result.map { Set($0.keys) }, ["status", "actions", "applied_actions", "applied_count", "errors"])

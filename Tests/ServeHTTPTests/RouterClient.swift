@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import NIOCore
 import NIOEmbedded
 import ServeHTTP
 import Synchronization
@@ -18,13 +19,17 @@ struct RouterClient: Sendable {
         self.logger = logger
     }
 
-    /// `method uri` with `headers` and `body` (its Content-Length set, as HummingbirdTesting does).
-    func execute(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?) async throws -> RouterResponse {
+    /// `method uri` with `headers` and `body` (its Content-Length set, as HummingbirdTesting does),
+    /// the Host `authority` (none when nil), on a connection whose local end is `localAddress`.
+    func execute(uri: String, method: HTTPRequest.Method, headers: HTTPFields, body: ByteBuffer?, authority: String? = "localhost",
+                 localAddress: SocketAddress? = nil) async throws -> RouterResponse {
         var headers = headers
         if let length = body?.readableBytes { headers[.contentLength] = String(length) }
-        let request = Request(head: HTTPRequest(method: method, scheme: "http", authority: "localhost", path: uri, headerFields: headers),
+        let request = Request(head: HTTPRequest(method: method, scheme: "http", authority: authority, path: uri, headerFields: headers),
                               body: RequestBody(buffer: body ?? ByteBuffer()))
-        let context = ServeContext(source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: logger))
+        let channel = EmbeddedChannel()
+        channel.localAddress = localAddress
+        let context = ServeContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
         let response: Response
         do {
             response = try await responder.respond(to: request, context: context)

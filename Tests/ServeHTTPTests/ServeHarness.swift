@@ -2,6 +2,7 @@ import Foundation
 import GTStreams
 import GTTestSupport
 import Hummingbird
+import NIOCore
 import ServeCore
 import ServeHTTP
 import Synchronization
@@ -52,9 +53,10 @@ struct ServeHarness: Sendable {
     }
 
     /// Runs `test` against the routes over `runner`.
-    func test<T: Sendable>(_ runner: TaskRunner, _ test: @Sendable (RouterClient) async throws -> T) async throws -> T {
+    func test<T: Sendable>(_ runner: TaskRunner, address: ServeAddress = ServeAddress(host: "127.0.0.1", port: 8000),
+                           _ test: @Sendable (RouterClient) async throws -> T) async throws -> T {
         let log = log
-        let router = ServeRouter.make(runner: runner, settings: settings, authority: "127.0.0.1:8000", spillDirectory: directory.path,
+        let router = ServeRouter.make(runner: runner, settings: settings, address: address, spillDirectory: directory.path,
                                       log: { log.append($0) })
         return try await test(RouterClient(router: router))
     }
@@ -87,7 +89,8 @@ final class LogLines: Sendable {
 extension RouterClient {
     /// `method uri` with a Bearer `token` (none when nil), `body` as JSON unless raw bytes are given.
     func send(_ method: HTTPRequest.Method, _ uri: String, token: String?, json: JSONValue? = nil, raw: [UInt8]? = nil,
-              headers extra: HTTPFields = [:]) async throws -> RouterResponse {
+              headers extra: HTTPFields = [:], authority: String? = "localhost",
+              localAddress: SocketAddress? = nil) async throws -> RouterResponse {
         var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
         var bytes = raw
@@ -97,7 +100,8 @@ extension RouterClient {
             bytes = out
             headers[.contentType] = "application/json"
         }
-        return try await execute(uri: uri, method: method, headers: headers, body: bytes.map { ByteBuffer(bytes: $0) })
+        return try await execute(uri: uri, method: method, headers: headers, body: bytes.map { ByteBuffer(bytes: $0) }, authority: authority,
+                                 localAddress: localAddress)
     }
 }
 

@@ -18,6 +18,19 @@ public struct ReconcileResult: Sendable, Equatable {
     /// What the pipeline prints as warnings (a project or organization GlitchTip does not
     /// have, a cache entry not written): not errors, and not in the reference's result.
     public var warnings: [String]
+    /// The requests the task sent GlitchTip, for gt-serve's metrics; not in the reference's result.
+    public var requests = GlitchTipRequests()
+
+    /// Requests sent to GlitchTip while reading the current state, and while applying.
+    public struct GlitchTipRequests: Sendable, Equatable {
+        public var current = 0
+        public var apply = 0
+
+        public init(current: Int = 0, apply: Int = 0) {
+            self.current = current
+            self.apply = apply
+        }
+    }
 
     public init(status: Status, actions: [ActionRecord] = [], appliedActions: [ActionRecord] = [], errors: [String] = [],
                 warnings: [String] = []) {

@@ -59,8 +59,14 @@ public enum ReconcileTask {
                             environment: [String: String], settings: Settings, interruption: RunInterruption) async -> ReconcileResult {
         let plan: ApplyPlan
         let warnings: [String]
-        do { (plan, warnings) = try await Self.plan(desired, routing, environment: environment, settings: settings) } catch {
-            return .failed("\(error)")
+        var requests = ReconcileResult.GlitchTipRequests()
+        do {
+            (plan, warnings) = try await Self.plan(desired, routing, environment: environment, settings: settings,
+                                                   requests: &requests.current)
+        } catch {
+            var failed = ReconcileResult.failed("\(error)")
+            failed.requests = requests
+            return failed
         }
         var applySettings = ApplySettings(dryRun: request.dryRun, concurrency: settings.applyConcurrency, cacheURL: settings.cacheURL,
                                           environment: environment)
@@ -70,14 +76,18 @@ public enum ReconcileTask {
                                RoutedSessions(routing: routing, opened: opened, concurrency: concurrency, environment: environment)
                            })
         let outcome = await run.run()
-        return ReconcileResult(outcome.report, warnings: warnings + plan.notices.filter { $0.level == .warning }.map(\.message)
-                                   + outcome.warnings)
+        var result = ReconcileResult(outcome.report, warnings: warnings + plan.notices.filter { $0.level == .warning }.map(\.message)
+                                         + outcome.warnings)
+        requests.apply = outcome.requests
+        result.requests = requests
+        return result
     }
 
     /// The plan gt-diff makes from the desired records and the current state read now, and
     /// the warnings the read left beside its stream (cache entries not written, say).
+    /// `requests` is set to the requests the read sent GlitchTip, also when the plan fails.
     static func plan(_ desired: DesiredRecords, _ routing: TokenRouting, environment: [String: String],
-                     settings: Settings) async throws -> (ApplyPlan, [String]) {
+                     settings: Settings, requests: inout Int) async throws -> (ApplyPlan, [String]) {
         let spill = SystemCall.temporaryDirectory(environment: environment)
         let desiredFile = try StreamFile(.desired, in: spill)
         desired.instances.forEach { desiredFile.writer.write($0.json) }
@@ -93,6 +103,7 @@ public enum ReconcileTask {
                                           connect: routing.connector(concurrency: current.concurrency, environment: environment),
                                           into: StreamWriterSink(writer: currentFile.writer, notice: { _ in }))
         currentFile.writer.finish(complete: report.failure == nil)
+        requests = report.requests
 
         var builder = PlanBuilder()
         let actions = try StreamMerge(desired: try desiredFile.reader(), current: try currentFile.reader()).run(into: &builder)

@@ -28,6 +28,8 @@ public struct ServeSettings: Sendable {
     public var maxTasks = 10_000
     /// How each task runs (gt-current's and gt-apply's concurrency, the cache tier).
     public var task = ReconcileTask.Settings()
+    /// Who may reconcile what (`--policy`, `GT_SERVE_POLICY`); nil: every valid token may do everything.
+    public var policy: ServePolicy?
 
     public static let minimumSecretBytes = 32
 

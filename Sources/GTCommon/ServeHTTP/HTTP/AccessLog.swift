@@ -61,6 +61,7 @@ struct ServeFrame: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as HTTPError {
+            if error.status == .notFound, let refusal = KnownRoutes.methodNotAllowed(request) { return refusal }
             return .detail(error.status.code, error.status == .notFound ? "Not Found" : error.status.reasonPhrase)
         } catch {
             // The routes answer every failure they know; this one is not said (it may quote input).

@@ -13,7 +13,8 @@ extension Response {
 
     /// The status with its usual reason phrase.
     private static func status(_ code: Int) -> HTTPResponse.Status {
-        let known: [HTTPResponse.Status] = [.ok, .accepted, .badRequest, .unauthorized, .notFound, .requestTimeout, .contentTooLarge,
+        let known: [HTTPResponse.Status] = [.ok, .accepted, .badRequest, .unauthorized, .forbidden, .notFound, .methodNotAllowed,
+                                            .requestTimeout, .contentTooLarge,
                                             .unsupportedMediaType, .unprocessableContent, .internalServerError, .serviceUnavailable]
         return known.first { $0.code == code } ?? HTTPResponse.Status(code: code)
     }

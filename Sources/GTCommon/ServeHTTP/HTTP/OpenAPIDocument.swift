@@ -56,6 +56,8 @@ enum OpenAPIDocument {
           "400": {"description": "Invalid gzip body", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
           "401": {"description": "Missing, invalid, expired or revoked token",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
+          "403": {"description": "The token's subject is not in gt-serve's policy, or may not reconcile an instance or apply",
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
           "413": {"description": "Body over 10 MB as sent or 16 MB inflated (--max-request-mb)",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
           "415": {"description": "Content-Encoding other than gzip", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
@@ -75,6 +77,8 @@ enum OpenAPIDocument {
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/GlitchtipProjectAlertsTaskResult"}}}},
           "401": {"description": "Missing, invalid, expired or revoked token",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
+          "403": {"description": "The token's subject is not in gt-serve's policy",
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
           "404": {"description": "Unknown task id", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
           "408": {"description": "Still pending after the timeout", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
           "422": {"description": "Validation Error",
@@ -82,7 +86,7 @@ enum OpenAPIDocument {
       "/health": {"get": {"operationId": "health", "responses": {
         "200": {"description": "Serving"}, "503": {"description": "Shutting down: no new task is taken"}}}},
       "/metrics": {"get": {"operationId": "metrics", "responses": {
-        "200": {"description": "Prometheus text: tasks by status, finished tasks, task durations",
+        "200": {"description": "Prometheus text: tasks by status, finished tasks, task durations, GlitchTip requests",
                 "content": {"text/plain": {"schema": {"type": "string"}}}}}}},
       "/openapi.json": {"get": {"operationId": "openapi", "responses": {"200": {"description": "This document"}}}}}}
     """#

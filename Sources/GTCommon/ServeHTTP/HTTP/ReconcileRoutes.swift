@@ -14,12 +14,13 @@ struct ReconcileRoutes: Sendable {
     let reading = AsyncPermits(1)
     /// Where a request's desired records wait while they are checked (TMPDIR).
     let spillDirectory: String
-    /// `host:port` for `status_url` when the request's Host is missing or not a plain authority.
-    let authority: String
+    /// Where gt-serve is reached, for `status_url` when the request's Host is missing or not a plain authority.
+    let address: ServeAddress
 
     /// 202 with the new task's id, `pending` and its absolute `status_url`; 401 before, 413/415/400
-    /// for a body out of bounds, 422 for a request the model or gt's rules refuse (nothing
-    /// runs), 503 while shutting down or full.
+    /// for a body out of bounds, 422 for a request the model or gt's rules refuse, then 403 for
+    /// one the policy does not allow its subject (nothing runs, no task is kept), 503 while
+    /// shutting down or full.
     func submit(_ request: Request, _ context: ServeContext) async -> Response {
         guard runner.isAccepting else { return Self.draining }
         let sent: [UInt8]
@@ -39,18 +40,23 @@ struct ReconcileRoutes: Sendable {
         case .success(let request): reconcile = request
         case .failure(let refused): return refused.response
         }
+        if let refusal = settings.policy?.refusal(reconciling: reconcile.instances.map(\.name), dryRun: reconcile.dryRun,
+                                                  by: context.subject ?? "") {
+            return .detail(403, refusal)
+        }
         switch runner.submit(reconcile, id: context.requestID) {
         case .draining: return Self.draining
         case .full: return .detail(503, "gt-serve holds \(settings.maxTasks) tasks, its limit: try again once some have finished",
                                    headers: [.retryAfter: "30"])
         case .accepted:
-            let url = "\(scheme(request))://\(host(request))\(Self.path)/\(context.requestID)"
+            let url = "\(scheme(request))://\(host(request, context))\(Self.path)/\(context.requestID)"
             return .json(202, ["id": .string(context.requestID), "status": "pending", "status_url": .string(url)])
         }
     }
 
     /// The task's result; with `timeout` (or the default timeout) waits for it up to that many
-    /// seconds, then 408. 404 for an id gt-serve does not hold.
+    /// seconds, then 408. 404 for an id gt-serve does not hold; 403 first for a subject the
+    /// policy does not name.
     func result(_ request: Request, _ context: ServeContext) async -> Response {
         let id = context.parameters.get("task_id") ?? ""
         let timeout: Int64?
@@ -58,6 +64,7 @@ struct ReconcileRoutes: Sendable {
         case .success(let value): timeout = value ?? settings.defaultTimeout
         case .failure(let refusal): return .json(422, refusal.json)
         }
+        if let refusal = settings.policy?.refusal(reading: context.subject ?? "") { return .detail(403, refusal) }
         var lookup = runner.store.lookup(id)
         if lookup == .pending, let timeout { lookup = await runner.store.lookup(id, waiting: .seconds(timeout)) }
         switch lookup {
@@ -90,10 +97,12 @@ struct ReconcileRoutes: Sendable {
 
     static let draining = Response.detail(503, "gt-serve is shutting down: it takes no new task", headers: [.retryAfter: "30"])
 
-    /// The request's Host when it is a plain `host[:port]`, else the address gt-serve listens on.
-    private func host(_ request: Request) -> String {
+    /// The request's Host when it is a plain `host[:port]`, else the address its connection
+    /// reached, else the one gt-serve bound (``ServeAddress``).
+    private func host(_ request: Request, _ context: ServeContext) -> String {
         guard let given = request.head.authority, !given.isEmpty, given.count <= 255,
-              given.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]_".contains($0)) }) else { return authority }
+              given.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || ".-:[]_".contains($0)) })
+        else { return context.connectionAuthority ?? address.current }
         return given
     }
 

@@ -6,16 +6,16 @@ import Hummingbird
 /// nothing about any instance).
 public enum ServeRouter {
     /// - Parameters:
-    ///   - authority: `host:port` gt-serve listens on, for a `status_url` when the request has no usable Host.
+    ///   - address: where gt-serve listens, for a `status_url` when the request has no usable Host.
     ///   - spillDirectory: where request bodies' desired records wait (TMPDIR).
     ///   - log: one structured line per request and per finished task.
-    public static func make(runner: TaskRunner, settings: ServeSettings, authority: String, spillDirectory: String,
+    public static func make(runner: TaskRunner, settings: ServeSettings, address: ServeAddress, spillDirectory: String,
                             log: @escaping @Sendable (JSONValue) -> Void) -> Router<ServeContext> {
         let router = Router(context: ServeContext.self)
         router.add(middleware: ServeFrame(auth: BearerAuth(secret: settings.jwtSecret, revoked: settings.revokedSubjects), log: log))
         let reconcile = ReconcileRoutes(runner: runner, settings: settings,
                                         body: RequestBodyReader(maxBodyBytes: settings.maxBodyBytes, maxInflatedBytes: settings.maxInflatedBytes),
-                                        spillDirectory: spillDirectory, authority: authority)
+                                        spillDirectory: spillDirectory, address: address)
         router.post(RouterPath(ReconcileRoutes.path)) { request, context in await reconcile.submit(request, context) }
         router.get(RouterPath(ReconcileRoutes.path + "/:task_id")) { request, context in await reconcile.result(request, context) }
         // Liveness and readiness: 503 once shutting down, so a load balancer sends no new task here.

@@ -17,9 +17,13 @@ struct TaskMetrics: Sendable {
     private(set) var buckets = [Int](repeating: 0, count: TaskMetrics.bounds.count + 1)
     private(set) var seconds = 0.0
     private(set) var count = 0
+    /// Requests finished tasks sent GlitchTip, by phase.
+    private(set) var requests = ReconcileResult.GlitchTipRequests()
 
-    mutating func record(_ status: ReconcileResult.Status, dryRun: Bool, ran: Duration?) {
-        finished[Key(status: status.rawValue, dryRun: dryRun), default: 0] += 1
+    mutating func record(_ result: ReconcileResult, dryRun: Bool, ran: Duration?) {
+        finished[Key(status: result.status.rawValue, dryRun: dryRun), default: 0] += 1
+        requests.current += result.requests.current
+        requests.apply += result.requests.apply
         guard let ran else { return }  // failed before it left the queue
         let value = Double(ran.components.seconds) + Double(ran.components.attoseconds) / 1e18
         buckets[Self.bounds.firstIndex { value <= $0 } ?? Self.bounds.count] += 1
@@ -51,6 +55,11 @@ struct TaskMetrics: Sendable {
         lines.append("gt_serve_task_duration_seconds_bucket{le=\"+Inf\"} \(count)")
         lines.append("gt_serve_task_duration_seconds_sum \(seconds)")
         lines.append("gt_serve_task_duration_seconds_count \(count)")
+        lines += ["# HELP gt_serve_glitchtip_requests_total Requests finished tasks sent GlitchTip, by phase "
+                      + "(current: reading, apply: changing).",
+                  "# TYPE gt_serve_glitchtip_requests_total counter",
+                  "gt_serve_glitchtip_requests_total{phase=\"current\"} \(requests.current)",
+                  "gt_serve_glitchtip_requests_total{phase=\"apply\"} \(requests.apply)"]
         return lines.joined(separator: "\n") + "\n"
     }
 

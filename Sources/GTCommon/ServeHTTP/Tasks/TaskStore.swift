@@ -29,7 +29,10 @@ final class TaskStore: Sendable {
         var entries: [String: Entry] = [:]
         var accepting = true
         var nextWaiter = 0
-        var cancelledWaiters: Set<Int> = []
+        /// Waiters between their id and their continuation's registration, each marked when
+        /// cancelled in that window; every one is removed when its continuation's closure runs,
+        /// which it always does, so this holds at most the GETs starting at this moment.
+        var unregisteredWaiters: [Int: Bool] = [:]
         var metrics = TaskMetrics()
     }
 
@@ -93,7 +96,7 @@ final class TaskStore: Sendable {
         entry.phase = .finished
         entry.finished = now
         entry.result = result
-        state.metrics.record(result.status, dryRun: entry.dryRun, ran: entry.started.map { now - $0 })
+        state.metrics.record(result, dryRun: entry.dryRun, ran: entry.started.map { now - $0 })
         let waiters = Array(entry.waiters.values)
         entry.waiters = [:]
         state.entries[id] = entry
@@ -123,22 +126,29 @@ final class TaskStore: Sendable {
     private func ended(_ id: String) async {
         let waiter = state.withLock { state in
             defer { state.nextWaiter += 1 }
+            state.unregisteredWaiters[state.nextWaiter] = false
             return state.nextWaiter
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let now = state.withLock { state in
-                    guard state.cancelledWaiters.remove(waiter) == nil, state.entries[id]?.phase ?? .finished != .finished else { return true }
+                    let cancelled = state.unregisteredWaiters.removeValue(forKey: waiter) ?? false
+                    guard !cancelled, state.entries[id]?.phase ?? .finished != .finished else { return true }
                     state.entries[id]?.waiters[waiter] = continuation
                     return false
                 }
                 if now { continuation.resume() }
             }
         } onCancel: {
+            // Cancelled before the continuation is registered: marked, and the closure above
+            // resumes at once. After: the continuation is taken back, unless the task's end
+            // took it first (then nothing is left to do, and nothing is kept).
             let continuation = state.withLock { state in
-                let continuation = state.entries[id]?.waiters.removeValue(forKey: waiter)
-                if continuation == nil { state.cancelledWaiters.insert(waiter) }
-                return continuation
+                if state.unregisteredWaiters[waiter] != nil {
+                    state.unregisteredWaiters[waiter] = true
+                    return nil as CheckedContinuation<Void, Never>?
+                }
+                return state.entries[id]?.waiters.removeValue(forKey: waiter)
             }
             continuation?.resume()
         }
@@ -161,6 +171,11 @@ final class TaskStore: Sendable {
 
     func ids(in phase: Phase) -> [String] {
         state.withLock { state in state.entries.filter { $0.value.phase == phase }.map(\.key).sorted() }
+    }
+
+    /// Waiter ids the store keeps for GETs between their start and their end (none once every GET returned).
+    var waiterBookkeeping: Int {
+        state.withLock { state in state.unregisteredWaiters.count + state.entries.values.reduce(0) { $0 + $1.waiters.count } }
     }
 
     /// Whether a GET waits for the task now.
