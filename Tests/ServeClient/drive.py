@@ -42,10 +42,19 @@ def request_from_desired(lines, dry_run=True, secret_manager_url="https://vault.
     project records sorted by instance, organization and project."""
     instances = {}
     organizations = {}
-    for line in lines:
+    header = end = None
+    for number, line in enumerate(lines, 1):
         record = json.loads(line)
         kind = record.get("kind")
-        if kind == "instance":
+        if end is not None:
+            raise SystemExit(f"drive.py: desired stream, line {number}: data after the trailer")
+        if header is None:
+            if kind != "header" or record.get("stream") != "desired" or record.get("version") != 1:
+                raise SystemExit("drive.py: desired stream, line 1: not the header of a desired stream, version 1")
+            header = record
+        elif kind == "end":
+            end = record
+        elif kind == "instance":
             token = record["token"]
             instances[record["name"]] = models.GlitchtipInstance(
                 name=record["name"], console_url=record["console_url"],
@@ -67,6 +76,9 @@ def request_from_desired(lines, dry_run=True, secret_manager_url="https://vault.
                     for alert in record["alerts"]]))
         elif kind == "error":
             raise SystemExit(f"drive.py: the desired stream has an error record: {record.get('message', '')}")
+    # Nothing is sent for a desired state that is not whole (a gt-desired that failed part way).
+    if end is None or end.get("complete") is not True or end.get("stream") != "desired":
+        raise SystemExit("drive.py: the desired stream is not complete (no trailer, or complete: false): nothing sent")
     return models.GlitchtipProjectAlertsReconcileRequest(instances=list(instances.values()), dry_run=dry_run)
 
 
@@ -154,6 +166,8 @@ def main():
         print()
         return 0
 
+    if any(":" not in header for header in args.header):
+        parser.error("--header takes 'Name: value'")
     headers = [tuple(part.strip() for part in header.split(":", 1)) for header in args.header]
     client = Client(args.server, os.environ.get("GT_SERVE_TOKEN"), headers)
     try:

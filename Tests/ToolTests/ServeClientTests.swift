@@ -230,4 +230,24 @@ final class ServeClientTests: SimulatorTestCase {
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout, String(repeating: "refused\n", count: 6))
     }
+
+    /// The client sends nothing for a desired state that is not whole: a stream cut short, with
+    /// `complete: false`, or without its header.
+    func testTheClientBuildsNoRequestFromAnIncompleteDesiredStream() throws {
+        let header = #"{"generator":"gt-desired 0.1.0","kind":"header","stream":"desired","version":1}"#
+        let instance = #"{"console_url":"http://127.0.0.1:1","kind":"instance","max_retries":3,"name":"gt","read_timeout":10,"#
+            + #""token":{"field":"token","format":"plain","path":"gt/creds"}}"#
+        let end = #"{"complete":true,"errors":0,"kind":"end","records":1,"stats":{},"stream":"desired"}"#
+        func request(_ lines: [String]) throws -> ToolResult {
+            try Tools.run("/usr/bin/env", ["python3", ServeClientFixture.driver, "request"], stdin: lines.joined(separator: "\n") + "\n")
+        }
+        let whole = try request([header, instance, end])
+        XCTAssertEqual(whole.status, 0, whole.stderr)
+        XCTAssertTrue(whole.stdout.contains(#""name":"gt""#), whole.stdout)
+        for cut in [[header, instance], [header, instance, end.replacingOccurrences(of: "true", with: "false")], [instance, end]] {
+            let refused = try request(cut)
+            XCTAssertNotEqual(refused.status, 0, "\(cut)")
+            XCTAssertEqual(refused.stdout, "", "\(cut)")
+        }
+    }
 }
