@@ -129,6 +129,10 @@ final class ServeClientTests: SimulatorTestCase {
         let pending = try serve.call("GET", "\(path)/\(id)?timeout=1", token: token)
         XCTAssertEqual(pending.status, 408)
         XCTAssertEqual(pending.body, ["detail": "Task still pending after 1s"])
+        // Without `timeout` (no QAPI_API_TASK_DEFAULT_TIMEOUT): at once, `pending` in the result's shape.
+        let atOnce = try serve.call("GET", "\(path)/\(id)", token: token)
+        XCTAssertEqual(atOnce.status, 200)
+        XCTAssertEqual(atOnce.body, ["status": "pending", "actions": [], "applied_actions": [], "applied_count": 0, "errors": []])
         try await serve.scenario.sim.config(["latency_ms": 0])
         let done = try serve.call("GET", "\(path)/\(id)?timeout=300", token: token)
         XCTAssertEqual(done.status, 200)
