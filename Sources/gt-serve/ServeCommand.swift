@@ -46,7 +46,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Largest request body in MB once a gzip body is inflated (1 to 100; as sent, at most 10). "
                                + "Reading one costs about 30 times its size in memory.", valueName: "mb"))
-    var maxRequestMb = 16
+    var maxRequestMb = 32
 
     static let idleTimeout: Int64 = 15
 

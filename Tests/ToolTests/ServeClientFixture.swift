@@ -25,7 +25,15 @@ final class ServeClientFixture: @unchecked Sendable {
         var environment = scenario.environment.merging(extra) { $1 }
         environment["QAPI_JWT_SECRET_KEY"] = Self.secret
         environment["TMPDIR"] = scenario.directory.path
-        let tool = try BackgroundTool("gt-serve", ["serve", "--port", "0"] + arguments, stdinFile: nil, environment: environment,
+        // The scenario's one instance pinned as its App-Interface declares it; --any-console-url waives it.
+        var pinned: [String] = []
+        if !arguments.contains("--any-console-url") {
+            let pins = scenario.directory.appendingPathComponent("instances.json")
+            try #"{"instances": {"gt": {"console_url": "\#(scenario.sim.baseURL)", "token": {"path": "gt/creds", "field": "token"}}}}"#
+                .write(to: pins, atomically: true, encoding: .utf8)
+            pinned = ["--instances", pins.path]
+        }
+        let tool = try BackgroundTool("gt-serve", ["serve", "--port", "0"] + pinned + arguments, stdinFile: nil, environment: environment,
                                       scratch: output)
         self.tool = tool
         let prefix = "gt-serve: listening on http://127.0.0.1:"

@@ -20,7 +20,7 @@ final class ServePolicyTests: SimulatorTestCase {
     private func refused(_ arguments: [String], environment: [String: String] = [:]) async throws -> Finished {
         let scratch = scratchDirectory().appendingPathComponent("refused-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        let tool = try BackgroundTool("gt-serve", ["serve", "--port", "0"] + arguments, stdinFile: nil,
+        let tool = try BackgroundTool("gt-serve", ["serve", "--port", "0", "--any-console-url"] + arguments, stdinFile: nil,
                                       environment: ["QAPI_JWT_SECRET_KEY": ServeProcess.secret].merging(environment) { $1 }, scratch: scratch)
         return try await tool.finish(within: 60)
     }

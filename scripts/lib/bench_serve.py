@@ -29,7 +29,8 @@ class ServeBench:
         self.drive = drive
         self.bench = bench
         request = drive.request_from_desired(open(desired, encoding="utf-8"), dry_run=True)
-        self.body = json.dumps(request.model_dump(mode="json"), separators=(",", ":")).encode()
+        self.request_json = json.dumps(request.model_dump(mode="json"), separators=(",", ":"))
+        self.body = self.request_json.encode()
         self.compress = len(self.body) > BODY_LIMIT
         if self.compress:
             self.body = gzip.compress(self.body)
@@ -40,7 +41,13 @@ class ServeBench:
         env = dict(bench.env, QAPI_JWT_SECRET_KEY=secrets.token_hex(32))
         log_path = os.path.join(bench.work, "serve.log")
         self.log = open(log_path, "wb")
-        self.proc = subprocess.Popen([bench.tool("gt-serve"), "serve", "--port", "0"], env=env,
+        # The fleet's instances pinned to their URLs and tokens, as an operator runs gt-serve.
+        pins = {i["name"]: {"console_url": i["console_url"], "token": {"path": i["token"]["path"], "field": i["token"]["field"]}}
+                for i in json.loads(self.request_json)["instances"]}
+        pins_path = os.path.join(bench.work, "instances.json")
+        with open(pins_path, "w", encoding="utf-8") as f:
+            json.dump({"instances": pins}, f)
+        self.proc = subprocess.Popen([bench.tool("gt-serve"), "serve", "--port", "0", "--instances", pins_path], env=env,
                                      stdout=subprocess.DEVNULL, stderr=self.log)
         prefix = b"gt-serve: listening on "
         for _ in range(600):

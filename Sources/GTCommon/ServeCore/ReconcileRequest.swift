@@ -54,6 +54,14 @@ public struct ReconcileRequest: Sendable, Equatable {
     public var instances: [Instance]
     /// Only plan (the default), or apply too.
     public var dryRun: Bool
+    /// The desired records ``parse(_:spillDirectory:)`` built while checking the request, kept
+    /// so its task does not build them again; nil for a request made otherwise.
+    var checked: DesiredRecords?
+
+    /// Two requests are equal when they ask the same: the records they stand for follow.
+    public static func == (a: ReconcileRequest, b: ReconcileRequest) -> Bool {
+        a.instances == b.instances && a.dryRun == b.dryRun
+    }
 
     /// Where each part was declared (``ValidationDetail/origin(_:)``): instance `i` at
     /// `body.instances.i`, and so on down.
@@ -81,8 +89,12 @@ extension ReconcileRequest {
         }
         var fields = RequestFields()
         let request = read(document, &fields)
-        guard let request, fields.details.isEmpty else { return .failure(RequestRefusal(details: fields.details)) }
-        if case .failure(let refusal) = await request.desiredRecords(spillDirectory: spillDirectory) { return .failure(refusal) }
+        guard fields.details.isEmpty else { return .failure(RequestRefusal(details: fields.details)) }
+        guard var request else { return .failure(RequestRefusal(details: fields.details)) }
+        switch await request.desiredRecords(spillDirectory: spillDirectory) {
+        case .success(let records): request.checked = records
+        case .failure(let refusal): return .failure(refusal)
+        }
         return .success(request)
     }
 

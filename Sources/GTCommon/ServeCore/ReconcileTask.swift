@@ -38,7 +38,9 @@ public enum ReconcileTask {
                            interruption: RunInterruption = RunInterruption()) async -> ReconcileResult {
         let spill = SystemCall.temporaryDirectory(environment: environment)
         let desired: DesiredRecords
-        switch await request.desiredRecords(spillDirectory: spill) {
+        let checked: Result<DesiredRecords, RequestRefusal>
+        if let records = request.checked { checked = .success(records) } else { checked = await request.desiredRecords(spillDirectory: spill) }
+        switch checked {
         case .success(let records): desired = records
         case .failure(let refusal): return .failed("the request breaks a rule of the desired state: \(refusal)")
         }

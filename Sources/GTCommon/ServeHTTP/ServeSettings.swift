@@ -17,9 +17,9 @@ public struct ServeSettings: Sendable {
     /// A request body's limit as sent (compressed or not), and a gzip body's once inflated
     /// (`--max-request-mb`). The reference inflates up to 100 MB; a request costs about 30
     /// times its size in memory while it is read (about 3 GB for 100 MB), so gt-serve stops at
-    /// 16 MB, about 130,000 projects, unless told otherwise.
+    /// 32 MB (about 30,000 projects of five alerts) unless told otherwise.
     public var maxBodyBytes = 10 * 1024 * 1024
-    public var maxInflatedBytes = 16 * 1024 * 1024
+    public var maxInflatedBytes = 32 * 1024 * 1024
     /// Tasks run at once: dry runs, and applies (the reference's two queues).
     public var dryRunConcurrency = 4
     public var applyConcurrency = 1

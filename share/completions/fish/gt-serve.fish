@@ -23,7 +23,7 @@ function __gt-serve_parse_tokens -S
         __gt-serve_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'serve'
-            __gt-serve_parse_subcommand 0 'host=' 'port=' 'shutdown-grace=' 'dry-run-tasks=' 'apply-tasks=' 'instances=' 'any-console-url' 'max-request-mb=' 'version' 'h/help'
+            __gt-serve_parse_subcommand 0 'host=' 'port=' 'shutdown-grace=' 'dry-run-tasks=' 'apply-tasks=' 'instances=' 'any-console-url' 'max-request-mb=' 'policy=' 'version' 'h/help'
         case 'token'
             __gt-serve_parse_subcommand 0 'sub=' 'days=' 'version' 'h/help'
         case 'help'
@@ -94,6 +94,7 @@ complete -c 'gt-serve' -n '__gt-serve_should_offer_completions_for_flags_or_opti
 complete -c 'gt-serve' -n '__gt-serve_should_offer_completions_for_flags_or_options "gt-serve serve" instances' -l 'instances' -d 'YAML or JSON file pinning each instance a task may reach to its console_url and token reference; another instance, URL or token is refused (README "Drop-in for qontract-api").' -rfka ''
 complete -c 'gt-serve' -n '__gt-serve_should_offer_completions_for_flags_or_options "gt-serve serve" any-console-url' -l 'any-console-url' -d 'Reach any instance, URL and token a request names, as the reference does: whoever holds a token of gt-serve\'s may then have any GlitchTip token it can read sent to any URL. Instead of --instances.'
 complete -c 'gt-serve' -n '__gt-serve_should_offer_completions_for_flags_or_options "gt-serve serve" max-request-mb' -l 'max-request-mb' -d 'Largest request body in MB once a gzip body is inflated (1 to 100; as sent, at most 10). Reading one costs about 30 times its size in memory.' -rfka ''
+complete -c 'gt-serve' -n '__gt-serve_should_offer_completions_for_flags_or_options "gt-serve serve" policy' -l 'policy' -d 'JSON file naming the subjects allowed and what each may do (else GT_SERVE_POLICY; without either, every valid token may do everything).' -rfka ''
 complete -c 'gt-serve' -n '__gt-serve_should_offer_completions_for_flags_or_options "gt-serve serve" version' -l 'version' -d 'Show the version.'
 complete -c 'gt-serve' -n '__gt-serve_should_offer_completions_for_flags_or_options "gt-serve serve" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'gt-serve' -n '__gt-serve_should_offer_completions_for_flags_or_options "gt-serve token" sub' -l 'sub' -d 'Who the token is for (its `sub` claim; revoke it with QAPI_JWT_REVOKED_SUBJECTS).' -rfka ''

@@ -58,7 +58,7 @@ enum OpenAPIDocument {
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
           "403": {"description": "The token's subject is not in gt-serve's policy, or may not reconcile an instance or apply",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
-          "413": {"description": "Body over 10 MB as sent or 16 MB inflated (--max-request-mb)",
+          "413": {"description": "Body over 10 MB as sent or 32 MB inflated (--max-request-mb)",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
           "415": {"description": "Content-Encoding other than gzip", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
           "422": {"description": "Validation Error",
