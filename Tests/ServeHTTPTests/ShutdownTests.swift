@@ -37,7 +37,10 @@ final class ShutdownTests: SimulatorTestCase {
             XCTAssertEqual(after.status.code, 503)
             XCTAssertEqual(after.json, ["detail": "gt-serve is shutting down: it takes no new task"])
             let health = try await client.send(.get, "/health", token: nil)
-            XCTAssertEqual(health.status.code, 503)
+            XCTAssertEqual(health.status.code, 200, "liveness: still serving")
+            XCTAssertEqual(health.json, ["status": "shutting down"])
+            let ready = try await client.send(.get, "/health?ready=1", token: nil)
+            XCTAssertEqual(ready.status.code, 503)
             let earlier = try await client.send(.get, "\(path)/\(id)", token: token)
             XCTAssertEqual(earlier.json?["status"], "success", "a task that finished in the grace keeps its result: \(earlier.text)")
         }

@@ -27,8 +27,9 @@ struct ReconcileRoutes: Sendable {
         case .success(let parsed): reconcile = parsed
         case .failure(let refusal): return .json(422, refusal.json)
         }
-        switch runner.submit(reconcile, id: context.requestID) {
+        switch await runner.submit(reconcile, id: context.requestID) {
         case .draining: return Self.draining
+        case .unshared(let detail): return .detail(503, detail, headers: [.retryAfter: "30"])
         case .full: return .detail(503, "gt-serve holds \(settings.maxTasks) tasks, its limit: try again once some have finished",
                                    headers: [.retryAfter: "30"])
         case .accepted:
@@ -47,6 +48,7 @@ struct ReconcileRoutes: Sendable {
         case .failure(let refusal): return .json(422, refusal.json)
         }
         var lookup = runner.store.lookup(id)
+        if lookup == .unknown, let shared = runner.shared { return await Self.sharedResult(shared, id, timeout) }
         if lookup == .pending, let timeout { lookup = await runner.store.lookup(id, waiting: .seconds(timeout)) }
         switch lookup {
         case .unknown: return .detail(404, "Task not found")
