@@ -14,7 +14,7 @@ private let path = ServeHarness.path
 final class SharedResultsFailureTests: SimulatorTestCase {
     func testWithRedisDownAPostIs503AndNotReady() async throws {
         let harness = try await ServeHarness.make(for: self)
-        let redis = try startRedis()
+        let redis = try startRedis(password: "planted-redis-password")
         let token = harness.token()
         let ran = Mutex(0)
         let replica = try harness.replica(redis) { _, _ in
@@ -29,9 +29,10 @@ final class SharedResultsFailureTests: SimulatorTestCase {
             let posted = try await client.send(.post, path, token: token, json: harness.body(Requests.myProject([])))
             XCTAssertEqual(posted.status.code, 503, posted.text)
             let detail = try XCTUnwrap(posted.json?["detail"]?.stringValue, posted.text)
-            XCTAssertTrue(detail.hasPrefix("gt-serve cannot record the task where every replica reads it (redis://127.0.0.1:"), detail)
+            XCTAssertTrue(detail.hasPrefix("gt-serve cannot record the task where every replica reads it (redis://:***@127.0.0.1:"), detail)
             XCTAssertTrue(detail.hasSuffix("nothing was queued; try again once the shared result store answers"), detail)
             XCTAssertEqual(posted.headers[.retryAfter], "30")
+            XCTAssertFalse(detail.contains("planted-redis-password"), detail)
             let notReady = try await client.send(.get, "/health?ready=1", token: nil)
             XCTAssertEqual(notReady.status.code, 503, notReady.text)
             XCTAssertEqual(notReady.json, ["status": "cache unreachable"])
@@ -40,6 +41,34 @@ final class SharedResultsFailureTests: SimulatorTestCase {
         }
         XCTAssertEqual(replica.store.ids(in: .queued) + replica.store.ids(in: .running) + replica.store.ids(in: .finished), [])
         XCTAssertEqual(ran.withLock { $0 }, 0, "a task ran whose result no other replica could read")
+        XCTAssertFalse(harness.log.all.joined().contains("planted-redis-password"), "\(harness.log.all)")
+    }
+
+    /// Redis restarted, or an idle connection dropped: the next call is made again on a new
+    /// connection, and the POST is taken (not 503).
+    func testADroppedConnectionIsMadeAgain() async throws {
+        let harness = try await ServeHarness.make(for: self)
+        let redis = try startRedis()
+        let token = harness.token()
+        let replica = try harness.replica(redis) { _, _ in ReconcileResult(status: .success) }
+        let other = try harness.replica(redis)
+        try await harness.test(replica) { client in
+            let first = try await client.send(.post, path, token: token, json: harness.body(Requests.myProject([])))
+            XCTAssertEqual(first.status.code, 202, first.text)
+            let ready = try await client.send(.get, "/health?ready=1", token: nil)
+            XCTAssertEqual(ready.status.code, 200, ready.text)
+            try redis.cli(["CLIENT", "KILL", "TYPE", "normal"])
+            let second = try await client.send(.post, path, token: token, json: harness.body(Requests.myProject([])))
+            XCTAssertEqual(second.status.code, 202, second.text)
+            let again = try await client.send(.get, "/health?ready=1", token: nil)
+            XCTAssertEqual(again.status.code, 200, again.text)
+            let id = try XCTUnwrap(second.json?["id"]?.stringValue)
+            _ = try await client.send(.get, "\(path)/\(id)?timeout=60", token: token)
+            await replica.shared?.settle()
+            try redis.cli(["CLIENT", "KILL", "TYPE", "normal"])
+            let read = try await harness.test(other) { client in try await client.send(.get, "\(path)/\(id)", token: token) }
+            XCTAssertEqual(read.json?["status"], "success", read.text)
+        }
     }
 
     /// Redis gone between the 202 and the task's end: the write fails, is logged, and the

@@ -48,6 +48,18 @@ final class ServeReplicaTests: SimulatorTestCase {
         }
     }
 
+    /// A `GT_CACHE_URL` that does not parse stops gt-serve before it listens, naming the
+    /// variable, never the password.
+    func testAMalformedCacheURLStopsItAtStart() throws {
+        let result = try Tools.run("gt-serve", ["--port", "0"], environment: [
+            "QAPI_JWT_SECRET_KEY": ServeProcess.secret, "GT_CACHE_URL": "redis://:planted-redis-password@127.0.0.1:notaport/0",
+        ])
+        XCTAssertEqual(result.status, 64, result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("gt-serve: error: GT_CACHE_URL: "), result.stderr)
+        XCTAssertFalse(result.stderr.contains("planted-redis-password"), result.stderr)
+        XCTAssertFalse(result.stderr.contains("listening"), result.stderr)
+    }
+
     /// Replica A killed (SIGKILL) while it applies: its heartbeat lapses, and B's GET, waiting,
     /// ends `failed` saying the replica stopped, well within the GET's timeout.
     func testAReplicaKilledMidApplyLeavesItsTaskFailedNotPending() async throws {

@@ -155,7 +155,10 @@ public final class RedisResultShelf: ResultShelf {
 
 /// gt's ``RedisClient``, made again after it failed: a client stays failed once a call failed
 /// (right for a run, which then falls back at once), while a server runs for months and must
-/// use Redis again once it answers. Each call after a failure connects anew, within the timeout.
+/// use Redis again once it answers. Each call after a failure connects anew, within the
+/// timeout; a call that fails on a connection opened earlier (Redis restarted, an idle
+/// connection dropped) is sent once more on a new one: every command sent here may be repeated
+/// (SET, EXPIRE, DEL, GETRANGE, EXISTS, PING).
 final class RedisLine: Sendable {
     let url: RedisURL
     private let timeout: Double
@@ -169,13 +172,22 @@ final class RedisLine: Sendable {
 
     /// The reply; an error reply or a failed connection throws, naming the server (never its password).
     func command(_ arguments: [String]) async throws(ShelfError) -> RedisReply {
-        let current = client.withLock { client in
-            if client.failure != nil { client = RedisClient(url: url, timeout: timeout) }
-            return client
+        var attempt = 1
+        while true {
+            let (current, made) = client.withLock { client in
+                guard client.failure != nil else { return (client, false) }
+                client = RedisClient(url: url, timeout: timeout)
+                return (client, true)
+            }
+            let reply: RedisReply
+            do { reply = try await current.command(arguments) } catch {
+                // A connection made for this call that failed: Redis does not answer now.
+                if made || attempt == 2 || current.failure == nil { throw ShelfError("\(error)") }
+                attempt += 1
+                continue
+            }
+            if case .error(let text) = reply { throw ShelfError("\(url): \(arguments.first ?? ""): \(text)") }
+            return reply
         }
-        let reply: RedisReply
-        do { reply = try await current.command(arguments) } catch { throw ShelfError("\(error)") }
-        if case .error(let text) = reply { throw ShelfError("\(url): \(arguments.first ?? ""): \(text)") }
-        return reply
     }
 }

@@ -10,6 +10,9 @@ import Synchronization
 public final class SharedResults: Sendable {
     /// A GET for a task another replica runs reads the store this often (the reference's 0.5 s).
     static let pollInterval: Duration = .milliseconds(500)
+    /// The pending tasks' records are extended every 30 heartbeats (5 min), not at each: a
+    /// queue of thousands costs one round trip per task each time.
+    static let recordRefreshTicks = 30
 
     let shelf: any ResultShelf
     private let log: @Sendable (JSONValue) -> Void
@@ -28,16 +31,19 @@ public final class SharedResults: Sendable {
 
     deinit { heartbeat.withLock { $0?.cancel() } }
 
-    /// Refreshes the heartbeat, and the records of the tasks `pending` names, every
-    /// ``RedisResultShelf/refreshSeconds`` until this is released. A failure is logged once,
-    /// and again once the store answers.
+    /// Refreshes the heartbeat every ``RedisResultShelf/refreshSeconds`` until this is
+    /// released, and every ``recordRefreshTicks`` of those the records of the tasks `pending`
+    /// names (their expiry is the retention: far longer). A failure is logged once, and again
+    /// once the store answers.
     func beat(pending: @escaping @Sendable () -> [String]) {
         let (shelf, log) = (shelf, log)
         let loop = Task {
             var failing = false
+            var tick = 0
             while !Task.isCancelled {
+                defer { tick += 1 }
                 do throws(ShelfError) {
-                    try await shelf.refresh(pending: pending())
+                    try await shelf.refresh(pending: tick % Self.recordRefreshTicks == 0 ? pending() : [])
                     if failing { log(["event": "shared_results", "message": .string("\(shelf.label) answers again: heartbeat refreshed")]) }
                     failing = false
                 } catch {

@@ -38,7 +38,7 @@ public final class TaskRunner: Sendable {
         applies = AsyncPermits(settings.applyConcurrency)
         self.events = events
         self.execute = execute
-        shared?.beat { [store] in store.ids(in: .queued) + store.ids(in: .running) }
+        shared?.beat { [weak store] in (store?.ids(in: .queued) ?? []) + (store?.ids(in: .running) ?? []) }
     }
 
     /// The runner gt-serve uses: each task on the pipeline's cores with the process's environment.
