@@ -31,6 +31,10 @@ final class ShutdownTests: SimulatorTestCase {
         try await harness.test(runner) { client in
             let before = try await client.send(.post, path, token: token, json: body)
             let id = try XCTUnwrap(before.json?["id"]?.stringValue, before.text)
+            // Drained once it left the queue (a queued task is failed, never started): the pool's
+            // task may not have run yet when the 202 is answered.
+            let started = try await eventually(within: 30) { runner.store.ids(in: .queued).isEmpty }
+            XCTAssertTrue(started, "the task never left the queue")
             let cut = await runner.drain(signal: SIGTERM, grace: .seconds(60), cutoff: .seconds(60))
             XCTAssertEqual(cut, [])
             let after = try await client.send(.post, path, token: token, json: body)
