@@ -113,7 +113,7 @@ let package = Package(
         // gt-serve's HTTP layer on Hummingbird: the routes, Bearer JWT (HS256 on libcrypto's HMAC),
         // gzip bodies (zlib), the task store and its two pools, the access log, metrics and the
         // OpenAPI document. Tested in process through its router's responder (Tests/ServeHTTPTests).
-        common("ServeHTTP", ["ServeCore", "ApplyRun", "GTStreams", "CLibCrypto", "CZlib", hummingbird]),
+        common("ServeHTTP", ["ServeCore", "ApplyRun", "GTCache", "GTStreams", "CLibCrypto", "CZlib", hummingbird]),
 
         // The tools: flags, wiring, exit codes over the cores above.
         .executableTarget(

@@ -91,7 +91,14 @@ struct ServeCommand: AsyncParsableCommand {
         settings.dryRunConcurrency = dryRunTasks
         settings.applyConcurrency = applyTasks
         let log: @Sendable (JSONValue) -> Void = { say($0.serialized() + "\n") }
-        let runner = TaskRunner(settings: settings, environment: environment, events: log)
+        // With GT_CACHE_URL, the tasks are shared with every replica on that server (README "Replicas").
+        let shelf: RedisResultShelf?
+        do { shelf = try RedisResultShelf.configured(flag: settings.task.cacheURL, environment: environment, retention: settings.retention) } catch {
+            Diagnostics(tool: "gt-serve").error(error.message)
+            throw ExitCode(64)
+        }
+        let readiness = Readiness.cacheTier(shelf: shelf, environment: environment)
+        let runner = TaskRunner(settings: settings, environment: environment, shelf: shelf, readiness: readiness, events: log)
         let address = ServeAddress(host: host, port: port)
         let router = ServeRouter.make(runner: runner, settings: settings, address: address,
                                       spillDirectory: SystemCall.temporaryDirectory(environment: environment), log: log)

@@ -42,7 +42,7 @@ final class OperationsTests: SimulatorTestCase {
         let get = json["paths"]?[path + "/{task_id}"]?["get"]
         XCTAssertEqual(get?["operationId"], "glitchtip-project-alerts-task-status")
         XCTAssertEqual(get?["parameters"]?.arrayValue?.compactMap { $0["name"]?.stringValue }, ["task_id", "timeout"])
-        XCTAssertEqual(get?["responses"]?.objectValue.map { Set($0.keys) }, ["200", "401", "403", "404", "408", "422"])
+        XCTAssertEqual(get?["responses"]?.objectValue.map { Set($0.keys) }, ["200", "401", "403", "404", "408", "422", "503"])
         for name in ["/health", "/metrics", "/openapi.json"] { XCTAssertNotNil(json["paths"]?[name]?["get"], name) }
         let result = json["components"]?["schemas"]?["GlitchtipProjectAlertsTaskResult"]?["properties"]?.objectValue
         XCTAssertEqual(result.map { Set($0.keys) }, ["status", "actions", "applied_actions", "applied_count", "errors"])

@@ -31,15 +31,20 @@ final class ShutdownTests: SimulatorTestCase {
         try await harness.test(runner) { client in
             let before = try await client.send(.post, path, token: token, json: body)
             let id = try XCTUnwrap(before.json?["id"]?.stringValue, before.text)
-            // Drained once it left the queue (a queued task is failed at once, by design).
-            while runner.store.ids(in: .queued).contains(id) { await Task.yield() }
+            // Drained once it left the queue (a queued task is failed, never started): the pool's
+            // task may not have run yet when the 202 is answered.
+            let started = try await eventually(within: 30) { runner.store.ids(in: .queued).isEmpty }
+            XCTAssertTrue(started, "the task never left the queue")
             let cut = await runner.drain(signal: SIGTERM, grace: .seconds(60), cutoff: .seconds(60))
             XCTAssertEqual(cut, [])
             let after = try await client.send(.post, path, token: token, json: body)
             XCTAssertEqual(after.status.code, 503)
             XCTAssertEqual(after.json, ["detail": "gt-serve is shutting down: it takes no new task"])
             let health = try await client.send(.get, "/health", token: nil)
-            XCTAssertEqual(health.status.code, 503)
+            XCTAssertEqual(health.status.code, 200, "liveness: still serving")
+            XCTAssertEqual(health.json, ["status": "shutting down"])
+            let ready = try await client.send(.get, "/health?ready=1", token: nil)
+            XCTAssertEqual(ready.status.code, 503)
             let earlier = try await client.send(.get, "\(path)/\(id)", token: token)
             XCTAssertEqual(earlier.json?["status"], "success", "a task that finished in the grace keeps its result: \(earlier.text)")
         }

@@ -18,8 +18,12 @@ final class ServeProcess: @unchecked Sendable {
     private let http = HTTPTransport(maxConcurrent: 4, environment: [:])
 
     /// Starts it and waits for its ready line (`gt-serve: listening on http://127.0.0.1:PORT`).
-    init(for test: SimulatorTestCase, organizations: [JSONValue], arguments: [String] = []) async throws {
-        let sim = try test.startSimulator()
+    /// - Parameters:
+    ///   - sim: GlitchTip shared with another gt-serve (a replica); nil: a simulator of its own.
+    ///   - environment: more variables (`GT_CACHE_URL`).
+    init(for test: SimulatorTestCase, organizations: [JSONValue], arguments: [String] = [], sim shared: Simulator? = nil,
+         environment extra: [String: String] = [:]) async throws {
+        let sim = try shared ?? test.startSimulator()
         let scratch = test.scratchDirectory()
         self.sim = sim
         self.scratch = scratch
@@ -29,6 +33,7 @@ final class ServeProcess: @unchecked Sendable {
         let environment = ["QAPI_JWT_SECRET_KEY": Self.secret, "GT_SECRETS_FILE": scratch.appendingPathComponent("secrets.json").path,
                            "GT_CACHE_DIR": scratch.appendingPathComponent("cache").path,
                            "GT_LOCK_DIR": scratch.appendingPathComponent("locks").path, "TMPDIR": scratch.path]
+            .merging(extra) { _, given in given }
         // Pins the instance its requests name (`body`) to the simulator; --any-console-url waives it.
         var pinned: [String] = []
         if !arguments.contains("--any-console-url") {

@@ -63,7 +63,7 @@ enum OpenAPIDocument {
           "415": {"description": "Content-Encoding other than gzip", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
           "422": {"description": "Validation Error",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}}},
-          "503": {"description": "Shutting down, or too many tasks held",
+          "503": {"description": "Shutting down, too many tasks held, or the shared result store (GT_CACHE_URL) cannot record the task",
                   "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}}}}},
       "/api/v1/integrations/glitchtip-project-alerts/reconcile/{task_id}": {"get": {
         "operationId": "glitchtip-project-alerts-task-status", "security": [{"HTTPBearer": []}],
@@ -82,9 +82,16 @@ enum OpenAPIDocument {
           "404": {"description": "Unknown task id", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
           "408": {"description": "Still pending after the timeout", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}},
           "422": {"description": "Validation Error",
-                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}}}}}},
-      "/health": {"get": {"operationId": "health", "responses": {
-        "200": {"description": "Serving"}, "503": {"description": "Shutting down: no new task is taken"}}}},
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}}},
+          "503": {"description": "The shared result store (GT_CACHE_URL) cannot be read",
+                  "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Detail"}}}}}}},
+      "/health": {"get": {"operationId": "health",
+        "parameters": [{"name": "ready", "in": "query", "required": false,
+                        "description": "1: readiness (is the cache tier usable, is a new task taken) instead of liveness",
+                        "schema": {"type": "string", "enum": ["0", "1"]}}],
+        "responses": {
+        "200": {"description": "Serving (liveness, also while shutting down); with ready=1: ready for new tasks"},
+        "503": {"description": "With ready=1: shutting down, or the cache tier (GT_CACHE_URL's server, else the cache directory) cannot be used"}}}},
       "/metrics": {"get": {"operationId": "metrics", "responses": {
         "200": {"description": "Prometheus text: tasks by status, finished tasks, task durations, GlitchTip requests",
                 "content": {"text/plain": {"schema": {"type": "string"}}}}}}},

@@ -44,8 +44,9 @@ struct ReconcileRoutes: Sendable {
                                                   by: context.subject ?? "") {
             return .detail(403, refusal)
         }
-        switch runner.submit(reconcile, id: context.requestID) {
+        switch await runner.submit(reconcile, id: context.requestID) {
         case .draining: return Self.draining
+        case .unshared(let detail): return .detail(503, detail, headers: [.retryAfter: "30"])
         case .full: return .detail(503, "gt-serve holds \(settings.maxTasks) tasks, its limit: try again once some have finished",
                                    headers: [.retryAfter: "30"])
         case .accepted:
@@ -66,6 +67,7 @@ struct ReconcileRoutes: Sendable {
         }
         if let refusal = settings.policy?.refusal(reading: context.subject ?? "") { return .detail(403, refusal) }
         var lookup = runner.store.lookup(id)
+        if lookup == .unknown, let shared = runner.shared { return await Self.sharedResult(shared, id, timeout) }
         if lookup == .pending, let timeout { lookup = await runner.store.lookup(id, waiting: .seconds(timeout)) }
         switch lookup {
         case .unknown: return .detail(404, "Task not found")

@@ -18,9 +18,15 @@ public enum ServeRouter {
                                         spillDirectory: spillDirectory, address: address)
         router.post(RouterPath(ReconcileRoutes.path)) { request, context in await reconcile.submit(request, context) }
         router.get(RouterPath(ReconcileRoutes.path + "/:task_id")) { request, context in await reconcile.result(request, context) }
-        // Liveness and readiness: 503 once shutting down, so a load balancer sends no new task here.
-        router.get("/health") { _, _ in
-            runner.isAccepting ? Response.json(200, ["status": "ok"]) : Response.json(503, ["status": "shutting down"])
+        // Liveness: 200 while the process serves, draining included (a probe that failed then
+        // would have the drain killed). Readiness, `?ready=1` (README "Replicas"): 503 while
+        // shutting down or while the cache tier cannot be used, so a load balancer sends no new task here.
+        router.get("/health") { request, _ in
+            guard let ready = request.uri.queryParameters["ready"], ready != "0" else {
+                return Response.json(200, ["status": runner.isAccepting ? "ok" : "shutting down"])
+            }
+            let (code, status) = await runner.readiness.check(accepting: runner.isAccepting)
+            return Response.json(code, status)
         }
         router.get("/metrics") { _, _ in
             let (held, totals) = runner.store.metrics()

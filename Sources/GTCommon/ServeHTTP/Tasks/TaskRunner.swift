@@ -15,25 +15,37 @@ public final class TaskRunner: Sendable {
     private let dryRuns: AsyncPermits
     private let applies: AsyncPermits
     private let events: @Sendable (JSONValue) -> Void
+    /// Where every replica reads the tasks (README "Replicas"); nil: this replica's memory only.
+    let shared: SharedResults?
+    let readiness: Readiness
 
-    /// - Parameter events: one structured line per task that ends (its id, status, errors),
-    ///   written before a GET waiting for it is answered.
-    public init(settings: ServeSettings, events: @escaping @Sendable (JSONValue) -> Void, execute: @escaping Execute) {
+    /// - Parameters:
+    ///   - shelf: the store shared by the replicas (`GT_CACHE_URL`), nil for memory only.
+    ///   - events: one structured line per task that ends (its id, status, errors),
+    ///     written before a GET waiting for it is answered.
+    public init(settings: ServeSettings, shelf: (any ResultShelf)? = nil, readiness: Readiness = .always,
+                events: @escaping @Sendable (JSONValue) -> Void, execute: @escaping Execute) {
+        let shared = shelf.map { SharedResults(shelf: $0, log: events) }
         store = TaskStore(retention: settings.retention, capacity: settings.maxTasks) { id, result in
             events(["event": "task", "id": .string(id), "status": .string(result.status.rawValue),
                     "actions": .int(Int64(result.actions.count)), "applied_count": .int(Int64(result.appliedCount)),
                     "errors": .array(result.errors.map { .string($0) })])
+            shared?.record(id, result)
         }
+        self.shared = shared
+        self.readiness = readiness
         dryRuns = AsyncPermits(settings.dryRunConcurrency)
         applies = AsyncPermits(settings.applyConcurrency)
         self.events = events
         self.execute = execute
+        shared?.beat { [weak store] in (store?.ids(in: .queued) ?? []) + (store?.ids(in: .running) ?? []) }
     }
 
     /// The runner gt-serve uses: each task on the pipeline's cores with the process's environment.
-    public convenience init(settings: ServeSettings, environment: [String: String], events: @escaping @Sendable (JSONValue) -> Void) {
+    public convenience init(settings: ServeSettings, environment: [String: String], shelf: (any ResultShelf)? = nil,
+                            readiness: Readiness = .always, events: @escaping @Sendable (JSONValue) -> Void) {
         let task = settings.task
-        self.init(settings: settings, events: events) { request, interruption in
+        self.init(settings: settings, shelf: shelf, readiness: readiness, events: events) { request, interruption in
             await ReconcileTask.run(request, environment: environment, settings: task, interruption: interruption)
         }
     }
@@ -44,13 +56,21 @@ public final class TaskRunner: Sendable {
         case draining
         /// As many tasks pending as the store holds (503).
         case full
+        /// The shared store could not record it (503, this detail): nothing was queued.
+        case unshared(String)
     }
 
-    /// Queues `request` as task `id` and returns at once; it runs when its pool has room.
-    public func submit(_ request: ReconcileRequest, id: String) -> Submission {
+    /// Queues `request` as task `id` (recorded in the shared store first, when there is one)
+    /// and returns; it runs when its pool has room.
+    public func submit(_ request: ReconcileRequest, id: String) async -> Submission {
+        if let shared, let refusal = await shared.admit(id) { return .unshared(refusal) }
         switch store.admit(id, dryRun: request.dryRun) {
-        case .draining: return .draining
-        case .full: return .full
+        case .draining:
+            await shared?.withdraw(id)
+            return .draining
+        case .full:
+            await shared?.withdraw(id)
+            return .full
         case .admitted: break
         }
         let pool = request.dryRun ? dryRuns : applies
@@ -75,18 +95,22 @@ public final class TaskRunner: Sendable {
     /// started), lets the running ones finish for `grace`, then interrupts them as a signal
     /// interrupts gt-apply (no new change starts; the task reads `failed`, saying what was not
     /// attempted), and waits `cutoff` more. A task still running then is recorded `failed`,
-    /// cut off. Every task has its final result when this returns.
+    /// cut off. Every task has its final result when this returns (written to the shared store, or logged).
     /// - Returns: the ids of the tasks cut off (their work may still be under way).
     public func drain(signal: Int32, grace: Duration, cutoff: Duration) async -> [String] {
         _ = store.stopAccepting(failingQueued: Self.notStarted)
         await waitForRunning(until: ContinuousClock.now + grace)
         let running = store.ids(in: .running)
-        guard !running.isEmpty else { return [] }
+        guard !running.isEmpty else {
+            await shared?.settle()
+            return []
+        }
         events(["event": "shutdown", "message": .string("the grace ended with \(running.count) task(s) running: interrupting them")])
         for id in running { store.interruption(id)?.receive(signal) { _ in } }
         await waitForRunning(until: ContinuousClock.now + cutoff)
         let cut = store.ids(in: .running)
         for id in cut { store.finish(id, .failed(Self.cutOff(after: cutoff.components.seconds))) }
+        await shared?.settle()
         return cut
     }
 
