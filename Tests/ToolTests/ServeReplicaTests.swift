@@ -51,7 +51,7 @@ final class ServeReplicaTests: SimulatorTestCase {
     /// A `GT_CACHE_URL` that does not parse stops gt-serve before it listens, naming the
     /// variable, never the password.
     func testAMalformedCacheURLStopsItAtStart() throws {
-        let result = try Tools.run("gt-serve", ["--port", "0"], environment: [
+        let result = try Tools.run("gt-serve", ["--port", "0", "--any-console-url"], environment: [
             "QAPI_JWT_SECRET_KEY": ServeProcess.secret, "GT_CACHE_URL": "redis://:planted-redis-password@127.0.0.1:notaport/0",
         ])
         XCTAssertEqual(result.status, 64, result.stderr)
