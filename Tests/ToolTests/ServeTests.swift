@@ -96,6 +96,7 @@ final class ServeTests: SimulatorTestCase {
         let port = try XCTUnwrap(serve.baseURL.split(separator: ":").last)
         let client = #"""
             import socket, sys
+            from concurrent.futures import ThreadPoolExecutor
             def ends(first):
                 s = socket.create_connection(("127.0.0.1", \#(port)))
                 s.settimeout(120)
@@ -105,7 +106,8 @@ final class ServeTests: SimulatorTestCase {
                     return "closed"
                 except socket.timeout:
                     return "still open"
-            print(ends(b""), ends(b"POST \#(ServeProcess.path) HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"dry"))
+            with ThreadPoolExecutor(2) as pool:
+                print(*pool.map(ends, [b"", b"POST \#(ServeProcess.path) HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"dry"]))
             """#
         let result = try Tools.run("/usr/bin/python3", ["-c", client])
         XCTAssertEqual(result.stdout, "closed closed\n", result.stderr)
