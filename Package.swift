@@ -110,6 +110,10 @@ let package = Package(
         // records, then CurrentRun, DiffCore and ApplyRun. No HTTP server (Tests/ServeCoreTests).
         common("ServeCore", ["DesiredCore", "DiffCore", "CurrentRun", "CurrentCore", "ApplyRun", "ApplyCore", "InstanceAccess",
                              "AppInterface", "GTStreams", "GTHTTP", "GTCache"]),
+        // gt-adopt's core: a project's live alerts that App-Interface does not declare, as
+        // declarations by gt-desired's rules that DiffCore plans as unchanged, and the datafile
+        // text they go into. Pure (Tests/AdoptCoreTests).
+        common("AdoptCore", ["DesiredCore", "DiffCore", "AppInterface", "GTStreams"]),
         // gt-serve's HTTP layer on Hummingbird: the routes, Bearer JWT (HS256 on libcrypto's HMAC),
         // gzip bodies (zlib), the task store and its two pools, the access log, metrics and the
         // OpenAPI document. Tested in process through its router's responder (Tests/ServeHTTPTests).
@@ -149,6 +153,7 @@ let package = Package(
                     dependencies: ["ApplyCore", "ApplyRun", "AppInterface", "GTStreams", "GTHTTP", "GTCache", "GTGlitchTip",
                                    "GTCLI", "GTTestSupport"]),
         .testTarget(name: "DesiredCoreTests", dependencies: ["DesiredCore", "AppInterface", "GTStreams"]),
+        .testTarget(name: "AdoptCoreTests", dependencies: ["AdoptCore", "DesiredCore", "DiffCore", "AppInterface", "GTStreams"]),
         .testTarget(name: "ServeCoreTests",
                     dependencies: ["ServeCore", "ApplyRun", "ApplyCore", "AppInterface", "GTStreams", "GTTestSupport"]),
         // Routes called in process through the router's responder (RouterClient.swift), not
