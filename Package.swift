@@ -31,6 +31,7 @@ let package = Package(
         .executable(name: "gt-diff", targets: ["gt-diff"]),
         .executable(name: "gt-apply", targets: ["gt-apply"]),
         .executable(name: "gt-serve", targets: ["gt-serve"]),
+        .executable(name: "gt-adopt", targets: ["gt-adopt"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.7.0"),
@@ -136,6 +137,12 @@ let package = Package(
             name: "gt-serve",
             dependencies: ["ServeHTTP", "ServeCore", "GTStreams", argumentParser, hummingbird, .product(name: "Logging", package: "swift-log"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")]),
+
+        // Alerts made in the GlitchTip UI written into App-Interface (README "Adopting alerts made in the UI").
+        .executableTarget(
+            name: "gt-adopt",
+            dependencies: ["AdoptCore", "AppInterfaceCLI", "AppInterface", "DesiredCore", "DiffCore", "GTStreams", "GTHTTP", "GTCLI",
+                           argumentParser]),
 
         // Shared by the test targets: the simulator process, paths, running the built tools.
         .target(name: "GTTestSupport", dependencies: ["GTStreams", "GTHTTP", "GTCache", "GTGlitchTip", "GTCLI"], path: "Tests/GTTestSupport"),
