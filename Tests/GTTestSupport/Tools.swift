@@ -26,8 +26,8 @@ public struct ToolResult: Sendable {
 /// Runs the tools built next to the test bundle (`swift build` puts them there), or in
 /// `GT_BIN_DIR`. Output goes through files, so a large stream cannot fill a pipe and stall.
 public enum Tools {
-    /// The five programs gt installs: the pipeline's four and gt-serve (scripts/install, scripts/gen-share).
-    public static let programs = ["gt-desired", "gt-current", "gt-diff", "gt-apply", "gt-serve"]
+    /// The six programs gt installs: the pipeline's four, gt-serve and gt-adopt (scripts/install, scripts/gen-share).
+    public static let programs = ["gt-desired", "gt-current", "gt-diff", "gt-apply", "gt-serve", "gt-adopt"]
 
     public static var binDirectory: URL {
         if let dir = ProcessInfo.processInfo.environment["GT_BIN_DIR"] { return URL(fileURLWithPath: dir) }

@@ -99,7 +99,7 @@ final class LinkedLibrariesTests: XCTestCase {
         }
         XCTAssertTrue(try holdsHummingbird("gt-serve"), "the check reads real symbols")
         XCTAssertTrue(try needed("gt-serve").contains { $0.hasPrefix("libz.") }, "gt-serve links zlib")
-        for tool in ["gt-desired", "gt-current", "gt-diff", "gt-apply"] {
+        for tool in ["gt-desired", "gt-current", "gt-diff", "gt-apply", "gt-adopt"] {
             XCTAssertFalse(try holdsHummingbird(tool), "\(tool) holds Hummingbird's code")
             XCTAssertFalse(try needed(tool).contains { $0.hasPrefix("libz.") }, "\(tool) links zlib")
         }

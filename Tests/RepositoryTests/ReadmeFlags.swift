@@ -9,7 +9,7 @@ enum ReadmeFlags {
         "gt-desired": "gt-desired", "gt-current": "gt-current", "gt-diff": "gt-diff", "gt-apply": "gt-apply",
         "gt-reconcile": "scripts/gt-reconcile", "scripts/gt-reconcile": "scripts/gt-reconcile",
         "scripts/bench": "scripts/bench", "scripts/install": "scripts/install", "scripts/fuzz": "scripts/fuzz",
-        "scripts/test": "scripts/test", "gt-serve": "gt-serve serve",
+        "scripts/test": "scripts/test", "gt-serve": "gt-serve serve", "gt-adopt": "gt-adopt",
     ]
 
     /// Our commands named by two words, a program and its subcommand: a flag after
@@ -20,7 +20,7 @@ enum ReadmeFlags {
     static let otherPrograms: Set<String> = [
         "swift", "jq", "python3", "python", "redis-server", "redis-cli", "valkey-server", "curl", "git", "apt-get", "readelf",
         "sudo", "env", "bash", "sh", "diff", "xargs", "docker", "podman", "make", "openssl", "tinyproxy", "timeout", "ulimit",
-        "install", "cp", "ls", "grep", "sed", "kill", "cron", "crontab", "qontract-reconcile", "pip", "flock", "sort",
+        "install", "cp", "ls", "grep", "sed", "kill", "cron", "crontab", "qontract-reconcile", "pip", "flock", "sort", "vault",
     ]
 
     /// The `--flag` words in `text`, in order.

@@ -8,7 +8,7 @@ final class ReadmeTests: XCTestCase {
 
     func testEveryFlagIsDocumentedAndEveryDocumentedFlagExists() throws {
         var helpFlags: Set<String> = []
-        for tool in ["gt-desired", "gt-current", "gt-diff", "gt-apply", "gt-serve serve", "gt-serve token"] {
+        for tool in ["gt-desired", "gt-current", "gt-diff", "gt-apply", "gt-serve serve", "gt-serve token", "gt-adopt"] {
             helpFlags.formUnion(flags(in: try help(tool)))
         }
         for script in ["scripts/gt-reconcile", "scripts/bench", "scripts/install", "scripts/fuzz", "scripts/test"] {
@@ -28,7 +28,7 @@ final class ReadmeTests: XCTestCase {
     /// Where each command's flags are documented; bare flags in a section are its first command's.
     private static let sections: [(heading: String, commands: [String])] = [
         ("### gt-desired", ["gt-desired"]), ("### gt-current", ["gt-current"]), ("### gt-diff", ["gt-diff"]),
-        ("### gt-apply", ["gt-apply"]), ("### gt-serve", ["gt-serve serve", "gt-serve token"]), ("## The one command: `scripts/gt-reconcile`", ["scripts/gt-reconcile"]),
+        ("### gt-apply", ["gt-apply"]), ("### gt-serve", ["gt-serve serve", "gt-serve token"]), ("### gt-adopt", ["gt-adopt"]), ("## The one command: `scripts/gt-reconcile`", ["scripts/gt-reconcile"]),
         ("## Benchmark", ["scripts/bench"]), ("### Install", ["scripts/install"]), ("## Development", ["scripts/fuzz", "scripts/test"]),
     ]
 
