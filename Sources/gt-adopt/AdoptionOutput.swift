@@ -25,6 +25,7 @@ struct AdoptionOutput {
         guard format == .patch || write else { return [] }
         return try adopting.map { entry in
             let path = entry.project.origin
+            if write { try DatafileWrite.replaceable(path) }
             let old: String
             do { old = String(decoding: try DirectoryListing.contents(of: path), as: UTF8.self) } catch {
                 throw AdoptError("\(path): cannot be read: \(error)")
@@ -39,10 +40,11 @@ struct AdoptionOutput {
     func newDatafiles() throws -> [(path: String, text: String)] {
         guard let directory = newProjects else { return [] }
         let slugs = Dictionary(fleet.undeclared.map { ($0.current.project, 1) }, uniquingKeysWith: +)
-        return fleet.undeclared.map { entry in
+        return try fleet.undeclared.map { entry in
             let live = entry.current
             let name = slugs[live.project] == 1 ? live.project
                 : "\(live.instance)-\(live.organizationSlug ?? slugify(live.organization))-\(live.project)"
+            try DatafileWrite.absent("\(directory)/\(name).yml")
             return ("\(directory)/\(name).yml", ProjectSkeleton.text(for: live, alerts: entry.adoption.adopted))
         }
     }

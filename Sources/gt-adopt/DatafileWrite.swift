@@ -5,12 +5,27 @@ import GTStreams
 /// with the old file's mode, then renamed over it), so a killed gt-adopt leaves the old file or
 /// the new one, never half of one; a new one never replaces anything.
 enum DatafileWrite {
-    static func replace(_ path: String, with text: String) throws {
+    /// The file's status, when it is a regular file `replace` may write (checked before any
+    /// secret is stored, and again when writing).
+    @discardableResult
+    static func replaceable(_ path: String) throws -> stat {
         let status: stat
         do { status = try SystemCall.linkStatus(path: path) } catch { throw AdoptError("\(path): \(error)") }
         guard status.st_mode & S_IFMT == S_IFREG else {
             throw AdoptError("\(path): not a regular file (a symbolic link is not followed): edit it by hand, or use --format patch")
         }
+        return status
+    }
+
+    /// Refuses a path where something already is (checked before any secret is stored).
+    static func absent(_ path: String) throws {
+        if (try? SystemCall.linkStatus(path: path)) != nil {
+            throw AdoptError("\(path): already exists; gt-adopt writes new datafiles only (move it away, or choose another --new-projects)")
+        }
+    }
+
+    static func replace(_ path: String, with text: String) throws {
+        let status = try replaceable(path)
         let temporary = "\(path).gt-adopt-\(getpid())"
         do {
             let fd = try SystemCall.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode: 0o600)
