@@ -59,8 +59,9 @@ struct GTAdoptCommand: AsyncParsableCommand {
     func validate() throws {
         if vaultWrite && secretsOut != nil { throw ValidationError("--vault-write and --secrets-out exclude each other") }
         if write && format == .yaml { throw ValidationError("--write changes the datafiles; --format yaml only prints entries") }
-        if let prefix = secretPath, prefix.split(separator: "/").count < 2 || prefix.hasPrefix("/") {
-            throw ValidationError("--secret-path needs a Vault mount and a path within it (e.g. app-sre/gt-adopted), got '\(prefix)'")
+        if let prefix = secretPath, !AdoptionSettings.isPlainVaultPath(AdoptionSettings(secretPath: prefix, adoptedOn: "").secretPath ?? "") {
+            throw ValidationError("--secret-path needs a Vault mount and a path within it, of letters, digits, -, _ and . "
+                + "(e.g. app-sre/gt-adopted), got '\(prefix)'")
         }
     }
 

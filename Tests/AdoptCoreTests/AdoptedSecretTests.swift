@@ -63,3 +63,21 @@ final class AdoptedSecretTests: XCTestCase {
         for url in plain { XCTAssertFalse(CredentialURL.carriesCredential(url), url) }
     }
 }
+
+final class VaultPathTests: XCTestCase {
+    func testOnlyPlainVaultPathsAreWritten() {
+        for plain in ["app-sre/gt-adopted", "secret/a/b.c/d_e", "m/x"] { XCTAssertTrue(AdoptionSettings.isPlainVaultPath(plain), plain) }
+        for odd in ["nomount", "/abs/path", "a//b", "a/../b", "a/./b", "a/-flag", "a/b c", "a/b\nc", "a/b'c", "a/ü", ""] {
+            XCTAssertFalse(AdoptionSettings.isPlainVaultPath(odd), odd)
+        }
+    }
+
+    func testAProjectWhosePathIsNotPlainKeepsItsCredentialedAlertsOut() throws {
+        var current = AdoptionFixture.current([AdoptionFixture.live("slack", pk: 1, [("webhook", "https://hooks.slack.com/services/T/B/x")]),
+                                               AdoptionFixture.live("mail", pk: 2)])
+        current.organizationSlug = ".."
+        let adoption = try AdoptionFixture.adopt(current)
+        XCTAssertEqual(adoption.adopted.map(\.name), ["mail"])
+        XCTAssertTrue(adoption.leftOut.first?.reason.contains("is not a plain path") ?? false, "\(adoption.leftOut)")
+    }
+}

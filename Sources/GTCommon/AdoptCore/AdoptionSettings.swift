@@ -13,6 +13,17 @@ public struct AdoptionSettings: Sendable {
         self.adoptedOn = adoptedOn
     }
 
+    /// Whether `path` is a Vault path gt writes: segments of ASCII letters, digits, `-`, `_` and
+    /// `.`, none empty, `.` or `..` (a path that walks elsewhere, or that the vault CLI would read
+    /// as a flag, never reaches Vault or the commands file).
+    public static func isPlainVaultPath(_ path: String) -> Bool {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        return segments.count >= 2 && segments.allSatisfy { segment in
+            !segment.isEmpty && segment != "." && segment != ".." && !segment.hasPrefix("-")
+                && segment.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.".unicodeScalars.contains($0)) }
+        }
+    }
+
     func description(instance: String, pk: Int64) -> String {
         "Adopted from GlitchTip \(instance) (alert pk \(pk)) on \(adoptedOn) by gt-adopt"
     }

@@ -28,10 +28,16 @@ public enum AlertAdoption {
         let undeclared = current.alerts.filter { !declaredNames.contains($0.name) }
             .sorted { $0.name != $1.name ? utf8Precedes($0.name, $1.name) : ($0.pk ?? 0) < ($1.pk ?? 0) }
         var leftOut: [LeftOutAlert] = []
-        var fields = SecretFields(declared: base, path: settings.secretPath.map { vaultPath($0, current) })
+        let path = settings.secretPath.map { vaultPath($0, current) }
+        var fields = SecretFields(declared: base, path: path.flatMap { AdoptionSettings.isPlainVaultPath($0) ? $0 : nil })
         var candidates: [Candidate] = []
         let counts = Dictionary(undeclared.map { ($0.name, 1) }, uniquingKeysWith: +)
         for alert in undeclared {
+            if let path, !AdoptionSettings.isPlainVaultPath(path), alert.recipients.contains(where: { $0.type == "webhook" && CredentialURL.carriesCredential($0.url) }) {
+                leftOut.append(LeftOutAlert(name: alert.name, pk: alert.pk, reason: "its webhook URL carries a credential, and the project's "
+                    + "Vault path '\(path)' is not a plain path (letters, digits, -, _ and . between slashes)"))
+                continue
+            }
             switch candidate(alert, count: counts[alert.name] ?? 1, current: current, settings: settings, fields: &fields) {
             case .success(let made): candidates.append(made)
             case .failure(let reason): leftOut.append(LeftOutAlert(name: alert.name, pk: alert.pk, reason: reason.message))
