@@ -149,6 +149,16 @@ final class DatafileEditTests: XCTestCase {
         XCTAssertEqual(try edit(text), expected)
     }
 
+    /// Rarer block shapes: an explicit key, a comment before the first item, empty items,
+    /// an indented top level, nested dashes on the item's line.
+    func testRareBlockShapes() throws {
+        XCTAssertEqual(try edit("? alerts\n: []\nname: p\n"), "? alerts\n:\n" + F.lines("adopted-1", indent: 2) + "name: p\n")
+        XCTAssertEqual(try edit("alerts:\n# first\n- a\n"), "alerts:\n# first\n- a\n" + F.lines("adopted-1"))
+        XCTAssertEqual(try edit("alerts:\n-\n- \nname: p\n"), "alerts:\n-\n- \n" + F.lines("adopted-1") + "name: p\n")
+        XCTAssertEqual(try edit("  name: p\n  alerts:\n  - a\n"), "  name: p\n  alerts:\n  - a\n" + F.lines("adopted-1", indent: 2))
+        XCTAssertEqual(try edit("alerts:\n- - a\n  - b\n"), "alerts:\n- - a\n  - b\n" + F.lines("adopted-1"))
+    }
+
     func testNoItemsChangesNothing() throws {
         XCTAssertEqual(try edit("name: p # c\n", []), "name: p # c\n")
     }
