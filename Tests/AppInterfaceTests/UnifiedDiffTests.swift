@@ -116,6 +116,27 @@ final class UnifiedDiffTests: XCTestCase {
                        diff.components(separatedBy: "\n").drop { !$0.hasPrefix("@@") }.joined(separator: "\n"))
     }
 
+    /// Random texts over few distinct lines (many equal ones, so hunks must be placed right),
+    /// CRLF and LF mixed, with and without a final newline: both tools give the new text.
+    func testRandomTextsApply() throws {
+        let alphabet = ["a\n", "b\n", "a\r\n", "- name: x\n", "\n", "é\n", "e\u{301}\n", "  # c\n"]
+        var rng = SplitMix(seed: 11)
+        func text() -> String {
+            var s = (0..<Int(rng.next() % 30)).map { _ in alphabet[Int(rng.next() % UInt64(alphabet.count))] }.joined()
+            if rng.next() % 3 == 0 && s.hasSuffix("\n") { s.removeLast() }
+            return s
+        }
+        var applied = 0
+        while applied < 40 {
+            let old = text(), new = text()
+            guard !old.utf8.elementsEqual(new.utf8) else { continue }
+            try assertApplies(old, new)
+            applied += 1
+        }
+        // Canonically equal, byte-different lines are a change.
+        XCTAssertFalse(UnifiedDiff.file(path: "p.yml", old: "é\n", new: "e\u{301}\n").isEmpty)
+    }
+
     /// Every edit `DatafileEdit` makes gives a diff both tools apply.
     func testEveryDatafileEditApplies() throws {
         let crlf = { (s: String) in s.replacingOccurrences(of: "\n", with: "\r\n") }
