@@ -62,6 +62,19 @@ final class VaultWriteRaceTests: VaultWriteTestCase {
         XCTAssertEqual(stored?.count, 1)
     }
 
+    /// The answer lost and the read after it failing too: the message says the outcome is
+    /// unknown, not "nothing written".
+    func testALostAnswerAndAFailedReadSayTheOutcomeIsUnknown() async throws {
+        try await sim.faults([["method": "POST", "path": "/v1/secret/data/gt/prod/acme/api", "action": "reset_after"],
+                              ["method": "GET", "path": "/v1/secret/data/gt/prod/acme/api", "action": "status", "status": 503, "nth": 2]])
+        let writer = try writer()
+        let message = await failure { try await writer.add(NewSecret(path: "secret/gt/prod/acme/api", fields: ["alert-1": hook])) }
+        XCTAssertTrue(message.hasPrefix("secret secret/gt/prod/acme/api: the write's answer was lost"), message)
+        XCTAssertTrue(message.contains("a fresh read failed too"), message)
+        XCTAssertTrue(message.contains("HTTP 503"), message)
+        XCTAssertTrue(message.contains("whether it was written is unknown"), message)
+    }
+
     func testA5xxAfterVaultStoredTheWriteIsSuccess() async throws {
         try await sim.faults([["method": "POST", "path": "/v1/secret/data/gt/prod/acme/web", "action": "status_after", "status": 502]])
         let outcome = try await writer().add(NewSecret(path: "secret/gt/prod/acme/web", fields: ["alert-1": hook]))

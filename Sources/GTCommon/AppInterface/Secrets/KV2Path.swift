@@ -100,7 +100,10 @@ struct KV2Path: Sendable {
     /// After a refused or unanswered write: a fresh read decides. Every field holding its value
     /// is success; anything else is an error, and nothing was overwritten.
     func settle(after what: String, before: Read) async throws -> VaultSecretWriter.Outcome {
-        let now = try await read()
+        let now: Read
+        do { now = try await read() } catch let error as SecretError {
+            throw fail("\(what); a fresh read failed too (\(error.reason)): whether it was written is unknown, check it in Vault")
+        }
         if secret.fields.allSatisfy({ now.fields[$0.key] == .string($0.value) }) { return .alreadyThere }
         if now.version == before.version {
             throw fail("\(what); a fresh read finds version \(now.version) unchanged: nothing written")
