@@ -4,7 +4,7 @@
 One process, one port (127.0.0.1 only), four faces:
 
 * ``/api/0/...``  GlitchTip's organisation, project and project-alert endpoints;
-* ``/v1/...``     a Vault subset (KV v1, KV v2 with versions, AppRole login);
+* ``/v1/...``     a Vault subset (KV v1, KV v2 with versions and check-and-set writes, AppRole login);
 * ``/graphql``    a qontract-server stand-in answering canned GraphQL responses;
 * ``/__admin/...`` an unauthenticated control API: load state, inject faults, read the request log.
 
@@ -1388,7 +1388,13 @@ class GlitchTipApi:
 # --------------------------------------------------------------------------------------------
 
 class VaultSim:
-    """Enough of Vault's HTTP API for secret references: reads, versions, AppRole login."""
+    """Enough of Vault's HTTP API for secret references: reads, versions, AppRole login; KV v2
+    writes with check-and-set and the mount lookup the vault CLI makes (``sys/internal/ui/mounts``).
+
+    A version stored as null is deleted (reads answer 404 with its metadata, as Vault does).
+    ``writes_after_read`` (configuration) plays another writer: ``[{"path", "data"}]``, each
+    stored as a new version right after the next read of its path, once, so a client's
+    check-and-set between its read and its write can be refused deterministically."""
 
     def __init__(self) -> None:
         self.tokens: set[str] = set()
@@ -1396,6 +1402,7 @@ class VaultSim:
         self.mounts: dict[str, int] = {"secret": 2}
         self.secrets: dict[str, Any] = {}
         self.created_time = ""
+        self.writes_after_read: list[dict] = []
 
     @classmethod
     def from_config(cls, body: Any) -> "VaultSim":
@@ -1404,6 +1411,11 @@ class VaultSim:
         vault = cls()
         vault.tokens = set(body.get("tokens") or [])
         vault.approle = body.get("approle")
+        vault.writes_after_read = list(body.get("writes_after_read") or [])
+        for pending in vault.writes_after_read:
+            if not isinstance(pending, dict) or not isinstance(pending.get("path"), str) \
+                    or not isinstance(pending.get("data"), dict):
+                raise StateError("writes_after_read entries must be {\"path\": str, \"data\": {...}}")
         vault.secrets = {k.strip("/"): v for k, v in (body.get("secrets") or {}).items()}
         mounts = body.get("mounts")
         vault.mounts = {k.strip("/"): int(v) for k, v in mounts.items()} if mounts else {}
@@ -1437,9 +1449,62 @@ class VaultSim:
                 return json_response(403, {"errors": ["permission denied"]})
             if rel == "auth/token/lookup-self":
                 return json_response(200, self._envelope({"id": token, "policies": ["default"], "ttl": 3600}))
+            if rel.startswith("sys/internal/ui/mounts/") and req.method == "GET":
+                return self._mount_info(rel[len("sys/internal/ui/mounts/"):])
+            if req.method in ("POST", "PUT"):
+                return self._write(rel, req)
             if req.method not in ("GET", "HEAD"):
                 return json_response(405, {"errors": []})
             return self._read(rel, req.param("version"))
+
+    def state(self) -> dict:
+        """``GET /__admin/vault``: mounts and every secret's versions (tests check what was written)."""
+        return {"mounts": dict(self.mounts),
+                "secrets": {k: (v if isinstance(v, list) or self.mounts.get(k.split("/", 1)[0]) == 1 else [v])
+                            for k, v in self.secrets.items()}}
+
+    def _mount_info(self, rel: str) -> Response:
+        mount = self._mount_of(rel.strip("/"))
+        if mount is None:
+            return json_response(400, {"errors": [f"no mount found for path {rel}"]})
+        return json_response(200, self._envelope({
+            "path": mount + "/", "type": "kv", "description": "", "options": {"version": str(self.mounts[mount])}}))
+
+    def _write(self, rel: str, req: Request) -> Response:
+        """KV v2 ``<mount>/data/<path>``: a new version; ``options.cas`` 0 = only if absent, N =
+        only if the current version is N (deleted versions count), as Vault checks it."""
+        mount = self._mount_of(rel)
+        if mount is None or self.mounts[mount] != 2 or not rel[len(mount) + 1:].startswith("data/"):
+            return json_response(405, {"errors": []})
+        try:
+            body = req.json_body()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or not isinstance(body.get("data"), dict):
+            return json_response(400, {"errors": ["no data provided"]})
+        key = f"{mount}/{rel[len(mount) + 1 + len('data/'):]}"
+        versions = self._versions(key)
+        cas = (body.get("options") or {}).get("cas")
+        if cas is not None and (not isinstance(cas, int) or cas != len(versions)):
+            return json_response(400, {"errors": ["check-and-set parameter did not match the current version"]})
+        versions.append(dict(body["data"]))
+        self.secrets[key] = versions
+        return json_response(200, self._envelope(self._metadata(len(versions))))
+
+    def _versions(self, key: str) -> list:
+        versions = self.secrets.get(key)
+        return list(versions) if isinstance(versions, list) else ([versions] if isinstance(versions, dict) else [])
+
+    def _metadata(self, number: int, deleted: bool = False) -> dict:
+        return {"created_time": self.created_time, "custom_metadata": None,
+                "deletion_time": self.created_time if deleted else "", "destroyed": False, "version": number}
+
+    def _after_read(self, key: str) -> None:
+        for pending in self.writes_after_read:
+            if pending["path"].strip("/") == key:
+                self.writes_after_read.remove(pending)
+                self.secrets[key] = self._versions(key) + [dict(pending["data"])]
+                return
 
     def _login(self, req: Request) -> Response:
         try:
@@ -1469,7 +1534,11 @@ class VaultSim:
         sub = rel[len(mount) + 1:]
         if not sub.startswith("data/"):
             return json_response(404, {"errors": []})
-        return self._read_v2(f"{mount}/{sub[len('data/'):]}", version)
+        key = f"{mount}/{sub[len('data/'):]}"
+        try:
+            return self._read_v2(key, version)
+        finally:
+            self._after_read(key)
 
     def _read_v2(self, key: str, version: Optional[str]) -> Response:
         versions = self.secrets.get(key)
@@ -1481,11 +1550,11 @@ class VaultSim:
         except ValueError:
             return json_response(400, {"errors": ["error parsing version parameter"]})
         number = number or len(versions)   # version 0 (or none) means the latest
-        if not 1 <= number <= len(versions) or not isinstance(versions[number - 1], dict):
+        if not 1 <= number <= len(versions):
             return json_response(404, {"errors": []})
-        metadata = {"created_time": self.created_time, "custom_metadata": None,
-                    "deletion_time": "", "destroyed": False, "version": number}
-        return json_response(200, self._envelope({"data": versions[number - 1], "metadata": metadata}))
+        if not isinstance(versions[number - 1], dict):   # deleted: 404, the metadata still told
+            return json_response(404, self._envelope({"data": None, "metadata": self._metadata(number, deleted=True)}))
+        return json_response(200, self._envelope({"data": versions[number - 1], "metadata": self._metadata(number)}))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1723,6 +1792,7 @@ class AdminApi:
             ("GET", "/__admin/requests"): lambda body: self.sim.log.snapshot(),
             ("POST", "/__admin/requests/clear"): self._clear_requests,
             ("POST", "/__admin/vault"): self._ok(lambda b: setattr(self.sim, "vault", VaultSim.from_config(b))),
+            ("GET", "/__admin/vault"): lambda body: self.sim.vault.state(),
             ("POST", "/__admin/graphql"): self._ok(lambda b: self.sim.graphql.configure(b)),
         }
 

@@ -771,6 +771,82 @@ class VaultTests(SimTestCase):
         self.assertEqual([r["path"] for r in self.sim.log()["requests"]], ["/v1/kv1/app/token"])
 
 
+class VaultWriteTests(SimTestCase):
+    """KV v2 writes as Vault makes them: check-and-set, versions, the mount preflight."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        self.sim.admin("POST", "/__admin/vault", {
+            "tokens": ["root"], "mounts": {"secret": 2, "kv1": 1},
+            "secrets": {"secret/app/hooks": [{"a": "1"}], "secret/app/gone": [{"a": "1"}, None],
+                        "kv1/app/x": {"k": "v"}}})
+
+    def vault(self, path: str, method: str = "GET", body: Any = None, token: str = "root") -> Reply:
+        return self.sim.request(method, path, body, token=None, headers={"X-Vault-Token": token})
+
+    def versions(self, path: str) -> Any:
+        return self.sim.admin("GET", "/__admin/vault")["secrets"].get(path)
+
+    def test_cas_zero_writes_only_an_absent_secret(self) -> None:
+        first = self.vault("/v1/secret/data/app/new", "POST", {"data": {"url": "u"}, "options": {"cas": 0}})
+        self.assertEqual((first.status, first.json()["data"]["version"]), (200, 1))
+        again = self.vault("/v1/secret/data/app/new", "POST", {"data": {"url": "other"}, "options": {"cas": 0}})
+        self.assertEqual((again.status, again.json()),
+                         (400, {"errors": ["check-and-set parameter did not match the current version"]}))
+        self.assertEqual(self.versions("secret/app/new"), [{"url": "u"}])
+        read = self.vault("/v1/secret/data/app/new").json()["data"]
+        self.assertEqual((read["data"], read["metadata"]["version"]), ({"url": "u"}, 1))
+
+    def test_cas_n_writes_only_over_version_n(self) -> None:
+        stale = self.vault("/v1/secret/data/app/hooks", "PUT", {"data": {"a": "1", "b": "2"}, "options": {"cas": 2}})
+        self.assertEqual(stale.status, 400)
+        fresh = self.vault("/v1/secret/data/app/hooks", "POST", {"data": {"a": "1", "b": "2"}, "options": {"cas": 1}})
+        self.assertEqual((fresh.status, fresh.json()["data"]["version"]), (200, 2))
+        self.assertEqual(self.versions("secret/app/hooks"), [{"a": "1"}, {"a": "1", "b": "2"}])
+        # Without cas the write is unconditional, as in Vault with cas_required off.
+        free = self.vault("/v1/secret/data/app/hooks", "POST", {"data": {"c": "3"}})
+        self.assertEqual((free.status, free.json()["data"]["version"]), (200, 3))
+
+    def test_deleted_latest_version_counts_and_reads_404_with_metadata(self) -> None:
+        read = self.vault("/v1/secret/data/app/gone")
+        self.assertEqual(read.status, 404)
+        self.assertEqual((read.json()["data"]["data"], read.json()["data"]["metadata"]["version"]), (None, 2))
+        self.assertEqual(self.vault("/v1/secret/data/app/gone", "POST", {"data": {"a": "2"}, "options": {"cas": 0}}).status, 400)
+        self.assertEqual(self.vault("/v1/secret/data/app/gone", "POST", {"data": {"a": "2"}, "options": {"cas": 2}}).status, 200)
+
+    def test_refused_writes(self) -> None:
+        self.assertEqual(self.vault("/v1/secret/data/app/new", "POST", {"data": {"a": "1"}}, token="wrong").status, 403)
+        self.assertEqual(self.vault("/v1/secret/data/app/new", "POST", {"data": "x"}).status, 400)
+        self.assertEqual(self.vault("/v1/kv1/app/x", "POST", {"data": {"k": "w"}}).status, 405)
+        self.assertIsNone(self.versions("secret/app/new"))
+
+    def test_mount_preflight(self) -> None:
+        v2 = self.vault("/v1/sys/internal/ui/mounts/secret/app/hooks")
+        self.assertEqual((v2.status, v2.json()["data"]["path"], v2.json()["data"]["type"], v2.json()["data"]["options"]),
+                         (200, "secret/", "kv", {"version": "2"}))
+        self.assertEqual(self.vault("/v1/sys/internal/ui/mounts/kv1/app/x").json()["data"]["options"], {"version": "1"})
+        self.assertEqual(self.vault("/v1/sys/internal/ui/mounts/nope/x").status, 400)
+        self.assertEqual(self.vault("/v1/sys/internal/ui/mounts/secret/x", token="wrong").status, 403)
+
+    def test_another_writer_after_a_read_makes_the_cas_fail(self) -> None:
+        self.sim.admin("POST", "/__admin/vault", {
+            "tokens": ["root"], "mounts": {"secret": 2},
+            "writes_after_read": [{"path": "secret/app/new", "data": {"url": "theirs"}}]})
+        self.assertEqual(self.vault("/v1/secret/data/app/new").status, 404)
+        mine = self.vault("/v1/secret/data/app/new", "POST", {"data": {"url": "mine"}, "options": {"cas": 0}})
+        self.assertEqual(mine.status, 400)
+        self.assertEqual(self.versions("secret/app/new"), [{"url": "theirs"}])
+        self.vault("/v1/secret/data/app/new")   # fired once: a second read changes nothing
+        self.assertEqual(self.versions("secret/app/new"), [{"url": "theirs"}])
+
+    def test_reset_after_a_stored_write(self) -> None:
+        self.sim.admin("POST", "/__admin/faults", {"faults": [
+            {"method": "POST", "path": "/v1/secret/data/app/new", "action": "reset_after"}]})
+        with self.assertRaises((ConnectionError, http.client.HTTPException)):
+            self.vault("/v1/secret/data/app/new", "POST", {"data": {"url": "u"}, "options": {"cas": 0}})
+        self.assertEqual(self.versions("secret/app/new"), [{"url": "u"}])
+
+
 class GraphQLTests(SimTestCase):
     def setUp(self) -> None:
         super().setUp()

@@ -80,22 +80,8 @@ public actor SecretResolver {
     /// `http` lends its retry policy and counters; Vault's CAs come from `environment`. Vault's
     /// transport is the resolver's own: await ``shutdown()`` when done.
     public static func fromEnvironment(_ environment: [String: String], http: HTTPClient) throws -> SecretResolver? {
-        if let address = environment["VAULT_ADDR"], !address.isEmpty {
-            let auth: VaultSecretStore.Auth
-            if let token = environment["VAULT_TOKEN"], !token.isEmpty {
-                auth = .token(token)
-            } else if let role = environment["VAULT_ROLE_ID"], let secret = environment["VAULT_SECRET_ID"],
-                      !role.isEmpty, !secret.isEmpty {
-                auth = .appRole(roleID: role, secretID: secret)
-            } else {
-                throw SecretError(secret: "(all)", reason: "VAULT_ADDR is set but neither VAULT_TOKEN nor VAULT_ROLE_ID and VAULT_SECRET_ID are")
-            }
-            // Vault gets a transport of its own: VAULT_CACERT/VAULT_CAPATH come first for it
-            // (README, "Behind a company network"); retries and counters stay the caller's.
-            let transport = HTTPTransport(maxConcurrent: http.transport.maxConcurrent, environment: environment,
-                                          trust: TrustStore(environment: environment, for: .vault))
-            let vaultHTTP = HTTPClient(transport: transport, retry: http.retry, counters: http.counters)
-            return SecretResolver(store: VaultSecretStore(address: address, auth: auth, http: vaultHTTP), owning: transport)
+        if let (store, transport) = try VaultSecretStore.fromEnvironment(environment, http: http) {
+            return SecretResolver(store: store, owning: transport)
         }
         if let path = environment["GT_SECRETS_FILE"], !path.isEmpty {
             return SecretResolver(store: try SecretsFile(path: path))
@@ -165,9 +151,11 @@ public actor VaultSecretStore: SecretStore {
         case appRole(roleID: String, secretID: String)
     }
 
-    private let address: String
+    // Internal, not private: the KV v2 writer (Secrets/) sends through the same address,
+    // login and client.
+    let address: String
     private let auth: Auth
-    private let http: HTTPClient
+    let http: HTTPClient
     private var token: String?
     public nonisolated let label: String
 
@@ -180,7 +168,7 @@ public actor VaultSecretStore: SecretStore {
         label = "Vault at \(RedactedURL(base))"
     }
 
-    private func clientToken() async throws -> String {
+    func clientToken() async throws -> String {
         if let token { return token }
         switch auth {
         case .token(let t):
