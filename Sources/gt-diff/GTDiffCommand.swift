@@ -61,7 +61,8 @@ struct GTDiffCommand: ParsableCommand {
         var earlier = DeclaredAlerts()
         do {
             // Read first: nothing is planned from a history that cannot be read (fail closed).
-            if let historyFile { earlier = try historyFile.read() }
+            let before = try historyFile?.read()
+            earlier = before?.alerts ?? DeclaredAlerts()
             let desiredReader = try open(.desired, path: desired ?? "-")
             let currentReader = try open(.current, path: current)
             // Only with a history are the desired state's alerts kept: without one, memory follows the plan.
@@ -71,7 +72,7 @@ struct GTDiffCommand: ParsableCommand {
             upstream["desired"] = .object(desiredReader.trailer?.stats ?? [:])
             upstream["current"] = .object(currentReader.trailer?.stats ?? [:])
             // Both streams are complete: what the desired state declared is known, applied or not.
-            try historyFile?.add(declared)
+            try historyFile?.add(declared, readBefore: before)
         } catch {
             diagnostics.error("\(error)")
             writer?.finish(complete: false)

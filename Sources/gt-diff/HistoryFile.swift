@@ -17,23 +17,17 @@ struct HistoryFile {
     /// How long another gt-diff may hold the lock (it holds it only to read and replace the file).
     static let lockWait: Duration = .seconds(30)
 
-    private func fail(_ message: String) -> HistoryError { HistoryError(file: path, line: nil, message: message) }
-
-    /// The alerts in the file; none when there is no file (a first run).
-    func read() throws(HistoryError) -> DeclaredAlerts { try readExisting()?.alerts ?? DeclaredAlerts() }
-
-    /// Adds `declared` to the file (made, mode 0600, when there is none; an existing file keeps
-    /// its mode). A file that would not change is left as it is.
-    func add(_ declared: DeclaredAlerts) throws(HistoryError) {
-        let lock = try takeLock()
-        defer { lock.release() }
-        let existing = try readExisting()
-        let all = (existing?.alerts ?? DeclaredAlerts()).union(declared)
-        if let existing, existing.alerts == all { return }
-        try replace(with: all.rendered(), mode: existing?.mode ?? 0o600)
+    /// The file as read: its alerts, its mode and which file it was (``identity(_:)``).
+    struct Snapshot {
+        let alerts: DeclaredAlerts
+        let mode: mode_t
+        let identity: [Int]
     }
 
-    private func readExisting() throws(HistoryError) -> (alerts: DeclaredAlerts, mode: mode_t)? {
+    private func fail(_ message: String) -> HistoryError { HistoryError(file: path, line: nil, message: message) }
+
+    /// The file; nil when there is none (a first run: no alert declared before).
+    func read() throws(HistoryError) -> Snapshot? {
         let fd: Int32
         do {
             // Without waiting: a FIFO at the path must not hang the run.
@@ -50,7 +44,26 @@ struct HistoryFile {
         let info: stat
         do { info = try SystemCall.fileStatus(fd) } catch { throw fail("\(error)") }
         guard info.st_mode & S_IFMT == S_IFREG else { throw fail("not a regular file (\(Self.describe(info.st_mode)))") }
-        return (try DeclaredAlerts(reading: lines, file: path), info.st_mode & 0o7777)
+        return Snapshot(alerts: try DeclaredAlerts(reading: lines, file: path), mode: info.st_mode & 0o7777, identity: Self.identity(info))
+    }
+
+    /// Adds `declared` to the file (made, mode 0600, when there is none; an existing file keeps
+    /// its mode), `before` being what ``read()`` found: read again unless the same file is still
+    /// there unchanged. A file that would not change is left as it is.
+    func add(_ declared: DeclaredAlerts, readBefore before: Snapshot?) throws(HistoryError) {
+        let lock = try takeLock()
+        defer { lock.release() }
+        let now = (try? SystemCall.linkStatus(path: path)).map(Self.identity)
+        let existing = now == before?.identity ? before : try read()
+        let old = existing?.alerts ?? DeclaredAlerts()
+        if existing != nil, declared.alerts.isSubset(of: old.alerts) { return }
+        try replace(with: old.union(declared).rendered(), mode: existing?.mode ?? 0o600)
+    }
+
+    /// Device, inode, size and modification time: another file renamed over it, or one written
+    /// in place, differs.
+    private static func identity(_ info: stat) -> [Int] {
+        [Int(info.st_dev), Int(info.st_ino), Int(info.st_size), info.st_mtim.tv_sec, info.st_mtim.tv_nsec]
     }
 
     static func describe(_ mode: mode_t) -> String {
