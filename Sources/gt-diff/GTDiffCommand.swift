@@ -12,7 +12,11 @@ struct GTDiffCommand: ParsableCommand {
             Reads the desired stream (stdin, or --desired FILE) and the current stream (FILE; - for \
             stdin; <(gt-current) works), refuses either unless it is complete, and writes the plan: \
             per project creates, updates, deletes. Instance records and upstream warnings and errors \
-            pass on. A plan for people on a terminal (or --format text); the stream otherwise.
+            pass on. A plan for people on a terminal (or --format text); the stream otherwise. The plan \
+            says how many deletes per project are of alerts no earlier desired state declared (made in \
+            the GlitchTip UI?): with --history FILE, those the file does not list, and FILE then lists \
+            this desired state's alerts too; without it, every delete of a name the desired project \
+            does not declare.
             """,
         version: GTVersion.current)
 
@@ -21,6 +25,10 @@ struct GTDiffCommand: ParsableCommand {
 
     @Argument(help: ArgumentHelp("The current stream; - for stdin.", valueName: "current"))
     var current: String
+
+    @Option(help: ArgumentHelp("The alerts earlier desired states declared, read and then added to (made if absent).",
+                               valueName: "file"))
+    var history: String?
 
     @Flag(help: "Exit 0 when there is nothing to do, 2 when there are changes, 1 on an error.")
     var detailedExitcode = false
@@ -31,6 +39,9 @@ struct GTDiffCommand: ParsableCommand {
     func validate() throws {
         if current == "-" && (desired == nil || desired == "-") {
             throw ValidationError("the desired and current streams cannot both be stdin: give --desired FILE or a current FILE")
+        }
+        if let history, history.isEmpty || history == "-" || history.hasSuffix("/") {
+            throw ValidationError("--history takes a file (it is read and then replaced), got '\(history)'")
         }
     }
 
@@ -46,12 +57,22 @@ struct GTDiffCommand: ParsableCommand {
         let actions: [ActionRecord]
         // The upstream trailers' stats ride on in ours, so gt-apply's --metrics-file sees every tool's counters.
         var upstream: [String: JSONValue] = [:]
+        let historyFile = history.map(HistoryFile.init)
+        var earlier = DeclaredAlerts()
         do {
+            // Read first: nothing is planned from a history that cannot be read (fail closed).
+            let before = try historyFile?.read()
+            earlier = before?.alerts ?? DeclaredAlerts()
             let desiredReader = try open(.desired, path: desired ?? "-")
             let currentReader = try open(.current, path: current)
-            actions = try StreamMerge(desired: desiredReader, current: currentReader).run(into: &builder)
+            // Only with a history are the desired state's alerts kept: without one, memory follows the plan.
+            var declared = DeclaredAlerts()
+            actions = try StreamMerge(desired: desiredReader, current: currentReader)
+                .run(into: &builder) { if historyFile != nil { declared.insert($0) } }
             upstream["desired"] = .object(desiredReader.trailer?.stats ?? [:])
             upstream["current"] = .object(currentReader.trailer?.stats ?? [:])
+            // Both streams are complete: what the desired state declared is known, applied or not.
+            try historyFile?.add(declared, readBefore: before)
         } catch {
             diagnostics.error("\(error)")
             writer?.finish(complete: false)
@@ -59,21 +80,26 @@ struct GTDiffCommand: ParsableCommand {
         }
         let notices = builder.notices
         let errors = notices.filter { $0.level == .error }.count
+        let undeclared = UndeclaredDeletes(builder.deletesOfUndeclaredNames, history: earlier)
         if let writer {
             builder.instances.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }.forEach { writer.write($0.json) }
             notices.forEach { writer.write($0.json) }
+            undeclared.warnings.forEach { writer.write($0.json) }
             actions.forEach { writer.write($0.json) }
             let count = { (kind: ActionRecord.Kind) in Int64(actions.filter { $0.type == kind }.count) }
             writer.finish(stats: ["creates": .int(count(.create)), "updates": .int(count(.update)), "deletes": .int(count(.delete)),
+                                  "undeclared_deletes": .int(Int64(undeclared.total)),
                                   "elapsed_ms": .int(Int64((ContinuousClock.now - started).milliseconds)), "upstream": .object(upstream)])
         } else if output.wantsMarkdown {
-            stdout.write(PlanMarkdown().render(actions, notices: notices, instances: builder.instances.map(\.name)))
+            stdout.write(PlanMarkdown().render(actions, notices: notices, instances: builder.instances.map(\.name),
+                                               undeclared: undeclared.byProject))
             stdout.flush()
         } else {
             let plan = PlanText(color: output.wantsColor(environment: environment))
             var lines = notices.map(plan.notice)
             lines += plan.render(actions)
             lines.append(plan.counts(actions))
+            if let line = plan.undeclaredDeletes(undeclared.byProject) { lines.append(line) }
             stdout.write(lines.joined(separator: "\n") + "\n")
             stdout.flush()
         }

@@ -64,6 +64,9 @@ public struct DecodedRecord: Sendable {
 /// time a desired project under it is decided.
 public struct PlanBuilder {
     public private(set) var instances: [InstanceRecord] = []
+    /// The deletes of names their desired project does not declare (``UndeclaredDeletes``): as
+    /// many as the plan has deletes, never the fleet's alerts.
+    public internal(set) var deletesOfUndeclaredNames: [DeclaredAlert] = []
     private var desiredNotices: [NoticeRecord] = []
     private var currentNotices: [NoticeRecord] = []
     private var skipped: [(key: ProjectKey, notice: NoticeRecord)] = []

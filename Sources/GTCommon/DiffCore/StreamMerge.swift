@@ -17,8 +17,9 @@ public struct StreamMerge {
     }
 
     /// The actions, in stream order (instance, organization, project; within a project the
-    /// planner's order), and what else the plan says.
-    public func run(into builder: inout PlanBuilder) throws -> [ActionRecord] {
+    /// planner's order), and what else the plan says. `declaring` sees every desired project,
+    /// planned or skipped: what the desired state declares (gt-diff's history).
+    public func run(into builder: inout PlanBuilder, declaring: (ProjectRecord) -> Void = { _ in }) throws -> [ActionRecord] {
         let wanted = Cursor(reader: desired, transform: DecodedRecord.desired)
         let live = Cursor(reader: current, transform: DecodedRecord.current)
         var actions: [ActionRecord] = []
@@ -28,6 +29,7 @@ public struct StreamMerge {
                 builder.addDesired(record.body)
                 continue
             }
+            declaring(project)
             // Everything of the current stream up to this project's position: the scopes over
             // it come first, and its own project record, if any, last.
             var match: ProjectRecord?
@@ -41,7 +43,7 @@ public struct StreamMerge {
             }
             if let match {
                 pairs.append((project, match))
-                if pairs.count >= batchSize { actions += Self.plan(pairs); pairs.removeAll(keepingCapacity: true) }
+                if pairs.count >= batchSize { actions += Self.plan(pairs, into: &builder); pairs.removeAll(keepingCapacity: true) }
             } else {
                 builder.unmatched(project)
             }
@@ -50,15 +52,17 @@ public struct StreamMerge {
             if case .project = next.body { continue }
             builder.addCurrent(next.body)
         }
-        return actions + Self.plan(pairs)
+        return actions + Self.plan(pairs, into: &builder)
     }
 
-    private static func plan(_ pairs: [(desired: ProjectRecord, current: ProjectRecord)]) -> [ActionRecord] {
-        let planned = ConcurrentSlots<[ActionRecord]>(count: pairs.count)
+    private static func plan(_ pairs: [(desired: ProjectRecord, current: ProjectRecord)], into builder: inout PlanBuilder) -> [ActionRecord] {
+        let planned = ConcurrentSlots<(actions: [ActionRecord], undeclared: [DeclaredAlert])>(count: pairs.count)
         DispatchQueue.concurrentPerform(iterations: pairs.count) { index in
-            planned.set(index, AlertPlanner.plan(desired: pairs[index].desired, current: pairs[index].current))
+            let actions = AlertPlanner.plan(desired: pairs[index].desired, current: pairs[index].current)
+            planned.set(index, (actions, UndeclaredDeletes.candidates(actions, desired: pairs[index].desired)))
         }
-        return (0..<pairs.count).flatMap { planned.get($0) }
+        builder.deletesOfUndeclaredNames += (0..<pairs.count).flatMap { planned.get($0).undeclared }
+        return (0..<pairs.count).flatMap { planned.get($0).actions }
     }
 }
 

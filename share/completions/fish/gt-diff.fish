@@ -20,7 +20,7 @@ function __gt-diff_parse_tokens -S
     set -l unparsed_tokens (__gt-diff_tokens -pc)
     switch $unparsed_tokens[1]
     case 'gt-diff'
-        __gt-diff_parse_subcommand 1 'desired=' 'detailed-exitcode' 'format=' 'color=' 'version' 'h/help'
+        __gt-diff_parse_subcommand 1 'desired=' 'history=' 'detailed-exitcode' 'format=' 'color=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __gt-diff_parse_subcommand -r 1 'version'
@@ -78,6 +78,7 @@ end
 
 complete -c 'gt-diff' -f
 complete -c 'gt-diff' -n '__gt-diff_should_offer_completions_for_flags_or_options "gt-diff" desired' -l 'desired' -d 'The desired stream (default: stdin).' -rfka ''
+complete -c 'gt-diff' -n '__gt-diff_should_offer_completions_for_flags_or_options "gt-diff" history' -l 'history' -d 'The alerts earlier desired states declared, read and then added to (made if absent).' -rfka ''
 complete -c 'gt-diff' -n '__gt-diff_should_offer_completions_for_flags_or_options "gt-diff" detailed-exitcode' -l 'detailed-exitcode' -d 'Exit 0 when there is nothing to do, 2 when there are changes, 1 on an error.'
 complete -c 'gt-diff' -n '__gt-diff_should_offer_completions_for_flags_or_options "gt-diff" format' -l 'format' -d 'text (a plan for people), ndjson (the stream), markdown (a plan for a merge-request comment), or auto: text on a terminal.' -rfka 'auto text ndjson markdown'
 complete -c 'gt-diff' -n '__gt-diff_should_offer_completions_for_flags_or_options "gt-diff" color' -l 'color' -d 'Color the text output: auto (a terminal without NO_COLOR), always, never.' -rfka 'auto always never'

@@ -18,10 +18,15 @@ public struct PlanMarkdown {
 
     /// The document for `actions`; `outcome` adds a result after an action (gt-apply), and
     /// `footer` ends it (e.g. "Dry run: nothing applied."). Both are Markdown as given: any text
-    /// in them from outside goes through ``code(_:)`` first.
+    /// in them from outside goes through ``code(_:)`` first. `undeclared` (gt-diff) says how many
+    /// deletes per project are of alerts no earlier desired state declared.
     public func render(_ actions: [ActionRecord], notices: [NoticeRecord] = [], instances: [String] = [],
+                       undeclared: [(project: ProjectKey, count: Int)] = [],
                        footer: [String] = [], outcome: ((Int) -> String?)? = nil) -> String {
         var blocks: [String] = ["### GlitchTip alerts plan", summary(actions, instances: instances)]
+        if let line = PlanText.undeclaredDeletes(undeclared, name: { Self.code($0.description) }, tool: Self.code("gt-adopt")) {
+            blocks.append(line)
+        }
         let warnings = notices.filter { $0.level == .warning }
         let errors = notices.filter { $0.level == .error }
         if !errors.isEmpty { blocks.append("#### Errors\n\n" + errors.map { "- " + Self.code($0.message) }.joined(separator: "\n")) }

@@ -42,6 +42,22 @@ public struct PlanText {
         return "Plan: \(count(.create)) to create, \(count(.update)) to update, \(count(.delete)) to delete."
     }
 
+    /// The line after the counts when deletes are of alerts no earlier desired state declared
+    /// (docs/rules.md, "Deletes of alerts no desired state declared"); nil when none are.
+    public func undeclaredDeletes(_ counts: [(project: ProjectKey, count: Int)]) -> String? {
+        Self.undeclaredDeletes(counts) { $0.description }.map { paint($0, "33") }
+    }
+
+    /// The sentence both plans say it with, each project's name as `name` shows it.
+    static func undeclaredDeletes(_ counts: [(project: ProjectKey, count: Int)], name: (ProjectKey) -> String,
+                                  tool: String = "gt-adopt") -> String? {
+        let total = counts.reduce(0) { $0 + $1.count }
+        if total == 0 { return nil }
+        let what = total == 1 ? "1 of the deletes is of an alert" : "\(total) of the deletes are of alerts"
+        return "\(what) no earlier desired state declared (made in the GlitchTip UI?): "
+            + counts.map { "\(name($0.project)) \($0.count)" }.joined(separator: ", ") + ". \(tool) writes them into App-Interface."
+    }
+
     public func notice(_ record: NoticeRecord) -> String {
         switch record.level {
         case .warning: paint("warning: ", "33") + record.message
