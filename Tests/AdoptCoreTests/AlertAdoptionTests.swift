@@ -132,3 +132,22 @@ final class AlertAdoptionTests: XCTestCase {
         XCTAssertEqual(Set(adoption.adopted.map(\.name)).count + Set(adoption.leftOut.map(\.name)).count, Set(alerts.map(\.name)).count)
     }
 }
+
+final class ProjectSkeletonTests: XCTestCase {
+    func testANewDatafileReadsBackWithItsNameAlertsAndPlaceholders() throws {
+        var current = AdoptionFixture.current([AdoptionFixture.live("ui: yes", pk: 3, [("webhook", "https://hooks.slack.com/services/T/B/x")])])
+        current.name = "Legacy App"
+        current.project = "legacy"
+        current.organization = "Org\nwith # break"
+        let adoption = try AdoptionFixture.adopt(current, declared: nil)
+        let text = ProjectSkeleton.text(for: current, alerts: adoption.adopted)
+        let document = try YAMLDocument.parse(text)
+        XCTAssertEqual(document["name"], "Legacy App")
+        XCTAssertEqual(document["projectId"], "legacy")
+        XCTAssertEqual(document["platform"]?.stringValue?.hasPrefix(ProjectSkeleton.placeholder), true, text)
+        XCTAssertEqual(document["alerts"]?.arrayValue?.first?["name"], "ui: yes")
+        XCTAssertEqual(document["alerts"]?.arrayValue?.first?["recipients"]?.arrayValue?.first?["urlSecret"]?["path"],
+                       "app-sre/gt-adopted/glitchtip-prod/app-sre/legacy")
+        XCTAssertFalse(text.contains("services/T/B/x"), text)
+    }
+}

@@ -17,7 +17,7 @@ final class AdoptRefusalTests: SimulatorTestCase {
         XCTAssertTrue(cut.stderr.contains("without an end trailer"), cut.stderr)
         let error = #"{"instance":"gt","kind":"error","message":"gt: GlitchTip answered 500","scope":{"instance":"gt"}}"#
         let failed = try run(scenario, """
-            { head -n 1 current.ndjson; echo '\(error)'; sed -n '2,$p' current.ndjson | grep -v '"kind":"end"'; \
+            { head -n 2 current.ndjson; echo '\(error)'; sed -n '3,$p' current.ndjson | grep -v '"kind":"end"'; \
               echo '{"complete":true,"errors":1,"kind":"end","records":4,"stream":"current"}'; } | gt-adopt --data data --secret-path secret/a --write
             """)
         XCTAssertEqual(failed.status, 1, failed.stderr)

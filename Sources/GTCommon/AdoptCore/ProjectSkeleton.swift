@@ -12,7 +12,7 @@ public enum ProjectSkeleton {
     public static func text(for current: ProjectRecord, alerts: [AdoptedAlert]) -> String {
         var lines = [
             "---",
-            "# Written by gt-adopt for GlitchTip project \(current.key.description): every \(placeholder) below must be",
+            "# Written by gt-adopt for GlitchTip project \(YAMLEmitter.inlineComment(current.key.description)): every \(placeholder) below must be",
             "# replaced before this file is merged.",
             "$schema: /dependencies/glitchtip-project-1.yml",
             "labels: {}",
