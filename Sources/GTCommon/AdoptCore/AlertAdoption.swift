@@ -43,13 +43,18 @@ public enum AlertAdoption {
             case .failure(let reason): leftOut.append(LeftOutAlert(name: alert.name, pk: alert.pk, reason: reason.message))
             }
         }
-        var accepted: [Candidate] = []
-        for made in candidates {
-            switch build(base, accepted + [made], instance: instance, secrets: secrets) {
-            case .success: accepted.append(made)
-            case .failure(let failure):
-                leftOut.append(LeftOutAlert(name: made.adopted.name, pk: made.adopted.pk,
-                                            reason: failure.errors.map { reason($0, base) }.joined(separator: "; ")))
+        var accepted = screen(candidates, base: base, desired: desired, instance: instance, secrets: secrets, leftOut: &leftOut)
+        if case .failure = build(base, accepted, instance: instance, secrets: secrets) {
+            // Not expected (each rule was checked on its own above): then one candidate at a
+            // time against everything accepted before it, which is exact but slower.
+            accepted = []
+            for made in candidates where !leftOut.contains(where: { $0.pk == made.adopted.pk }) {
+                switch build(base, accepted + [made], instance: instance, secrets: secrets) {
+                case .success: accepted.append(made)
+                case .failure(let failure):
+                    leftOut.append(LeftOutAlert(name: made.adopted.name, pk: made.adopted.pk,
+                                                reason: failure.errors.map { reason($0, base) }.joined(separator: "; ")))
+                }
             }
         }
         // Anything the planner would still touch once declared is left out, until nothing is.
@@ -67,6 +72,35 @@ public enum AlertAdoption {
         }
         return .success(ProjectAdoption(key: current.key, adopted: accepted.map(\.adopted),
                                         leftOut: leftOut.sorted { utf8Precedes($0.name, $1.name) }))
+    }
+
+    /// gt-desired's rules on each candidate: those of one alert, built alone (a bad number, a URL
+    /// GlitchTip cannot store), then the project's unique webhook URLs, against the desired
+    /// record's (the bridge's included) and the candidates accepted before it. Linear in the
+    /// candidates, where building the project again for each would be cubic.
+    private static func screen(_ candidates: [Candidate], base: AppInterfaceModel.Project, desired: ProjectRecord,
+                               instance: AppInterfaceModel.Instance, secrets: [SecretRef: String],
+                               leftOut: inout [LeftOutAlert]) -> [Candidate] {
+        var webhooks = Set(desired.alerts.flatMap { $0.recipients.filter { $0.type == "webhook" }.map(\.url) })
+        var alone = base
+        alone.jira = nil
+        var accepted: [Candidate] = []
+        for made in candidates {
+            switch build(alone, [made], instance: instance, secrets: secrets, declared: false) {
+            case .failure(let failure):
+                leftOut.append(LeftOutAlert(name: made.adopted.name, pk: made.adopted.pk,
+                                            reason: failure.errors.map { reason($0, base) }.joined(separator: "; ")))
+            case .success(let record):
+                let urls = record.alerts.flatMap { $0.recipients.filter { $0.type == "webhook" }.map(\.url) }
+                if urls.contains(where: webhooks.contains) {
+                    leftOut.append(LeftOutAlert(name: made.adopted.name, pk: made.adopted.pk, reason: DesiredProjectBuilder.uniqueWebhookMessage))
+                } else {
+                    webhooks.formUnion(urls)
+                    accepted.append(made)
+                }
+            }
+        }
+        return accepted
     }
 
     struct Candidate {
@@ -137,10 +171,11 @@ public enum AlertAdoption {
         return .success(Candidate(adopted: adopted, model: model))
     }
 
+    /// `base` with `adopted` added (or, `declared: false`, `adopted` alone), built by gt-desired's rules.
     private static func build(_ base: AppInterfaceModel.Project, _ adopted: [Candidate], instance: AppInterfaceModel.Instance,
-                              secrets: [SecretRef: String]) -> Result<ProjectRecord, DesiredBuildFailure> {
+                              secrets: [SecretRef: String], declared: Bool = true) -> Result<ProjectRecord, DesiredBuildFailure> {
         var project = base
-        project.alerts += adopted.map(\.model)
+        project.alerts = (declared ? base.alerts : []) + adopted.map(\.model)
         var all = secrets
         for made in adopted {
             for case .webhookSecret(let ref, let value) in made.adopted.recipients { all[ref] = value }
