@@ -159,6 +159,13 @@ final class DatafileEditTests: XCTestCase {
         XCTAssertEqual(try edit("alerts:\n- - a\n  - b\n"), "alerts:\n- - a\n  - b\n" + F.lines("adopted-1"))
     }
 
+    /// `.nan` is not equal to itself as a Double: the read-back check must still see the
+    /// document unchanged.
+    func testANaNElsewhereIsKept() throws {
+        XCTAssertEqual(try edit("ratio: .nan\nlist: [.NaN, 1]\nalerts: []\n"),
+                       "ratio: .nan\nlist: [.NaN, 1]\nalerts:\n" + F.lines("adopted-1"))
+    }
+
     func testNoItemsChangesNothing() throws {
         XCTAssertEqual(try edit("name: p # c\n", []), "name: p # c\n")
     }

@@ -53,7 +53,7 @@ public enum DatafileEdit {
         do { reread = try YAMLDocument.parse(edited) } catch {
             throw EditError(description: "\(file): the edited file would not read back (\(error)); left unchanged")
         }
-        guard reread == .object(expected) else {
+        guard identical(reread, .object(expected)) else {
             throw EditError(description: "\(file): the edited file would not read back as the alerts appended; left unchanged")
         }
         return edited
@@ -94,5 +94,19 @@ public enum DatafileEdit {
         out += added.utf8
         out += bytes[insertAt...]
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Equality for the read-back check: strings byte for byte (`==` on String takes a
+    /// decomposed `é` for a precomposed one) and a NaN equal to a NaN (`==` on Double does not,
+    /// which refused every file holding a `.nan`).
+    static func identical(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
+        case (.double(let x), .double(let y)): return x == y || (x.isNaN && y.isNaN)
+        case (.array(let x), .array(let y)): return x.count == y.count && zip(x, y).allSatisfy { identical($0, $1) }
+        case (.object(let x), .object(let y)):
+            return x.count == y.count && x.allSatisfy { key, value in y[key].map { identical(value, $0) } ?? false }
+        default: return a == b
+        }
     }
 }
