@@ -188,6 +188,7 @@ final class SafetyTests: SimulatorTestCase {
               ~ update a: quantity 1 → 2
               - delete b (pk 2)
             Plan: 1 to create, 1 to update, 1 to delete.
+            1 of the deletes is of an alert no earlier desired state declared (made in the GlitchTip UI?): gt/nasa/web 1. gt-adopt writes them into App-Interface.
             """)
         XCTAssertFalse(noColor.contains("\u{1B}["))
         XCTAssertFalse(text.stdout.contains("planted-hook-secret"))
