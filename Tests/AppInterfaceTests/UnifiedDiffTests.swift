@@ -127,7 +127,7 @@ final class UnifiedDiffTests: XCTestCase {
             return s
         }
         var applied = 0
-        while applied < 40 {
+        while applied < 20 {
             let old = text(), new = text()
             guard !old.utf8.elementsEqual(new.utf8) else { continue }
             try assertApplies(old, new)
