@@ -105,7 +105,11 @@ struct AdoptionOutput {
             }
         }
         let files = adopting.count
-        stderr.write(adopted + leftOut == 0 ? "gt-adopt: nothing to adopt: App-Interface declares every alert GlitchTip holds\n"
+        let nothing = fleet.declared.isEmpty && fleet.undeclared.isEmpty
+            ? "gt-adopt: nothing to adopt: the current stream holds no project of App-Interface's "
+                + "(was it written from the same App-Interface, for the same --instance?)\n"
+            : "gt-adopt: nothing to adopt: App-Interface declares every alert GlitchTip holds\n"
+        stderr.write(adopted + leftOut == 0 ? nothing
             : "gt-adopt: \(adopted) alert\(adopted == 1 ? "" : "s") adopted into \(files) datafile\(files == 1 ? "" : "s")"
             + (write ? " (written)" : "") + ", \(leftOut) left out\n")
         stderr.flush()

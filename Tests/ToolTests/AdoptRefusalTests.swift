@@ -52,3 +52,16 @@ final class AdoptRefusalTests: SimulatorTestCase {
         }
     }
 }
+
+final class AdoptNothingTests: XCTestCase {
+    /// An empty (or another fleet's) current stream is said to be one, not taken for a fleet with nothing to adopt.
+    func testACurrentStreamWithNoManagedProjectIsNamedAsSuch() throws {
+        let stream = #"{"generator":"t","kind":"header","stream":"current","version":1}"# + "\n"
+            + #"{"complete":true,"errors":0,"kind":"end","records":0,"stream":"current"}"# + "\n"
+        let result = try Tools.run("gt-adopt", ["--data", TestPaths.packageRoot.appendingPathComponent("examples/app-interface").path,
+                                                "--format", "yaml"], stdin: stream)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stdout, "")
+        XCTAssertTrue(result.stderr.contains("the current stream holds no project of App-Interface's"), result.stderr)
+    }
+}

@@ -61,9 +61,11 @@ final class ServeReplicaTests: SimulatorTestCase {
     }
 
     /// Replica A killed (SIGKILL) while it applies: its heartbeat lapses, and B's GET, waiting,
-    /// ends `failed` saying the replica stopped, well within the GET's timeout.
+    /// ends `failed` saying the replica stopped, well within the GET's timeout. The heartbeat's
+    /// 30 s are checked on the key (its TTL), then brought forward to now (`PEXPIRE`), as Redis
+    /// itself would end them 30 s later: the suite does not sit out the half minute.
     func testAReplicaKilledMidApplyLeavesItsTaskFailedNotPending() async throws {
-        let (a, b, _) = try await replicas()
+        let (a, b, redis) = try await replicas()
         // Each create is stored at once and answered 60 s later: A is mid-apply when killed.
         try await a.sim.faults([["method": "POST", "path": "/api/0/projects/", "match": "prefix", "times": 0,
                                  "action": "delay", "delay_ms": 60000, "after_process": true]])
@@ -76,6 +78,14 @@ final class ServeReplicaTests: SimulatorTestCase {
         let (_, whileAlive) = try await b.call(.get, "\(path)/\(id)", token: token)
         XCTAssertEqual(whileAlive?["status"], "pending", "\(String(describing: whileAlive))")
         a.tool.signal(SIGKILL)
+        let pid = a.tool.process.processIdentifier
+        let keys = try redis.keys()
+        let heartbeat = try XCTUnwrap(keys.first { key in
+            key.hasPrefix("gt:serve:replica:") && (try? redis.cli(["GET", key]))?.hasSuffix(" pid \(pid)\n") == true
+        }, "no heartbeat key of replica A (pid \(pid)): \(keys)")
+        let ttl = Int(try redis.cli(["TTL", heartbeat]).trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
+        XCTAssertTrue((1...30).contains(ttl), "the heartbeat lives 30 s at most, got TTL \(ttl)")
+        _ = try redis.cli(["PEXPIRE", heartbeat, "1"])
         let (code, result) = try await b.call(.get, "\(path)/\(id)?timeout=120", token: token)
         XCTAssertEqual(code, 200, "\(String(describing: result))")
         XCTAssertEqual(result?["status"], "failed")
